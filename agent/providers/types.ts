@@ -1,0 +1,108 @@
+// The one chat-model interface every provider implements. Provider files translate between
+// these shapes and their SDK's; nothing outside agent/providers/ sees an SDK type.
+
+export type JsonSchema = Record<string, unknown>;
+
+/** A tool call as the model asked for it, normalised across providers. */
+export interface ToolCall {
+  /** Provider's id when it gives one (OpenAI, Groq), otherwise generated (`call_<step>_<i>`). */
+  id: string;
+  name: string;
+  /** Parsed arguments. `{}` when the model sent none or when they did not parse (see invalidArguments). */
+  arguments: Record<string, unknown>;
+  /** The raw argument text when it was not a JSON object, so the loop can send the model a repairable error. */
+  invalidArguments?: string;
+}
+
+export type Message =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string; toolCalls?: ToolCall[] }
+  | { role: 'tool'; toolCallId: string; name: string; content: string; isError?: boolean };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object (type: object). */
+  parameters: JsonSchema;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json' }
+  | { type: 'json_schema'; name: string; schema: JsonSchema };
+
+export interface ChatRequest {
+  messages: Message[];
+  tools?: ToolSpec[];
+  toolChoice?: ToolChoice;
+  temperature?: number;
+  maxTokens?: number;
+  responseFormat?: ResponseFormat;
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
+
+export interface ChatResult {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage;
+  finishReason: FinishReason;
+  /** Wall time of the successful attempt plus any retries, in milliseconds. */
+  latencyMs: number;
+  /** US dollars, from the price table (0 for local models). */
+  costUsd: number;
+  /** Number of attempts made (1 when the first one succeeded). */
+  attempts: number;
+}
+
+export type StreamEvent =
+  | { type: 'text'; delta: string }
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'done'; result: ChatResult };
+
+export interface ChatModel {
+  /** Stable target id, e.g. `openai:gpt-4o-mini`. */
+  readonly id: string;
+  readonly provider: string;
+  readonly model: string;
+  chat(request: ChatRequest): Promise<ChatResult>;
+  /** Yields text deltas and completed tool calls, then exactly one `done` with the full result. */
+  stream(request: ChatRequest): AsyncIterable<StreamEvent>;
+}
+
+/** Options every provider accepts; each reads its own defaults from the environment. */
+export interface ProviderOptions {
+  /** Overrides the provider's default address (OLLAMA_HOST, OPENAI_BASE_URL, ...). */
+  baseUrl?: string;
+  /** Overrides the key read from the environment. Never logged or stored. */
+  apiKey?: string;
+  /** Per-attempt timeout in milliseconds (default 60 000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt on 429, 5xx, network errors and timeouts (default 4). */
+  retries?: number;
+  /** First backoff delay in milliseconds (default 500); doubles each retry, with jitter. */
+  backoffBaseMs?: number;
+  /** Longest single wait in milliseconds, Retry-After included (default 30 000). */
+  backoffMaxMs?: number;
+  /** Price overrides, USD per million tokens, keyed `provider:model`. */
+  prices?: Record<string, { input: number; output: number }>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ProviderDefinition {
+  /** The prefix of target ids: `ollama`, `openai`, `gemini`, `groq`. */
+  name: string;
+  /** The environment variable holding the key, when the provider needs one. */
+  keyVariable?: string;
+  create(model: string, options: ProviderOptions): ChatModel;
+}

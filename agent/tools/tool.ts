@@ -1,0 +1,93 @@
+// A tool is a name, a description, a zod schema for its arguments and a function. The registry
+// turns the schema into JSON Schema for the providers and validates every call against it.
+
+import { z } from 'zod';
+import type { ToolSpec } from '../providers/types.ts';
+
+export interface ToolContext {
+  /** Files tools may read are confined to this directory (see workspace.ts). */
+  workspaceRoot: string;
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+export interface Tool<Args = any> {
+  name: string;
+  description: string;
+  schema: z.ZodType<Args>;
+  /** Returns the text the model sees. Throwing is fine: the loop records it as an error result. */
+  run(args: Args, context: ToolContext): Promise<string> | string;
+}
+
+/** Typed helper so each tool file infers its argument type from its schema. */
+export function defineTool<S extends z.ZodType>(tool: {
+  name: string;
+  description: string;
+  schema: S;
+  run(args: z.infer<S>, context: ToolContext): Promise<string> | string;
+}): Tool<z.infer<S>> {
+  return tool;
+}
+
+export type Validated = { ok: true; args: unknown } | { ok: false; error: string };
+
+export class ToolRegistry {
+  private readonly tools = new Map<string, Tool>();
+
+  constructor(tools: Tool[] = []) {
+    for (const tool of tools) this.register(tool);
+  }
+
+  register(tool: Tool): this {
+    if (this.tools.has(tool.name)) throw new Error(`tool "${tool.name}" is registered twice`);
+    this.tools.set(tool.name, tool);
+    return this;
+  }
+
+  get(name: string): Tool | undefined {
+    return this.tools.get(name);
+  }
+
+  names(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  /** Only the named tools, in the given order; unknown names are an error naming them. */
+  pick(names: readonly string[]): ToolRegistry {
+    const unknown = names.filter((n) => !this.tools.has(n));
+    if (unknown.length) throw new Error(`unknown tool(s): ${unknown.join(', ')}; known: ${this.names().join(', ')}`);
+    return new ToolRegistry(names.map((n) => this.tools.get(n)!));
+  }
+
+  specs(): ToolSpec[] {
+    return [...this.tools.values()].map(toolSpec);
+  }
+
+  /** Validates arguments; the error text is written for the model to repair its call. */
+  validate(name: string, args: unknown): Validated {
+    const tool = this.tools.get(name);
+    if (!tool) return { ok: false, error: `unknown tool "${name}". Available tools: ${this.names().join(', ')}` };
+    const parsed = tool.schema.safeParse(args);
+    if (parsed.success) return { ok: true, args: parsed.data };
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`);
+    return { ok: false, error: `invalid arguments for ${name}: ${problems.join('; ')}` };
+  }
+}
+
+export function toolSpec(tool: Tool): ToolSpec {
+  const schema = z.toJSONSchema(tool.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return { name: tool.name, description: tool.description, parameters: dropSafeIntegerBounds(schema) };
+}
+
+// zod writes ±(2^53-1) bounds on every int; they say nothing and some providers reject them.
+function dropSafeIntegerBounds<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(dropSafeIntegerBounds) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER) continue;
+    out[key] = dropSafeIntegerBounds(value);
+  }
+  return out as T;
+}

@@ -1,0 +1,75 @@
+// A Case is one dataset line. The schema is strict: a misspelt field is an error, not a silently
+// ignored expectation.
+
+import { z } from 'zod';
+
+export const ExpectedToolCall = z
+  .object({
+    name: z.string().min(1),
+    /** Arguments that must be present with these values; arguments not named here are not checked. */
+    arguments: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** One step of a scripted target's reply: text, tool calls, or both. */
+export const ScriptStep = z
+  .object({
+    text: z.string().optional(),
+    tool_calls: z.array(z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).strict()).optional(),
+  })
+  .strict()
+  .refine((s) => s.text !== undefined || (s.tool_calls?.length ?? 0) > 0, { message: 'a script step needs text or tool_calls' });
+
+export const CaseMessage = z
+  .object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })
+  .strict();
+
+export const Case = z
+  .object({
+    id: z.string().min(1),
+    input: z.string().min(1).optional(),
+    messages: z.array(CaseMessage).min(1).optional(),
+    category: z.string().min(1),
+    tags: z.array(z.string()).default([]),
+    /** Tools offered to the agent for this case; default: every tool the suite offers. */
+    tools: z.array(z.string()).optional(),
+    expected_tool_calls: z.array(ExpectedToolCall).min(1).optional(),
+    expected_contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    expected_no_tool: z.boolean().optional(),
+    /** Replies for the `scripted` target. */
+    script: z.array(ScriptStep).min(1).optional(),
+    notes: z.string().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.input === undefined) === (c.messages === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['input'], message: 'give exactly one of "input" or "messages"' });
+    }
+    if (c.messages && c.messages[c.messages.length - 1]?.role !== 'user') {
+      ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the last message must be from the user' });
+    }
+    if (!c.expected_tool_calls && !c.expected_contains && c.expected_no_tool === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expected_tool_calls'],
+        message: 'a case needs an expectation: expected_tool_calls, expected_contains or expected_no_tool',
+      });
+    }
+    if (c.expected_no_tool && c.expected_tool_calls) {
+      ctx.addIssue({ code: 'custom', path: ['expected_no_tool'], message: 'cannot expect no tool and tool calls at once' });
+    }
+  });
+
+export type Case = z.infer<typeof Case>;
+export type ExpectedToolCall = z.infer<typeof ExpectedToolCall>;
+export type ScriptStep = z.infer<typeof ScriptStep>;
+
+/** The conversation a case starts the agent with. */
+export function caseMessages(c: Case): { role: 'system' | 'user' | 'assistant'; content: string }[] {
+  return c.messages ?? [{ role: 'user', content: c.input! }];
+}
+
+export function expectedContains(c: Case): string[] {
+  if (c.expected_contains === undefined) return [];
+  return Array.isArray(c.expected_contains) ? c.expected_contains : [c.expected_contains];
+}

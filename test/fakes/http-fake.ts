@@ -1,0 +1,131 @@
+// A loopback HTTP server for provider fakes. Each fake registers routes that answer in its
+// provider's wire protocol; tests queue one-off faults (429 with Retry-After, 500, a slow reply,
+// a dropped connection) in front of the routes and read back every request the SDK sent.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+export type Fault =
+  | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'drop' };
+
+export type RouteHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
+
+export class HttpFake {
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes: { method: string; pattern: RegExp; handler: RouteHandler }[] = [];
+  private readonly faults: Fault[] = [];
+  private server?: Server;
+
+  route(method: string, pattern: RegExp, handler: RouteHandler): this {
+    this.routes.push({ method, pattern, handler });
+    return this;
+  }
+
+  /** The next request meets this fault instead of its route (delay: the route answers late). */
+  fault(fault: Fault): this {
+    this.faults.push(fault);
+    return this;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | undefined;
+    if (!address) throw new Error('fake server not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    let body: any = raw;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      // Not JSON: keep the text.
+    }
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body };
+    this.requests.push(recorded);
+
+    const fault = this.faults.shift();
+    if (fault?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') {
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(JSON.stringify(fault.body ?? { error: { message: `fake ${fault.status}` } }));
+      return;
+    }
+    if (fault?.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      if (res.destroyed || req.socket.destroyed) return;
+    }
+
+    const path = recorded.path.split('?')[0]!;
+    const route = this.routes.find((r) => r.method === recorded.method && r.pattern.test(path));
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `no fake route for ${recorded.method} ${path}` } }));
+      return;
+    }
+    await route.handler(recorded, res);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, body: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** Server-Sent Events: each item is written as one `data:` event; strings are sent as they are. */
+export function sendSse(res: ServerResponse, events: unknown[], done = '[DONE]'): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  for (const event of events) res.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
+  if (done) res.write(`data: ${done}\n\n`);
+  res.end();
+}
+
+/** Newline-delimited JSON, as Ollama streams. */
+export function sendNdjson(res: ServerResponse, lines: unknown[]): void {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
+  res.end();
+}
+
+/**
+ * What a fake model says on its next turn. Provider fakes translate this into their wire format,
+ * so the same scripted turn tests every provider.
+ */
+export interface FakeTurn {
+  text?: string;
+  toolCalls?: { name: string; arguments: Record<string, unknown> | string }[];
+  usage?: { input: number; output: number };
+  finish?: 'stop' | 'length';
+}

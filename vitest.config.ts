@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '.lunar/**'],
+    testTimeout: 20_000,
+    pool: 'forks',
+  },
+});
