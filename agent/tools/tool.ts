@@ -26,7 +26,7 @@ export function defineTool<S extends z.ZodType>(tool: {
   schema: S;
   run(args: z.infer<S>, context: ToolContext): Promise<string> | string;
 }): Tool<z.infer<S>> {
-  return tool;
+  return tool as unknown as Tool<z.infer<S>>;
 }
 
 export type Validated = { ok: true; args: unknown } | { ok: false; error: string };
