@@ -1,0 +1,157 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { runAgent } from './loop.ts';
+import { ScriptedModel } from './providers/scripted.ts';
+import { builtinRegistry } from './tools/builtin.ts';
+import { defineTool, ToolRegistry } from './tools/tool.ts';
+
+const workspace = mkdtempSync(join(tmpdir(), 'lunar-loop-'));
+writeFileSync(join(workspace, 'a.txt'), 'alpha\n');
+const user = (content: string) => [{ role: 'user' as const, content }];
+
+/** A tool that waits, records when it started and ended, and honours the run's signal. */
+function sleeper(log: string[]) {
+  return defineTool({
+    name: 'sleep',
+    description: 'wait',
+    schema: z.object({ ms: z.number(), label: z.string() }),
+    run: ({ ms, label }, { signal }) =>
+      new Promise<string>((resolve, reject) => {
+        log.push(`start ${label}`);
+        const timer = setTimeout(() => {
+          log.push(`end ${label}`);
+          resolve(label);
+        }, ms);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(new Error('aborted'));
+        });
+      }),
+  });
+}
+
+describe('runAgent', () => {
+  it('runs a tool call, feeds the result back and stops on the final answer', async () => {
+    const model = new ScriptedModel([{ tool_calls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] }, { text: 'It says alpha.' }]);
+    const trace = await runAgent({ model, tools: builtinRegistry(), messages: user('read a.txt'), workspaceRoot: workspace });
+    expect(trace.stopReason).toBe('final');
+    expect(trace.finalAnswer).toBe('It says alpha.');
+    expect(trace.toolCalls).toHaveLength(1);
+    expect(trace.toolCalls[0]).toMatchObject({ name: 'read_file', result: 'alpha\n', step: 1 });
+    expect(trace.modelCalls.map((c) => c.step)).toEqual([1, 2]);
+    expect(trace.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+  });
+
+  it('runs the calls of one step concurrently and returns results in call order', async () => {
+    const log: string[] = [];
+    const model = new ScriptedModel([
+      { tool_calls: [{ name: 'sleep', arguments: { ms: 80, label: 'slow' } }, { name: 'sleep', arguments: { ms: 10, label: 'fast' } }] },
+      { text: 'done' },
+    ]);
+    const trace = await runAgent({ model, tools: new ToolRegistry([sleeper(log)]), messages: user('go'), workspaceRoot: workspace });
+    expect(log).toEqual(['start slow', 'start fast', 'end fast', 'end slow']);
+    expect(trace.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['slow', 'fast']);
+  });
+
+  it('sends an unknown tool back to the model as a repairable error and goes on', async () => {
+    const model = new ScriptedModel([
+      { tool_calls: [{ name: 'read_fle', arguments: { path: 'a.txt' } }] },
+      { tool_calls: [{ name: 'read_file', arguments: { path: 'a.txt' } }] },
+      { text: 'alpha' },
+    ]);
+    const trace = await runAgent({ model, tools: builtinRegistry(), messages: user('read'), workspaceRoot: workspace });
+    expect(trace.toolCalls[0]).toMatchObject({ name: 'read_fle', errorKind: 'unknown_tool' });
+    expect(trace.toolCalls[0]!.error).toContain('Available tools: read_file');
+    const toolMessage = trace.messages[2];
+    expect(toolMessage).toMatchObject({ role: 'tool', isError: true });
+    expect(trace.toolCalls[1]).toMatchObject({ name: 'read_file', result: 'alpha\n' });
+    expect(trace.stopReason).toBe('final');
+  });
+
+  it('sends arguments that fail validation back with the field at fault', async () => {
+    const model = new ScriptedModel([
+      { tool_calls: [{ name: 'calculator', arguments: { expr: '2+2' } }] },
+      { tool_calls: [{ name: 'calculator', arguments: { expression: '2+2' } }] },
+      { text: '4' },
+    ]);
+    const trace = await runAgent({ model, tools: builtinRegistry(), messages: user('2+2?'), workspaceRoot: workspace });
+    expect(trace.toolCalls[0]!.errorKind).toBe('invalid_arguments');
+    expect(trace.toolCalls[0]!.error).toMatch(/expression/);
+    expect(trace.toolCalls[1]!.result).toBe('4');
+  });
+
+  it('turns a tool that throws into an error result without ending the run', async () => {
+    const model = new ScriptedModel([{ tool_calls: [{ name: 'read_file', arguments: { path: '../escape' } }] }, { text: 'could not read it' }]);
+    const trace = await runAgent({ model, tools: builtinRegistry(), messages: user('read'), workspaceRoot: workspace });
+    expect(trace.toolCalls[0]!.errorKind).toBe('threw');
+    expect(trace.toolCalls[0]!.error).toMatch(/outside the workspace/);
+    expect(trace.finalAnswer).toBe('could not read it');
+  });
+
+  it('asks the approval hook and records a denial as an error the model sees', async () => {
+    const asked: string[] = [];
+    const model = new ScriptedModel([
+      { tool_calls: [{ name: 'calculator', arguments: { expression: '1+1' } }, { name: 'read_file', arguments: { path: 'a.txt' } }] },
+      { text: 'ok' },
+    ]);
+    const trace = await runAgent({
+      model,
+      tools: builtinRegistry(),
+      messages: user('x'),
+      workspaceRoot: workspace,
+      approve: (call) => {
+        asked.push(call.name);
+        return call.name === 'calculator' ? true : { allow: false, reason: 'files are off limits' };
+      },
+    });
+    expect(asked.sort()).toEqual(['calculator', 'read_file']);
+    expect(trace.toolCalls[0]!.result).toBe('2');
+    expect(trace.toolCalls[1]).toMatchObject({ errorKind: 'denied', error: 'call to read_file denied: files are off limits' });
+  });
+
+  it('stops at the step budget with no final answer', async () => {
+    const loopForever = Array.from({ length: 10 }, () => ({ tool_calls: [{ name: 'calculator', arguments: { expression: '1' } }] }));
+    const trace = await runAgent({ model: new ScriptedModel(loopForever), tools: builtinRegistry(), messages: user('x'), workspaceRoot: workspace, budget: { maxSteps: 3 } });
+    expect(trace.stopReason).toBe('max_steps');
+    expect(trace.modelCalls).toHaveLength(3);
+    expect(trace.finalAnswer).toBeNull();
+  });
+
+  it('stops at the time budget, aborting a tool in flight', async () => {
+    const log: string[] = [];
+    const model = new ScriptedModel([{ tool_calls: [{ name: 'sleep', arguments: { ms: 5_000, label: 'long' } }] }, { text: 'never' }]);
+    const started = performance.now();
+    const trace = await runAgent({ model, tools: new ToolRegistry([sleeper(log)]), messages: user('x'), workspaceRoot: workspace, budget: { maxTimeMs: 100 } });
+    expect(trace.stopReason).toBe('max_time');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(trace.toolCalls[0]!.error).toMatch(/aborted/);
+  });
+
+  it('ends with stopReason error and the message when the model fails', async () => {
+    const trace = await runAgent({ model: new ScriptedModel([{ tool_calls: [{ name: 'calculator', arguments: { expression: '1' } }] }]), tools: builtinRegistry(), messages: user('x'), workspaceRoot: workspace });
+    expect(trace.stopReason).toBe('error');
+    expect(trace.error).toMatch(/script has 1 step/);
+  });
+
+  it('streams text deltas through onEvent', async () => {
+    const deltas: string[] = [];
+    const trace = await runAgent({
+      model: new ScriptedModel([{ text: 'hello there' }]),
+      tools: builtinRegistry(),
+      messages: user('hi'),
+      workspaceRoot: workspace,
+      stream: true,
+      onEvent: (e) => e.type === 'text' && deltas.push(e.delta),
+    });
+    expect(deltas.join('')).toBe('hello there');
+    expect(trace.finalAnswer).toBe('hello there');
+  });
+
+  it('puts the system prompt first', async () => {
+    const trace = await runAgent({ model: new ScriptedModel([{ text: 'x' }]), tools: builtinRegistry(), messages: user('hi'), system: 'be brief', workspaceRoot: workspace });
+    expect(trace.messages[0]).toEqual({ role: 'system', content: 'be brief' });
+  });
+});

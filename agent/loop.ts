@@ -1,0 +1,235 @@
+// The agent's tool loop: send messages and tools, run every tool call of a step (concurrently),
+// feed results back, stop on a final answer or a budget. Whatever happens, the caller gets a
+// Trace; model failures end the run with stopReason 'error', tool failures never do.
+
+import { ProviderError } from './providers/errors.ts';
+import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
+import type { ToolRegistry } from './tools/tool.ts';
+import type { ModelCallRecord, StopReason, ToolCallRecord, Trace } from './trace.ts';
+
+export interface Budget {
+  /** Model calls per run. */
+  maxSteps: number;
+  /** Wall time per run, model and tool calls included. */
+  maxTimeMs: number;
+  /** Input plus output tokens over every model call of the run. */
+  maxTokens: number;
+}
+
+export const DEFAULT_BUDGET: Budget = { maxSteps: 8, maxTimeMs: 120_000, maxTokens: 100_000 };
+
+export type ApprovalDecision = boolean | { allow: false; reason: string };
+/** Human in the loop: called before each tool call runs. */
+export type Approve = (call: ToolCall) => ApprovalDecision | Promise<ApprovalDecision>;
+
+export type LoopEvent =
+  | { type: 'text'; delta: string }
+  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'tool_result'; record: ToolCallRecord };
+
+export interface RunOptions {
+  model: ChatModel;
+  tools: ToolRegistry;
+  /** The conversation so far; the last message is normally the user's. */
+  messages: Message[];
+  system?: string;
+  workspaceRoot: string;
+  budget?: Partial<Budget>;
+  approve?: Approve;
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** Stream the model's replies (events carry text deltas); otherwise one chat call per step. */
+  stream?: boolean;
+  onEvent?: (event: LoopEvent) => void;
+  signal?: AbortSignal;
+  now?: () => Date;
+}
+
+/** Longest tool result sent back to the model; the full text is still in the Trace. */
+const MAX_TOOL_RESULT_CHARS = 20_000;
+
+export async function runAgent(options: RunOptions): Promise<Trace> {
+  const budget = { ...DEFAULT_BUDGET, ...options.budget };
+  const started = performance.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error('time budget spent')), budget.maxTimeMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+
+  const messages: Message[] = options.system
+    ? [{ role: 'system', content: options.system }, ...options.messages]
+    : [...options.messages];
+  const modelCalls: ModelCallRecord[] = [];
+  const toolCalls: ToolCallRecord[] = [];
+  let finalAnswer: string | null = null;
+  let stopReason: StopReason = 'max_steps';
+  let error: string | undefined;
+
+  try {
+    for (let step = 1; step <= budget.maxSteps; step++) {
+      if (tokensUsed(modelCalls) >= budget.maxTokens) {
+        stopReason = 'max_tokens';
+        break;
+      }
+      const request: ChatRequest = {
+        messages: [...messages],
+        tools: options.tools.specs(),
+        temperature: options.temperature,
+        maxTokens: options.maxOutputTokens,
+        signal,
+      };
+      const outcome = await callModel(options, request, step);
+      modelCalls.push(outcome.record);
+      if (!outcome.result) {
+        stopReason = deadline.signal.aborted ? 'max_time' : options.signal?.aborted ? 'aborted' : 'error';
+        error = outcome.record.error;
+        break;
+      }
+      const { result } = outcome;
+      messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls.length ? result.toolCalls : undefined });
+      if (result.toolCalls.length === 0) {
+        finalAnswer = result.text;
+        stopReason = 'final';
+        break;
+      }
+      if (tokensUsed(modelCalls) >= budget.maxTokens) {
+        stopReason = 'max_tokens';
+        break;
+      }
+      const records = await Promise.all(
+        result.toolCalls.map((call) => runToolCall(options, call, step, signal)),
+      );
+      for (const record of records) {
+        toolCalls.push(record);
+        messages.push({
+          role: 'tool',
+          toolCallId: record.id,
+          name: record.name,
+          content: (record.error ?? record.result ?? '').slice(0, MAX_TOOL_RESULT_CHARS),
+          isError: record.error !== undefined ? true : undefined,
+        });
+      }
+      if (deadline.signal.aborted) {
+        stopReason = 'max_time';
+        break;
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+
+  return {
+    target: options.model.id,
+    messages,
+    modelCalls,
+    toolCalls,
+    retrieved: [],
+    finalAnswer,
+    stopReason,
+    error,
+    usage: {
+      inputTokens: sum(modelCalls, (c) => c.usage.inputTokens),
+      outputTokens: sum(modelCalls, (c) => c.usage.outputTokens),
+    },
+    latencyMs: performance.now() - started,
+    costUsd: sum(modelCalls, (c) => c.costUsd),
+  };
+}
+
+async function callModel(
+  options: RunOptions,
+  request: ChatRequest,
+  step: number,
+): Promise<{ result?: ChatResult; record: ModelCallRecord }> {
+  const started = performance.now();
+  const base = {
+    step,
+    request: {
+      messageCount: request.messages.length,
+      tools: (request.tools ?? []).map((t) => t.name),
+      temperature: request.temperature,
+      maxTokens: request.maxTokens,
+    },
+  };
+  try {
+    const result = options.stream ? await streamed(options, request) : await options.model.chat(request);
+    return {
+      result,
+      record: {
+        ...base,
+        response: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason },
+        usage: result.usage,
+        latencyMs: result.latencyMs,
+        costUsd: result.costUsd,
+        attempts: result.attempts,
+      },
+    };
+  } catch (caught) {
+    const message = caught instanceof ProviderError || caught instanceof Error ? caught.message : String(caught);
+    return {
+      record: {
+        ...base,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        latencyMs: performance.now() - started,
+        costUsd: 0,
+        attempts: 0,
+        error: message,
+      },
+    };
+  }
+}
+
+async function streamed(options: RunOptions, request: ChatRequest): Promise<ChatResult> {
+  for await (const event of options.model.stream(request)) {
+    if (event.type === 'text') options.onEvent?.({ type: 'text', delta: event.delta });
+    if (event.type === 'done') return event.result;
+  }
+  throw new Error(`${options.model.id}: the stream ended without a result`);
+}
+
+async function runToolCall(options: RunOptions, call: ToolCall, step: number, signal: AbortSignal): Promise<ToolCallRecord> {
+  options.onEvent?.({ type: 'tool_call', call });
+  const started = performance.now();
+  const base = { step, id: call.id, name: call.name, arguments: call.arguments };
+  const finish = (outcome: Pick<ToolCallRecord, 'result' | 'error' | 'errorKind'>): ToolCallRecord => {
+    const record = { ...base, ...outcome, latencyMs: performance.now() - started };
+    options.onEvent?.({ type: 'tool_result', record });
+    return record;
+  };
+
+  if (call.invalidArguments !== undefined) {
+    return finish({
+      error: `arguments for ${call.name} are not a JSON object: ${call.invalidArguments.slice(0, 200)}`,
+      errorKind: 'invalid_arguments',
+    });
+  }
+  const validated = options.tools.validate(call.name, call.arguments);
+  if (!validated.ok) {
+    return finish({ error: validated.error, errorKind: options.tools.get(call.name) ? 'invalid_arguments' : 'unknown_tool' });
+  }
+  const decision = options.approve ? await options.approve(call) : true;
+  if (decision !== true) {
+    const reason = decision === false ? 'the user did not approve this call' : decision.reason;
+    return finish({ error: `call to ${call.name} denied: ${reason}`, errorKind: 'denied' });
+  }
+  try {
+    const tool = options.tools.get(call.name)!;
+    const result = await tool.run(validated.args, {
+      workspaceRoot: options.workspaceRoot,
+      signal,
+      now: options.now ?? (() => new Date()),
+    });
+    return finish({ result });
+  } catch (thrown) {
+    return finish({ error: `${call.name} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, errorKind: 'threw' });
+  }
+}
+
+function tokensUsed(calls: readonly ModelCallRecord[]): number {
+  return sum(calls, (c) => c.usage.inputTokens + c.usage.outputTokens);
+}
+
+function sum<T>(items: readonly T[], pick: (item: T) => number): number {
+  let total = 0;
+  for (const item of items) total += pick(item);
+  return total;
+}

@@ -1,0 +1,51 @@
+// OpenAI, and any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, OpenRouter) reached
+// through a base URL. Everything but building the client lives in chat-completions.ts.
+
+import { OpenAI } from 'openai';
+import { chatCompletionsModel } from './chat-completions.ts';
+import { missingKey } from './errors.ts';
+import { retryPolicyFrom } from './retry.ts';
+import type { ProviderDefinition } from './types.ts';
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** Local servers accept any key, but the SDK refuses to start without one. */
+const PLACEHOLDER_KEY = 'sk-local-no-key';
+
+export const openaiProvider: ProviderDefinition = {
+  name: 'openai',
+  keyVariable: 'OPENAI_API_KEY',
+  create(model, options) {
+    const env = options.env ?? process.env;
+    const baseURL = (options.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const official = baseURL === DEFAULT_BASE_URL;
+    const key = options.apiKey || env.OPENAI_API_KEY || (official ? undefined : PLACEHOLDER_KEY);
+    // Built only with a key: the constructor throws without one, and a missing key must surface
+    // at call time so listing and planning work without credentials.
+    const client = key
+      ? new OpenAI({
+          apiKey: key,
+          baseURL,
+          organization: env.OPENAI_ORG_ID ?? null,
+          project: env.OPENAI_PROJECT_ID ?? null,
+          maxRetries: 0, // retry.ts is the one retry loop
+          // A little over ours, so our per-attempt timer is the one that fires and names the limit.
+          timeout: retryPolicyFrom(options).timeoutMs + 1_000,
+        })
+      : undefined;
+    const sdk = (): OpenAI => {
+      if (!client) throw missingKey('openai', 'OPENAI_API_KEY');
+      return client;
+    };
+    return chatCompletionsModel(model, options, {
+      provider: 'openai',
+      address: baseURL,
+      secrets: [key],
+      // Reasoning models on api.openai.com require max_completion_tokens; compatible servers
+      // reliably understand only the older max_tokens.
+      maxTokensField: official ? 'max_completion_tokens' : 'max_tokens',
+      errors: OpenAI,
+      complete: (params, signal) => sdk().chat.completions.create({ ...params, stream: false }, { signal }),
+      open: (params, signal) => sdk().chat.completions.create(params, { signal }),
+    });
+  },
+};

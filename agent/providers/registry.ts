@@ -1,0 +1,54 @@
+// Target ids name a provider and a model: `ollama:qwen2.5:7b`, `openai:gpt-4o-mini`,
+// `gemini:gemini-2.5-flash`, `groq:llama-3.3-70b-versatile`, `baseline`. The provider is
+// everything before the first colon; the model is the rest (Ollama tags keep their colons).
+// Adding a provider is adding its file and one line to this table.
+
+import { BaselineModel } from '../baseline/model.ts';
+import { geminiProvider } from './gemini.ts';
+import { groqProvider } from './groq.ts';
+import { ollamaProvider } from './ollama.ts';
+import { openaiProvider } from './openai.ts';
+import type { ChatModel, ProviderDefinition, ProviderOptions } from './types.ts';
+
+const baselineProvider: ProviderDefinition = { name: 'baseline', create: () => new BaselineModel() };
+
+export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
+  ollama: ollamaProvider,
+  openai: openaiProvider,
+  gemini: geminiProvider,
+  groq: groqProvider,
+  baseline: baselineProvider,
+};
+
+export interface TargetId {
+  provider: string;
+  model: string;
+}
+
+export class UnknownTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownTargetError';
+  }
+}
+
+export function parseTargetId(id: string): TargetId {
+  const colon = id.indexOf(':');
+  const provider = colon < 0 ? id : id.slice(0, colon);
+  const model = colon < 0 ? '' : id.slice(colon + 1);
+  const known = [...Object.keys(PROVIDERS), 'scripted'];
+  if (!known.includes(provider)) {
+    throw new UnknownTargetError(`unknown target "${id}": the provider must be one of ${known.join(', ')} (e.g. ollama:qwen2.5:7b, openai:gpt-4o-mini)`);
+  }
+  if (!model && provider !== 'baseline' && provider !== 'scripted') {
+    throw new UnknownTargetError(`target "${id}" names no model: write ${provider}:<model>`);
+  }
+  return { provider, model };
+}
+
+export function createChatModel(id: string, options: ProviderOptions = {}): ChatModel {
+  const { provider, model } = parseTargetId(id);
+  const definition = PROVIDERS[provider];
+  if (!definition) throw new UnknownTargetError(`target "${id}" needs a script; use it through the harness`);
+  return definition.create(model, options);
+}

@@ -1,0 +1,19 @@
+// Scorers by name, so a suite can list them and get the same code the tests use.
+
+import type { Scorer, ScorerFactory } from './score.ts';
+import { answerContains } from './text.ts';
+import { toolArgsMatch, toolNameMatch } from './tool-calls.ts';
+
+export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
+  tool_name_match: toolNameMatch,
+  tool_args_match: toolArgsMatch,
+  answer_contains: answerContains,
+};
+
+export class UnknownScorerError extends Error {}
+
+export function createScorer(name: string, options: Record<string, unknown> = {}): Scorer {
+  const factory = SCORERS[name];
+  if (!factory) throw new UnknownScorerError(`unknown scorer "${name}"; known: ${Object.keys(SCORERS).join(', ')}`);
+  return factory(options);
+}

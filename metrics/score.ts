@@ -1,0 +1,35 @@
+// One scorer interface for deterministic metrics and LLM judges alike (DESIGN.md): a scorer is a
+// factory registered by name, options in, a scoring function out. A scorer that has nothing to
+// check on a case (no expectation of its kind) returns null and is left out of that case's scores.
+
+import { z } from 'zod';
+import type { Case } from '../datasets/case.ts';
+import type { Trace } from '../agent/trace.ts';
+
+export const ScoreShape = z.object({
+  scorer: z.string(),
+  /** 0..1; null when skipped or errored. */
+  value: z.number().min(0).max(1).nullable(),
+  /** null when skipped or errored: never counted as a pass. */
+  pass: z.boolean().nullable(),
+  status: z.enum(['scored', 'skipped', 'error']),
+  reason: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type Score = z.infer<typeof ScoreShape>;
+
+export interface ScoreInput {
+  case: Case;
+  trace: Trace;
+}
+
+export interface Scorer {
+  name: string;
+  score(input: ScoreInput): Score | null | Promise<Score | null>;
+}
+
+export type ScorerFactory = (options: Record<string, unknown>) => Scorer;
+
+export function scored(scorer: string, value: number, pass: boolean, reason: string, details?: Record<string, unknown>): Score {
+  return { scorer, value, pass, status: 'scored', reason, details };
+}

@@ -1,0 +1,27 @@
+// results.json: the run, its aggregates and every attempt with its scores, in a versioned shape
+// other tools can read. Traces stay in the results store (they can be large).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { StoredAttempt } from '../runners/store.ts';
+import type { Aggregate } from '../runners/summary.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export interface ResultsJsonInput {
+  run: { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown };
+  aggregates: Aggregate[];
+  attempts: StoredAttempt[];
+}
+
+export function writeResultsJson(path: string, input: ResultsJsonInput): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const body = {
+    schema: 'lunar.results',
+    version: RESULTS_SCHEMA_VERSION,
+    run: input.run,
+    aggregates: input.aggregates,
+    attempts: input.attempts.map(({ runId: _runId, ...attempt }) => attempt),
+  };
+  writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`);
+}

@@ -1,0 +1,37 @@
+// The table `lunar bench` prints: one row per suite × target, scorer means, pass rate, latency
+// percentiles, tokens and cost.
+
+import type { Aggregate } from '../runners/summary.ts';
+
+export function formatTable(aggregates: readonly Aggregate[]): string {
+  const scorerNames = [...new Set(aggregates.flatMap((a) => Object.keys(a.scorers)))].sort();
+  const header = ['suite', 'target', 'cases', 'errors', 'pass rate', ...scorerNames, 'p50 ms', 'p95 ms', 'tokens', 'cost $'];
+  const rows = aggregates.map((a) => [
+    a.suite,
+    a.target,
+    String(a.attempts),
+    String(a.errors),
+    percent(a.passRate),
+    ...scorerNames.map((n) => fixed(a.scorers[n]?.mean ?? null, 3)),
+    fixed(a.latencyMs.p50, 1),
+    fixed(a.latencyMs.p95, 1),
+    String(a.tokens.input + a.tokens.output),
+    a.costUsd.toFixed(4),
+  ]);
+  return renderColumns([header, ...rows]);
+}
+
+function renderColumns(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const numeric = (i: number) => i >= 2;
+  const line = (r: string[]) => r.map((cell, i) => (numeric(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+function fixed(value: number | null, digits: number): string {
+  return value === null ? '-' : value.toFixed(digits);
+}
+
+function percent(value: number | null): string {
+  return value === null ? '-' : `${(value * 100).toFixed(1)}%`;
+}

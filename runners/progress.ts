@@ -1,0 +1,42 @@
+// Progress for long runs: one redrawn line on a terminal, plain periodic lines otherwise (CI).
+
+export interface Progress {
+  tick(outcome: 'ok' | 'error', costUsd: number): void;
+  done(): void;
+}
+
+export function progress(total: number, stream: NodeJS.WriteStream = process.stderr, intervalMs = 5_000): Progress {
+  const started = performance.now();
+  let finished = 0;
+  let errors = 0;
+  let cost = 0;
+  let lastPrinted = 0;
+  const line = (): string => {
+    const elapsed = (performance.now() - started) / 1000;
+    const eta = finished ? (elapsed / finished) * (total - finished) : 0;
+    const width = 24;
+    const filled = Math.round((finished / Math.max(1, total)) * width);
+    const bar = stream.isTTY ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` : '';
+    return `${bar}${finished}/${total} attempts, ${errors} errors, $${cost.toFixed(4)}, ${elapsed.toFixed(1)}s elapsed, ETA ${eta.toFixed(0)}s`;
+  };
+  return {
+    tick(outcome, costUsd) {
+      finished++;
+      if (outcome === 'error') errors++;
+      cost += costUsd;
+      const now = performance.now();
+      if (stream.isTTY) {
+        if (now - lastPrinted > 100 || finished === total) {
+          stream.write(`\r${line()}\u001b[K`);
+          lastPrinted = now;
+        }
+      } else if (now - lastPrinted >= intervalMs) {
+        stream.write(`${line()}\n`);
+        lastPrinted = now;
+      }
+    },
+    done() {
+      stream.write(stream.isTTY ? `\r${line()}\u001b[K\n` : `${line()}\n`);
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// The results store: one SQLite file (.lunar/results.db), WAL mode, attempts written as they
+// finish in batched transactions. The schema is versioned through PRAGMA user_version; each
+// migration moves it one version forward, so an older file opens in a newer Lunar.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Trace } from '../agent/trace.ts';
+import type { Score } from '../metrics/score.ts';
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     status TEXT NOT NULL,            -- running | completed | failed | interrupted
+     config TEXT NOT NULL             -- JSON: suites, targets, options
+   );
+   CREATE TABLE attempts (
+     id INTEGER PRIMARY KEY,
+     run_id TEXT NOT NULL REFERENCES runs(id),
+     suite TEXT NOT NULL,
+     case_id TEXT NOT NULL,
+     category TEXT NOT NULL,
+     target TEXT NOT NULL,
+     repeat INTEGER NOT NULL,
+     status TEXT NOT NULL,            -- ok | error
+     error TEXT,
+     stop_reason TEXT NOT NULL,
+     final_answer TEXT,
+     latency_ms REAL NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost_usd REAL NOT NULL,
+     trace TEXT NOT NULL,             -- JSON Trace
+     finished_at TEXT NOT NULL,
+     UNIQUE (run_id, suite, case_id, target, repeat)
+   );
+   CREATE TABLE scores (
+     attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+     scorer TEXT NOT NULL,
+     value REAL,
+     pass INTEGER,
+     status TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     details TEXT,
+     PRIMARY KEY (attempt_id, scorer)
+   );
+   CREATE INDEX attempts_by_run ON attempts(run_id, suite, target);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export interface AttemptRow {
+  runId: string;
+  suite: string;
+  caseId: string;
+  category: string;
+  target: string;
+  repeat: number;
+  status: 'ok' | 'error';
+  error?: string;
+  trace: Trace;
+  scores: Score[];
+}
+
+export interface StoredAttempt extends Omit<AttemptRow, 'trace'> {
+  stopReason: string;
+  finalAnswer: string | null;
+  latencyMs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export class ResultsStore {
+  private readonly db: Database.Database;
+  private readonly pending: AttemptRow[] = [];
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db);
+  }
+
+  startRun(id: string, config: unknown, startedAt = new Date()): void {
+    this.db
+      .prepare('INSERT INTO runs (id, started_at, status, config) VALUES (?, ?, ?, ?)')
+      .run(id, startedAt.toISOString(), 'running', JSON.stringify(config));
+  }
+
+  finishRun(id: string, status: 'completed' | 'failed' | 'interrupted', finishedAt = new Date()): void {
+    this.flush();
+    this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt.toISOString(), id);
+  }
+
+  /** Queues an attempt; written with the next flush (every `batchSize` attempts, and at the end). */
+  add(row: AttemptRow, batchSize = 64): void {
+    this.pending.push(row);
+    if (this.pending.length >= batchSize) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending.splice(0);
+    const insertAttempt = this.db.prepare(
+      `INSERT INTO attempts (run_id, suite, case_id, category, target, repeat, status, error, stop_reason, final_answer,
+         latency_ms, input_tokens, output_tokens, cost_usd, trace, finished_at)
+       VALUES (@runId, @suite, @caseId, @category, @target, @repeat, @status, @error, @stopReason, @finalAnswer,
+         @latencyMs, @inputTokens, @outputTokens, @costUsd, @trace, @finishedAt)`,
+    );
+    const insertScore = this.db.prepare(
+      'INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const finishedAt = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const { lastInsertRowid } = insertAttempt.run({
+          runId: row.runId,
+          suite: row.suite,
+          caseId: row.caseId,
+          category: row.category,
+          target: row.target,
+          repeat: row.repeat,
+          status: row.status,
+          error: row.error ?? null,
+          stopReason: row.trace.stopReason,
+          finalAnswer: row.trace.finalAnswer,
+          latencyMs: row.trace.latencyMs,
+          inputTokens: row.trace.usage.inputTokens,
+          outputTokens: row.trace.usage.outputTokens,
+          costUsd: row.trace.costUsd,
+          trace: JSON.stringify(row.trace),
+          finishedAt,
+        });
+        for (const s of row.scores) {
+          insertScore.run(lastInsertRowid, s.scorer, s.value, s.pass === null ? null : Number(s.pass), s.status, s.reason, s.details ? JSON.stringify(s.details) : null);
+        }
+      }
+    })();
+  }
+
+  attempts(runId: string): StoredAttempt[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, suite, case_id, category, target, repeat, status, error, stop_reason, final_answer,
+                latency_ms, input_tokens, output_tokens, cost_usd
+           FROM attempts WHERE run_id = ? ORDER BY suite, target, case_id, repeat`,
+      )
+      .all(runId) as Record<string, any>[];
+    const scores = this.db
+      .prepare('SELECT s.* FROM scores s JOIN attempts a ON a.id = s.attempt_id WHERE a.run_id = ? ORDER BY s.scorer')
+      .all(runId) as Record<string, any>[];
+    const byAttempt = new Map<number, Score[]>();
+    for (const s of scores) {
+      const list = byAttempt.get(s.attempt_id) ?? [];
+      list.push({
+        scorer: s.scorer,
+        value: s.value,
+        pass: s.pass === null ? null : s.pass === 1,
+        status: s.status,
+        reason: s.reason,
+        details: s.details ? JSON.parse(s.details) : undefined,
+      });
+      byAttempt.set(s.attempt_id, list);
+    }
+    return rows.map((r) => ({
+      runId,
+      suite: r.suite,
+      caseId: r.case_id,
+      category: r.category,
+      target: r.target,
+      repeat: r.repeat,
+      status: r.status,
+      error: r.error ?? undefined,
+      stopReason: r.stop_reason,
+      finalAnswer: r.final_answer,
+      latencyMs: r.latency_ms,
+      inputTokens: r.input_tokens,
+      outputTokens: r.output_tokens,
+      costUsd: r.cost_usd,
+      scores: byAttempt.get(r.id) ?? [],
+    }));
+  }
+
+  trace(runId: string, suite: string, caseId: string, target: string, repeat = 0): Trace | undefined {
+    const row = this.db
+      .prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND case_id = ? AND target = ? AND repeat = ?')
+      .get(runId, suite, caseId, target, repeat) as { trace: string } | undefined;
+    return row ? (JSON.parse(row.trace) as Trace) : undefined;
+  }
+
+  run(id: string): { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown } | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, any> | undefined;
+    return row && { id: row.id, startedAt: row.started_at, finishedAt: row.finished_at, status: row.status, config: JSON.parse(row.config) };
+  }
+
+  close(): void {
+    this.flush();
+    this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`results store has schema version ${version}, newer than this Lunar (${SCHEMA_VERSION}); upgrade Lunar`);
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

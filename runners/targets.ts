@@ -1,0 +1,73 @@
+// Which targets a run uses, and the chat model for one attempt. Targets come from --target, else
+// from the suite, else from what is reachable (Ollama's pulled models, API keys in the
+// environment); with nothing reachable, the built-in baseline alone, said plainly.
+
+import { Ollama } from 'ollama';
+import type { Case } from '../datasets/case.ts';
+import { createChatModel, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
+import { loadScript, ScriptedModel } from '../agent/providers/scripted.ts';
+import type { ChatModel, ProviderOptions } from '../agent/providers/types.ts';
+import { InputError } from './input-error.ts';
+
+/** A model per provider that `bench` picks when only a key is present. */
+export const DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  openai: 'openai:gpt-4o-mini',
+  gemini: 'gemini:gemini-2.5-flash',
+  groq: 'groq:llama-3.3-70b-versatile',
+};
+
+export const HOW_TO_ADD_A_MODEL =
+  'No model is reachable, so this run uses the built-in baseline (a non-LLM policy). To add a model: start Ollama (`ollama serve`, `ollama pull qwen2.5:7b`) or export OPENAI_API_KEY, GEMINI_API_KEY or GROQ_API_KEY, or pass --target.';
+
+export interface Detected {
+  targets: string[];
+  /** One line for the user about what was found. */
+  message: string;
+}
+
+export async function detectTargets(env: NodeJS.ProcessEnv = process.env, ollamaTimeoutMs = 400): Promise<Detected> {
+  const found: string[] = [];
+  for (const model of await ollamaModels(env, ollamaTimeoutMs)) found.push(`ollama:${model}`);
+  if (env.OPENAI_API_KEY) found.push(DEFAULT_MODELS.openai!);
+  if (env.GEMINI_API_KEY || env.GOOGLE_API_KEY) found.push(DEFAULT_MODELS.gemini!);
+  if (env.GROQ_API_KEY) found.push(DEFAULT_MODELS.groq!);
+  if (found.length === 0) return { targets: ['baseline'], message: HOW_TO_ADD_A_MODEL };
+  return { targets: [...found, 'baseline'], message: `Targets found: ${found.join(', ')} (and baseline, the floor to beat).` };
+}
+
+async function ollamaModels(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string[]> {
+  const host = env.OLLAMA_HOST ?? 'http://127.0.0.1:11434';
+  const signal = AbortSignal.timeout(timeoutMs);
+  const client = new Ollama({ host, fetch: (input, init) => fetch(input, { ...init, signal }) });
+  try {
+    const { models } = await client.list();
+    return models.map((m) => m.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Checks target ids before a run starts, so a typo is exit 2 and not fifty errored attempts. */
+export function validateTargets(ids: readonly string[]): void {
+  for (const id of ids) {
+    try {
+      parseTargetId(id);
+    } catch (error) {
+      if (error instanceof UnknownTargetError) throw new InputError(error.message);
+      throw error;
+    }
+  }
+}
+
+/** The chat model for one attempt. `scripted` reads the case's script; `scripted:FILE` a file. */
+export function modelFor(target: string, c: Case, options: ProviderOptions = {}): ChatModel {
+  if (target === 'scripted') {
+    if (!c.script) throw new InputError(`case ${c.id}: the scripted target needs a "script" field on the case`);
+    return new ScriptedModel(c.script);
+  }
+  if (target.startsWith('scripted:')) {
+    const file = target.slice('scripted:'.length);
+    return new ScriptedModel(loadScript(file), file);
+  }
+  return createChatModel(target, options);
+}

@@ -1,0 +1,83 @@
+// A fake Ollama server speaking the native API that ollama-js calls: POST /api/chat (one JSON
+// object, or NDJSON lines when `stream` is true, ending with a `done: true` line that carries
+// done_reason and the token counts), GET /api/tags and GET /api/version.
+
+import type { ServerResponse } from 'node:http';
+import { HttpFake, sendJson, sendNdjson, type FakeTurn, type RecordedRequest } from './http-fake.ts';
+
+export class OllamaFake extends HttpFake {
+  private readonly turns: FakeTurn[] = [];
+  /** Names listed by GET /api/tags. */
+  models = ['llama3.2:latest', 'qwen2.5:7b'];
+
+  constructor() {
+    super();
+    this.route('POST', /^\/api\/chat$/, (request, response) => this.chat(request, response));
+    this.route('GET', /^\/api\/tags$/, (_request, response) => sendJson(response, { models: this.models.map(tagEntry) }));
+    this.route('GET', /^\/api\/version$/, (_request, response) => sendJson(response, { version: '0.12.6' }));
+  }
+
+  /** Scripts the next model turns, answered in order (an empty turn when the queue runs dry). */
+  queue(...turns: FakeTurn[]): this {
+    this.turns.push(...turns);
+    return this;
+  }
+
+  /** The bodies of the /api/chat requests received, in order. */
+  get chatBodies(): any[] {
+    return this.requests.filter((r) => r.path === '/api/chat').map((r) => r.body);
+  }
+
+  private chat(request: RecordedRequest, response: ServerResponse): void {
+    const turn = this.turns.shift() ?? { text: '' };
+    const model = String(request.body?.model ?? 'unknown');
+    if (request.body?.stream) sendNdjson(response, streamLines(model, turn));
+    else sendJson(response, { ...header(model), message: message(turn, turn.text ?? ''), ...footer(turn) });
+  }
+}
+
+function header(model: string) {
+  return { model, created_at: new Date().toISOString() };
+}
+
+function message(turn: FakeTurn, content: string, withCalls = true) {
+  const msg: Record<string, unknown> = { role: 'assistant', content };
+  // Ollama sends arguments as an object and no call id.
+  if (withCalls && turn.toolCalls?.length) {
+    msg.tool_calls = turn.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.arguments } }));
+  }
+  return msg;
+}
+
+function footer(turn: FakeTurn) {
+  return {
+    done: true,
+    done_reason: turn.finish ?? 'stop',
+    total_duration: 1_200_000_000,
+    load_duration: 50_000_000,
+    prompt_eval_count: turn.usage?.input ?? 10,
+    prompt_eval_duration: 100_000_000,
+    eval_count: turn.usage?.output ?? 5,
+    eval_duration: 1_000_000_000,
+  };
+}
+
+/** Text in word-sized pieces, then tool calls in a chunk of their own, then the closing line. */
+function streamLines(model: string, turn: FakeTurn): unknown[] {
+  const pieces = (turn.text ?? '').match(/\S+\s*|\s+/g) ?? [];
+  const lines: unknown[] = pieces.map((piece) => ({ ...header(model), message: message(turn, piece, false), done: false }));
+  if (turn.toolCalls?.length) lines.push({ ...header(model), message: message(turn, ''), done: false });
+  lines.push({ ...header(model), message: { role: 'assistant', content: '' }, ...footer(turn) });
+  return lines;
+}
+
+function tagEntry(name: string) {
+  return {
+    name,
+    model: name,
+    modified_at: '2025-01-01T00:00:00Z',
+    size: 2_019_393_189,
+    digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+    details: { format: 'gguf', family: 'llama', parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+  };
+}
