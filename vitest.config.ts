@@ -6,5 +6,8 @@ export default defineConfig({
     exclude: ['node_modules/**', '.lunar/**'],
     testTimeout: 20_000,
     pool: 'forks',
+    // In CI a JSON report as well, from which .ci/run prints its closing "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.lunar/test-results.json' },
   },
 });

@@ -103,12 +103,9 @@ const ZONE_ALIASES: Record<string, string> = {
   seattle: 'America/Los_Angeles',
   california: 'America/Los_Angeles',
   beijing: 'Asia/Shanghai',
-  china: 'Asia/Shanghai',
   delhi: 'Asia/Kolkata',
   'new delhi': 'Asia/Kolkata',
   mumbai: 'Asia/Kolkata',
-  india: 'Asia/Kolkata',
-  japan: 'Asia/Tokyo',
   utc: 'UTC',
   gmt: 'UTC',
 };

@@ -7,8 +7,9 @@ import type { ChatModel, ChatRequest, ChatResult, Message, StreamEvent, ToolCall
 import { fillArguments } from './arguments.ts';
 import { cosine, terms } from './similarity.ts';
 
-/** Below this similarity a tool is not considered, however well its arguments fill. */
-const MIN_SIMILARITY = 0.1;
+/** Below this score (similarity plus the argument bonus) no tool is called. */
+const MIN_SCORE = 0.15;
+const ARGUMENT_BONUS = 0.3;
 const MAX_QUOTED_CHARS = 4_000;
 
 export const NO_TOOL_ANSWER = 'I cannot answer that: no tool fits the question and no knowledge base was given to search.';
@@ -62,16 +63,19 @@ function currentTurn(messages: readonly Message[]): Turn {
 export function chooseCalls(question: string, tools: readonly ToolSpec[]): ToolCall[] {
   const asked = terms(question);
   const ranked = tools
-    .map((tool) => ({ tool, similarity: cosine(asked, terms(describe(tool))) }))
-    .filter((r) => r.similarity >= MIN_SIMILARITY)
-    .sort((a, b) => b.similarity - a.similarity || a.tool.name.localeCompare(b.tool.name));
-  for (const { tool } of ranked) {
-    const argumentSets = fillArguments(question, tool.parameters);
-    if (argumentSets) {
-      return argumentSets.map((args, i) => ({ id: `call_${i + 1}`, name: tool.name, arguments: args }));
-    }
-  }
-  return [];
+    .map((tool) => {
+      const argumentSets = fillArguments(question, tool.parameters);
+      // A value pulled from the message (a path, an expression, a city) is stronger evidence
+      // than shared words: "1,234 times 56" shares "time" with current_time, not with calculator.
+      const filledFromMessage = argumentSets !== undefined && Object.keys(argumentSets[0]!).length > 0;
+      const score = cosine(asked, terms(describe(tool))) + (filledFromMessage ? ARGUMENT_BONUS : 0);
+      return { tool, argumentSets, score };
+    })
+    .filter((r) => r.argumentSets && r.score >= MIN_SCORE)
+    .sort((a, b) => b.score - a.score || a.tool.name.localeCompare(b.tool.name));
+  const best = ranked[0];
+  if (!best) return [];
+  return best.argumentSets!.map((args, i) => ({ id: `call_${i + 1}`, name: best.tool.name, arguments: args }));
 }
 
 /** The words a tool is known by: its name, description and each parameter's name and description. */

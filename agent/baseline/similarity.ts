@@ -3,16 +3,16 @@
 // the floor a real model must beat, and it must be explainable in one paragraph.
 
 const STOP_WORDS = new Set(
-  'a an the and or but if of in on at to for from by with about as is are was were be been being do does did ' +
+  ('a an the and or but if of in on at to for from by with about as is are was were be been being do does did ' +
     'what which who whom whose when where why how this that these those it its i me my we our you your he she they ' +
     'them their can could would should will shall may might must please tell give show me some any all there here ' +
-    'than then so not no yes just also up down out into over under again very'.split(' '),
+    'than then so not no yes just also up down out into over under again very').split(' '),
 );
 
 export function stem(word: string): string {
   if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
   if (word.length > 4 && word.endsWith('ed')) return word.slice(0, -2);
-  if (word.length > 4 && word.endsWith('es')) return word.slice(0, -2);
+  if (word.length > 4 && /(?:ss|x|z|ch|sh)es$/.test(word)) return word.slice(0, -2);
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
   return word;
 }

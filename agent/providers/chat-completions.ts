@@ -5,20 +5,8 @@
 import { ProviderError, kindForStatus, parseRetryAfter, redact, unreachable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { retryPolicyFrom, withRetry } from './retry.ts';
-import type {
-  ChatModel,
-  ChatRequest,
-  ChatResult,
-  FinishReason,
-  JsonSchema,
-  Message,
-  ProviderOptions,
-  ResponseFormat,
-  StreamEvent,
-  ToolCall,
-  ToolChoice,
-  Usage,
-} from './types.ts';
+import type { ChatModel, ChatRequest, ChatResult, FinishReason, JsonSchema, Message } from './types.ts';
+import type { ProviderOptions, ResponseFormat, StreamEvent, ToolCall, ToolChoice, Usage } from './types.ts';
 
 // Wire shapes: the subset both SDKs agree on, so one translation type-checks against either.
 export interface WireToolCall {

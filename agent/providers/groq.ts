@@ -46,6 +46,6 @@ type GroqChunk = WireChunk & { x_groq?: { usage?: WireChunk['usage'] } | null };
 /** Groq reports stream usage in x_groq.usage on the last chunk; lift it to where OpenAI puts it. */
 async function* withGroqUsage(chunks: AsyncIterable<GroqChunk>): AsyncGenerator<WireChunk> {
   for await (const chunk of chunks) {
-    yield chunk;
+    yield !chunk.usage && chunk.x_groq?.usage ? { ...chunk, usage: chunk.x_groq.usage } : chunk;
   }
 }

@@ -266,10 +266,9 @@ class Parser {
   }
 
   private parseName(name: string, text: string): number {
-    const fn = FUNCTIONS[name];
-    if (fn) return this.parseCall(name, fn);
-    const constant = CONSTANTS[name];
-    if (constant !== undefined) return constant;
+    // Own properties only: "constructor" or "__proto__" must not reach Object.prototype.
+    if (Object.hasOwn(FUNCTIONS, name)) return this.parseCall(name, FUNCTIONS[name]);
+    if (Object.hasOwn(CONSTANTS, name)) return CONSTANTS[name];
     throw new CalculatorError(
       `unknown name "${text}"; known functions: ${Object.keys(FUNCTIONS).join(', ')}; constants: pi, e`,
     );

@@ -1,0 +1,61 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Trace } from '../agent/trace.ts';
+import { ResultsStore, SCHEMA_VERSION } from './store.ts';
+
+const trace: Trace = {
+  target: 'baseline',
+  messages: [{ role: 'user', content: 'hi' }],
+  modelCalls: [],
+  toolCalls: [],
+  retrieved: [],
+  finalAnswer: 'hello',
+  stopReason: 'final',
+  usage: { inputTokens: 3, outputTokens: 4 },
+  latencyMs: 12.5,
+  costUsd: 0.001,
+};
+
+describe('ResultsStore', () => {
+  it('stores attempts with scores and traces and reads them back', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'results.db');
+    const store = new ResultsStore(path);
+    store.startRun('r1', { targets: ['baseline'] });
+    store.add({ runId: 'r1', suite: 's', caseId: 'c1', category: 'k', target: 'baseline', repeat: 0, status: 'ok', trace, scores: [{ scorer: 'answer_contains', value: 1, pass: true, status: 'scored', reason: 'ok' }] });
+    store.add({ runId: 'r1', suite: 's', caseId: 'c2', category: 'k', target: 'baseline', repeat: 0, status: 'error', error: 'boom', trace: { ...trace, stopReason: 'error', finalAnswer: null }, scores: [] });
+    store.finishRun('r1', 'completed');
+    store.close();
+
+    const reopened = new ResultsStore(path);
+    const attempts = reopened.attempts('r1');
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]).toMatchObject({ caseId: 'c1', status: 'ok', finalAnswer: 'hello', inputTokens: 3, outputTokens: 4, costUsd: 0.001, scores: [{ scorer: 'answer_contains', pass: true }] });
+    expect(attempts[1]).toMatchObject({ caseId: 'c2', status: 'error', error: 'boom', scores: [] });
+    expect(reopened.trace('r1', 's', 'c1', 'baseline')).toEqual(trace);
+    expect(reopened.run('r1')).toMatchObject({ status: 'completed', config: { targets: ['baseline'] } });
+    reopened.close();
+  });
+
+  it('uses WAL and records its schema version; refuses a file from a newer Lunar', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'results.db');
+    new ResultsStore(path).close();
+    const db = new Database(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => new ResultsStore(path)).toThrow(/newer than this Lunar/);
+  });
+
+  it('refuses to store the same attempt twice', () => {
+    const store = new ResultsStore(':memory:');
+    store.startRun('r', {});
+    const row = { runId: 'r', suite: 's', caseId: 'c', category: 'k', target: 't', repeat: 0, status: 'ok' as const, trace, scores: [] };
+    store.add(row);
+    store.add(row);
+    expect(() => store.flush()).toThrow(/UNIQUE/);
+  });
+});
