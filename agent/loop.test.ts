@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { OpenAiFake } from '../test/fakes/openai-server.ts';
 import { runAgent } from './loop.ts';
+import { openaiProvider } from './providers/openai.ts';
 import { ScriptedModel } from './providers/scripted.ts';
 import { builtinRegistry } from './tools/builtin.ts';
 import { defineTool, ToolRegistry } from './tools/tool.ts';
@@ -153,5 +155,48 @@ describe('runAgent', () => {
   it('puts the system prompt first', async () => {
     const trace = await runAgent({ model: new ScriptedModel([{ text: 'x' }]), tools: builtinRegistry(), messages: user('hi'), system: 'be brief', workspaceRoot: workspace });
     expect(trace.messages[0]).toEqual({ role: 'system', content: 'be brief' });
+  });
+});
+
+describe('runAgent through a real provider SDK on a loopback fake', () => {
+  const model = (fake: OpenAiFake) => openaiProvider.create('gpt-4o-mini', { baseUrl: `${fake.url}/v1`, apiKey: 'sk-test', retries: 0 });
+
+  it('stops at the token budget once the calls so far have spent it', async () => {
+    const fake = await new OpenAiFake().start();
+    try {
+      fake.say(
+        { toolCalls: [{ name: 'calculator', arguments: { expression: '1+1' } }], usage: { input: 600, output: 100 } },
+        { toolCalls: [{ name: 'calculator', arguments: { expression: '2+2' } }], usage: { input: 700, output: 100 } },
+        { text: 'never reached' },
+      );
+      const trace = await runAgent({ model: model(fake), tools: builtinRegistry(), messages: user('x'), workspaceRoot: workspace, budget: { maxTokens: 1_000 } });
+      expect(trace.stopReason).toBe('max_tokens');
+      expect(trace.modelCalls).toHaveLength(2);
+      expect(trace.usage).toEqual({ inputTokens: 1300, outputTokens: 200 });
+      expect(trace.costUsd).toBeCloseTo((1300 * 0.15 + 200 * 0.6) / 1e6, 12);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('sends arguments that are not JSON back to the model, which repairs its call', async () => {
+    const fake = await new OpenAiFake().start();
+    try {
+      fake.say(
+        { toolCalls: [{ name: 'calculator', arguments: '{"expression": "6*7"' }] },
+        { toolCalls: [{ name: 'calculator', arguments: { expression: '6*7' } }] },
+        { text: '42' },
+      );
+      const trace = await runAgent({ model: model(fake), tools: builtinRegistry(), messages: user('6 times 7?'), workspaceRoot: workspace });
+      expect(trace.toolCalls[0]).toMatchObject({ errorKind: 'invalid_arguments' });
+      expect(trace.toolCalls[1]).toMatchObject({ result: '42' });
+      expect(trace.finalAnswer).toBe('42');
+      // The model saw its error as a tool message on the second request.
+      const second = fake.requests[1]!.body.messages as { role: string; content: string }[];
+      expect(second.at(-1)).toMatchObject({ role: 'tool' });
+      expect(second.at(-1)!.content).toMatch(/not a JSON object/);
+    } finally {
+      await fake.close();
+    }
   });
 });

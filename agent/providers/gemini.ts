@@ -1,0 +1,291 @@
+// Gemini (Developer API) through @google/genai. The SDK makes exactly one request per call when
+// httpOptions.retryOptions is unset, and automaticContinuation is turned off because it would
+// silently resend a stream that closed early: withRetry stays the only retry loop.
+
+import {
+  ApiError,
+  FunctionCallingConfigMode,
+  GoogleGenAI,
+  type Content,
+  type GenerateContentConfig,
+  type GenerateContentParameters,
+  type GenerateContentResponse,
+  type GenerateContentResponseUsageMetadata,
+  type Part,
+  type ToolConfig,
+} from '@google/genai';
+import { ProviderError, kindForStatus, missingKey, networkFailure, recordingFetch, redact, toolCallIds, unreachable } from './errors.ts';
+import { costOf, priceOf } from './pricing.ts';
+import { retryPolicyFrom, withRetry } from './retry.ts';
+import type { ChatModel, ChatRequest, ChatResult, FinishReason, Message, ProviderDefinition, ProviderOptions, StreamEvent, ToolCall, ToolChoice, Usage } from './types.ts';
+
+const NAME = 'gemini';
+const KEY_VARIABLE = 'GEMINI_API_KEY';
+const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+export const geminiProvider: ProviderDefinition = {
+  name: NAME,
+  keyVariable: KEY_VARIABLE,
+  create: (model, options) => geminiModel(model, options),
+};
+
+type Parts = Pick<ChatResult, 'text' | 'toolCalls' | 'usage' | 'finishReason'>;
+
+/**
+ * Gemini 2.5+ puts a thoughtSignature on function-call parts and Gemini 3 rejects a history that
+ * drops it. ToolCall has no field for it, so it is kept against the ToolCall object the caller
+ * gets back and sends again in the assistant message (a copied object loses it).
+ */
+const signatures = new WeakMap<ToolCall, string>();
+
+function geminiModel(model: string, options: ProviderOptions): ChatModel {
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey || env.GEMINI_API_KEY || env.GOOGLE_API_KEY || undefined;
+  // Always explicit, so the SDK does not read its own GOOGLE_GEMINI_BASE_URL from process.env.
+  const address = options.baseUrl || env.GEMINI_BASE_URL || env.GOOGLE_GEMINI_BASE_URL || DEFAULT_BASE_URL;
+  const policy = retryPolicyFrom(options);
+  const cost = (usage: Usage) => costOf(priceOf(NAME, model, options.prices, env), usage);
+  const fallback = (error: unknown) => classify(error, address, apiKey);
+  let client: GoogleGenAI | undefined;
+
+  // Built on first call, so a target without a key can be listed and fails only when used.
+  function sdk(): GoogleGenAI {
+    if (!apiKey) throw missingKey(NAME, KEY_VARIABLE);
+    // vertexai: false, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
+    client ??= new GoogleGenAI({ apiKey, vertexai: false, httpOptions: { baseUrl: address } });
+    return client;
+  }
+
+  /** One attempt: the signal goes in config.abortSignal; the fetch records Retry-After, which ApiError drops. */
+  async function attempt<T>(signal: AbortSignal, params: GenerateContentParameters, run: (p: GenerateContentParameters) => Promise<T>): Promise<T> {
+    const recorder = recordingFetch();
+    const config: GenerateContentConfig = { ...params.config, abortSignal: signal, httpOptions: { fetch: recorder.fetch } };
+    try {
+      return await run({ ...params, config });
+    } catch (error) {
+      throw classify(error, address, apiKey, recorder.retryAfterMs());
+    }
+  }
+
+  async function chat(request: ChatRequest): Promise<ChatResult> {
+    const ai = sdk();
+    const params = toGeminiParams(model, request);
+    const done = await withRetry(NAME, policy, request.signal, (signal) => attempt(signal, params, (p) => ai.models.generateContent(p)), fallback);
+    const collector = new Collector(toolCallIds(request.messages));
+    collector.add(done.value);
+    const parts = collector.parts();
+    return { ...parts, latencyMs: done.latencyMs, costUsd: cost(parts.usage), attempts: done.attempts };
+  }
+
+  async function* stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+    const started = performance.now();
+    const ai = sdk();
+    const params = toGeminiParams(model, request);
+    const closer = new AbortController(); // ends the connection when the consumer stops early
+    // Establishing the stream includes its first chunk, so a server that accepts and then stalls
+    // or drops is retried like any other failed attempt.
+    const opened = await withRetry(
+      NAME,
+      policy,
+      request.signal,
+      (signal) =>
+        attempt(AbortSignal.any([signal, closer.signal]), params, async (p) => {
+          const iterator = (await ai.models.generateContentStream(p))[Symbol.asyncIterator]();
+          const first = await iterator.next();
+          if (signal.aborted) throw signal.reason;
+          return { iterator, first };
+        }),
+      fallback,
+    );
+    const { iterator } = opened.value;
+    const collector = new Collector(toolCallIds(request.messages));
+    try {
+      for (let step = opened.value.first; !step.done; step = await iterator.next()) {
+        const { delta, calls } = collector.add(step.value);
+        if (delta) yield { type: 'text', delta };
+        for (const call of calls) yield { type: 'tool_call', call };
+      }
+    } catch (error) {
+      throw request.signal?.aborted ? aborted(error) : classify(error, address, apiKey);
+    } finally {
+      closer.abort();
+    }
+    if (request.signal?.aborted) throw aborted();
+    const parts = collector.parts();
+    const result: ChatResult = { ...parts, latencyMs: performance.now() - started, costUsd: cost(parts.usage), attempts: opened.attempts };
+    yield { type: 'done', result };
+  }
+
+  return { id: `${NAME}:${model}`, provider: NAME, model, chat, stream };
+}
+
+export function toGeminiParams(model: string, request: ChatRequest): GenerateContentParameters {
+  const config: GenerateContentConfig = { automaticContinuation: false };
+  // Gemini has one system instruction: every system message joins it, wherever it stood.
+  const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content);
+  if (system.length) config.systemInstruction = { parts: [{ text: system.join('\n\n') }] };
+  if (request.tools?.length) {
+    const functionDeclarations = request.tools.map((t) => ({ name: t.name, description: t.description, parametersJsonSchema: t.parameters }));
+    config.tools = [{ functionDeclarations }];
+    if (request.toolChoice) config.toolConfig = toToolConfig(request.toolChoice);
+  }
+  if (request.temperature !== undefined) config.temperature = request.temperature;
+  if (request.maxTokens !== undefined) config.maxOutputTokens = request.maxTokens;
+  if (request.seed !== undefined) config.seed = request.seed;
+  if (request.responseFormat && request.responseFormat.type !== 'text') config.responseMimeType = 'application/json';
+  if (request.responseFormat?.type === 'json_schema') config.responseJsonSchema = request.responseFormat.schema;
+  return { model, contents: toContents(request.messages), config };
+}
+
+function toToolConfig(choice: ToolChoice): ToolConfig {
+  if (typeof choice === 'object') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.name] } };
+  const mode = { auto: FunctionCallingConfigMode.AUTO, none: FunctionCallingConfigMode.NONE, required: FunctionCallingConfigMode.ANY }[choice];
+  return { functionCallingConfig: { mode } };
+}
+
+/** Consecutive turns of one role are merged, so all results of one step travel in one user turn. */
+function toContents(messages: readonly Message[]): Content[] {
+  const contents: Content[] = [];
+  for (const message of messages) {
+    if (message.role === 'system') continue;
+    const role = message.role === 'assistant' ? 'model' : 'user';
+    const parts = toParts(message);
+    const last = contents.at(-1);
+    if (last?.role === role) last.parts?.push(...parts);
+    else if (parts.length) contents.push({ role, parts });
+  }
+  return contents;
+}
+
+/** Ids we made up are not sent back: Gemini gave none, and its history should read as it wrote it. */
+const isGeneratedId = (id: string) => /^call_\d+$/.test(id);
+
+function toParts(message: Exclude<Message, { role: 'system' }>): Part[] {
+  switch (message.role) {
+    case 'user':
+      return [{ text: message.content }];
+    case 'assistant': {
+      const parts: Part[] = message.content ? [{ text: message.content }] : [];
+      for (const call of message.toolCalls ?? []) {
+        const part: Part = { functionCall: { name: call.name, args: call.arguments, ...(isGeneratedId(call.id) ? {} : { id: call.id }) } };
+        const signature = signatures.get(call);
+        if (signature) part.thoughtSignature = signature;
+        parts.push(part);
+      }
+      return parts;
+    }
+    case 'tool': {
+      // Gemini's documented convention: the result under "output", a failure under "error".
+      const response = message.isError ? { error: message.content } : { output: message.content };
+      const id = isGeneratedId(message.toolCallId) ? {} : { id: message.toolCallId };
+      return [{ functionResponse: { name: message.name, response, ...id } }];
+    }
+  }
+}
+
+/** Reads response chunks (one for chat, many for a stream): text, function calls, the last usage and finish. */
+class Collector {
+  private text = '';
+  private readonly calls: ToolCall[] = [];
+  private usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  private finish: string | undefined;
+  private blocked = false;
+
+  constructor(private readonly nextId: () => string) {}
+
+  add(chunk: GenerateContentResponse): { delta: string; calls: ToolCall[] } {
+    // Each chunk's usageMetadata is a running total, so the last one is the call's usage.
+    if (chunk.usageMetadata) this.usage = toUsage(chunk.usageMetadata);
+    if (chunk.promptFeedback?.blockReason) this.blocked = true;
+    const candidate = chunk.candidates?.[0];
+    if (candidate?.finishReason) this.finish = candidate.finishReason;
+    let delta = '';
+    const calls: ToolCall[] = [];
+    for (const part of candidate?.content?.parts ?? []) {
+      if (part.thought) continue; // a thought summary, not the answer
+      if (part.text) delta += part.text;
+      if (part.functionCall) calls.push(this.toolCall(part));
+    }
+    this.text += delta;
+    this.calls.push(...calls);
+    return { delta, calls };
+  }
+
+  parts(): Parts {
+    return { text: this.text, toolCalls: this.calls, usage: this.usage, finishReason: this.finishReason() };
+  }
+
+  private toolCall(part: Part): ToolCall {
+    const fc = part.functionCall!;
+    const call: ToolCall = { id: fc.id || this.nextId(), name: fc.name ?? '', arguments: fc.args ?? {} };
+    if (part.thoughtSignature) signatures.set(call, part.thoughtSignature);
+    return call;
+  }
+
+  private finishReason(): FinishReason {
+    if (this.calls.length) return 'tool_calls'; // Gemini says STOP even when the turn is function calls
+    if (this.blocked) return 'content_filter';
+    return toFinishReason(this.finish);
+  }
+}
+
+const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
+
+function toFinishReason(reason: string | undefined): FinishReason {
+  if (reason === 'STOP') return 'stop';
+  if (reason === 'MAX_TOKENS') return 'length';
+  return reason && FILTERED.has(reason) ? 'content_filter' : 'other';
+}
+
+function toUsage(metadata: GenerateContentResponseUsageMetadata): Usage {
+  // Thinking tokens are billed as output, and 2.5 models think by default.
+  return { inputTokens: metadata.promptTokenCount ?? 0, outputTokens: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0) };
+}
+
+function aborted(cause?: unknown): ProviderError {
+  return new ProviderError(NAME, 'aborted', `${NAME}: call aborted`, { cause });
+}
+
+interface ErrorBody {
+  error?: { message?: string; status?: string; details?: { '@type'?: string; retryDelay?: string; reason?: string }[] };
+}
+
+export function classify(error: unknown, address: string, apiKey: string | undefined, retryAfterMs?: number): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const say = (text: string) => redact(text, [apiKey]).replace(/\s+/g, ' ').trim();
+  const failure = networkFailure(error);
+  if (failure === 'connect') return unreachable(NAME, address, error);
+  if (failure === 'dropped') return new ProviderError(NAME, 'unreachable', `${NAME}: ${address} closed the connection before answering`, { cause: error });
+  if (error instanceof ApiError) {
+    const body = errorBody(error.message);
+    const details = body?.error?.details ?? [];
+    // A wrong key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID, not a 401.
+    const kind = details.some((d) => d.reason === 'API_KEY_INVALID') ? 'auth' : kindForStatus(error.status);
+    const label = [error.status, body?.error?.status].filter(Boolean).join(' ');
+    return new ProviderError(NAME, kind, say(`${NAME}: HTTP ${label}: ${body?.error?.message ?? error.message}`), {
+      status: error.status,
+      retryAfterMs: retryAfterMs ?? retryDelay(details),
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError(NAME, 'bad_response', say(`${NAME}: unreadable answer from ${address}: ${message}`), { cause: error });
+}
+
+/** ApiError's message is the JSON error body (after "got status: …. " for errors inside a stream). */
+function errorBody(message: string): ErrorBody | undefined {
+  const start = message.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    return JSON.parse(message.slice(start)) as ErrorBody;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Google sends no Retry-After header on 429; the wait is in the RetryInfo detail, e.g. "37s". */
+function retryDelay(details: NonNullable<NonNullable<ErrorBody['error']>['details']>): number | undefined {
+  const delay = details.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
+  const seconds = delay ? /^(\d+(?:\.\d+)?)s$/.exec(delay)?.[1] : undefined;
+  return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
