@@ -38,7 +38,9 @@ function extractorFor(name: string, property: PropertySchema): Extractor | undef
   if (property.type === 'integer' || property.type === 'number') return undefined;
   if (/time ?zone|\btz\b/.test(about)) return timeZones;
   if (/expression|formula|arithmetic|math/.test(about)) return expressions;
-  if (/path|file|director|folder/.test(about)) return paths;
+  // "Path of the file to read" wants a file name; "Folder to list" wants a folder.
+  if (/\bfiles?\b/.test(about)) return filePaths;
+  if (/path|director|folder/.test(about)) return folderPaths;
   if (/query|question|text|search/.test(about)) return (m) => [m.trim()];
   return undefined;
 }
@@ -54,14 +56,16 @@ function enumValue(message: string, property: PropertySchema): Extracted {
 
 // --- paths -----------------------------------------------------------------------------------
 
-const FILE_LIKE = /(?:^|[\s"'`(])((?:\.{0,2}\/)?(?:[\w.-]+\/)*[\w-][\w.-]*\.[A-Za-z0-9]{1,8})(?=$|[\s"'`),?!:;]|\.(?:\s|$))/g;
+const FILE_LIKE = /(?:^|[\s"'`(])((?:\.{0,2}\/)?(?:[\w.-]+\/)*[\w-][\w.-]*\.(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,8})(?=$|[\s"'`),?!:;]|\.(?:\s|$))/g;
 const DIR_LIKE = /(?:^|[\s"'`(])((?:[\w.-]+\/)+)(?=$|[\s"'`),?!:;.])/g;
 const NAMED_DIR = /\b(?:the\s+)?["'`]?([\w.-]+)["'`]?\s+(?:folder|directory|dir)\b/gi;
 
-function paths(message: string): Extracted {
+function filePaths(message: string): Extracted {
+  return unique([...message.matchAll(FILE_LIKE)].map((m) => m[1]!));
+}
+
+function folderPaths(message: string): Extracted {
   const found: string[] = [];
-  for (const match of message.matchAll(FILE_LIKE)) found.push(match[1]!);
-  if (found.length) return unique(found);
   for (const match of message.matchAll(DIR_LIKE)) found.push(match[1]!.replace(/\/$/, ''));
   for (const match of message.matchAll(NAMED_DIR)) {
     const name = match[1]!;
@@ -85,7 +89,9 @@ const WORD_OPERATORS: [RegExp, string][] = [
 ];
 
 function expressions(message: string): Extracted {
-  let text = message.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/\$/g, '');
+  // File names and dates hold digits and dashes that are not arithmetic.
+  const withoutNames = message.replace(FILE_LIKE, ' ').replace(/\b\d{4}-\d{2}(?:-\d{2})?\b/g, ' ');
+  let text = withoutNames.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/\$/g, '');
   for (const [pattern, symbol] of WORD_OPERATORS) text = text.replace(pattern, ` ${symbol} `);
   text = text.replace(/(\d)\s*[x×]\s*(?=\d)/g, '$1*').replace(/÷/g, '/');
   const candidates = text.match(/(?:sqrt\s*)?[-(\d.][\d\s.+\-*/^%()sqrt]*(?:\s*of\s*[\d.(][\d\s.+\-*/^%()]*)?/g) ?? [];

@@ -18,6 +18,11 @@ describe('baseline tool choice', () => {
   it('hands arithmetic to the calculator with word operators and thousands separators turned into symbols', () => {
     expect(calls('What is 1,234 times 56?')).toEqual([{ name: 'calculator', arguments: { expression: '1234 * 56' } }]);
     expect(calls('Calculate 17.5% of 2480')).toEqual([{ name: 'calculator', arguments: { expression: '17.5% of 2480' } }]);
+    expect(calls('What is 2.5 * 4?')).toEqual([{ name: 'calculator', arguments: { expression: '2.5 * 4' } }]);
+  });
+
+  it('reads dates and file names in a message as names, not arithmetic', () => {
+    expect(calls('Who attended the meeting in notes/meeting-2026-10-02.md?')).toEqual([{ name: 'read_file', arguments: { path: 'notes/meeting-2026-10-02.md' } }]);
   });
 
   it('makes one current_time call per city named, in the order named', () => {
