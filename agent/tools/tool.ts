@@ -33,6 +33,8 @@ export type Validated = { ok: true; args: unknown } | { ok: false; error: string
 
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
+  /** JSON Schema conversion is slow next to a model call on a local target: do it once. */
+  private cachedSpecs?: ToolSpec[];
 
   constructor(tools: Tool[] = []) {
     for (const tool of tools) this.register(tool);
@@ -41,6 +43,7 @@ export class ToolRegistry {
   register(tool: Tool): this {
     if (this.tools.has(tool.name)) throw new Error(`tool "${tool.name}" is registered twice`);
     this.tools.set(tool.name, tool);
+    this.cachedSpecs = undefined;
     return this;
   }
 
@@ -60,7 +63,8 @@ export class ToolRegistry {
   }
 
   specs(): ToolSpec[] {
-    return [...this.tools.values()].map(toolSpec);
+    this.cachedSpecs ??= [...this.tools.values()].map(toolSpec);
+    return this.cachedSpecs;
   }
 
   /** Validates arguments; the error text is written for the model to repair its call. */
