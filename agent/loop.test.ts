@@ -152,6 +152,22 @@ describe('runAgent', () => {
     expect(trace.finalAnswer).toBe('hello there');
   });
 
+  it('renames a tool call id that repeats one from an earlier step', async () => {
+    const again = await runAgent({
+      model: new ScriptedModel([
+        { tool_calls: [{ id: 'call_1', name: 'calculator', arguments: { expression: '1' } }] },
+        { tool_calls: [{ id: 'call_1', name: 'calculator', arguments: { expression: '2' } }] },
+        { text: 'ok' },
+      ]),
+      tools: builtinRegistry(),
+      messages: user('x'),
+      workspaceRoot: workspace,
+    });
+    expect(again.toolCalls.map((c) => c.id)).toEqual(['call_1', 'call_2_1']);
+    const toolMessages = again.messages.filter((m) => m.role === 'tool');
+    expect(toolMessages.map((m) => (m as { toolCallId: string }).toolCallId)).toEqual(['call_1', 'call_2_1']);
+  });
+
   it('puts the system prompt first', async () => {
     const trace = await runAgent({ model: new ScriptedModel([{ text: 'x' }]), tools: builtinRegistry(), messages: user('hi'), system: 'be brief', workspaceRoot: workspace });
     expect(trace.messages[0]).toEqual({ role: 'system', content: 'be brief' });

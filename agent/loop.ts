@@ -84,7 +84,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
         error = outcome.record.error;
         break;
       }
-      const { result } = outcome;
+      const result = withUniqueCallIds(outcome.result, step, toolCalls);
       messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls.length ? result.toolCalls : undefined });
       if (result.toolCalls.length === 0) {
         finalAnswer = result.text;
@@ -222,6 +222,16 @@ async function runToolCall(options: RunOptions, call: ToolCall, step: number, si
   } catch (thrown) {
     return finish({ error: `${call.name} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, errorKind: 'threw' });
   }
+}
+
+/**
+ * Providers that give no call ids (Ollama, Gemini, the baseline) number calls per reply, so the
+ * same id can come back on a later step; a conversation must not hold two results for one id.
+ */
+function withUniqueCallIds(result: ChatResult, step: number, earlier: readonly ToolCallRecord[]): ChatResult {
+  const seen = new Set(earlier.map((c) => c.id));
+  if (!result.toolCalls.some((c) => seen.has(c.id))) return result;
+  return { ...result, toolCalls: result.toolCalls.map((c, i) => (seen.has(c.id) ? { ...c, id: `call_${step}_${i + 1}` } : c)) };
 }
 
 function tokensUsed(calls: readonly ModelCallRecord[]): number {

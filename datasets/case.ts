@@ -15,7 +15,18 @@ export const ExpectedToolCall = z
 export const ScriptStep = z
   .object({
     text: z.string().optional(),
-    tool_calls: z.array(z.object({ name: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).strict()).optional(),
+    tool_calls: z
+      .array(
+        z
+          .object({
+            /** Optional: a recorded call id to replay; generated when absent. */
+            id: z.string().min(1).optional(),
+            name: z.string().min(1),
+            arguments: z.record(z.string(), z.unknown()).default({}),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict()
   .refine((s) => s.text !== undefined || (s.tool_calls?.length ?? 0) > 0, { message: 'a script step needs text or tool_calls' });

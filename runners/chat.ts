@@ -25,22 +25,25 @@ export async function runChat(options: ChatOptions): Promise<void> {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const rl = createInterface({ input, output, terminal: Boolean((input as NodeJS.ReadStream).isTTY) });
+  // One iterator for every read: it buffers lines that arrive while the agent works (piped input),
+  // where rl.question would drop them.
+  const lines = rl[Symbol.asyncIterator]();
   const write = (text: string) => output.write(text);
+  const ask = async (prompt: string): Promise<string | undefined> => {
+    write(prompt);
+    const next = await lines.next();
+    return next.done ? undefined : next.value;
+  };
   const approve: Approve | undefined = options.confirmTools
-    ? async (call) => (await rl.question(`  allow ${call.name}(${JSON.stringify(call.arguments)})? [y/N] `)).trim().toLowerCase().startsWith('y')
+    ? async (call) => ((await ask(`  allow ${call.name}(${JSON.stringify(call.arguments)})? [y/N] `)) ?? '').trim().toLowerCase().startsWith('y')
     : undefined;
 
   write(`Talking to ${model.id} (tools: ${tools.names().join(', ')}; workspace ${options.workspace}). Empty line or Ctrl-D to quit.\n`);
   let history: Message[] = [];
   try {
     for (;;) {
-      let line: string;
-      try {
-        line = await rl.question('you> ');
-      } catch {
-        break; // input closed
-      }
-      if (line.trim() === '') break;
+      const line = await ask('you> ');
+      if (line === undefined || line.trim() === '') break;
       write(`${model.id}> `);
       let streamedText = false;
       const trace = await runAgent({

@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
@@ -15,16 +14,15 @@ interface Ran {
   stderr: string;
 }
 
-async function lunar(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+async function lunar(args: string[], env: Record<string, string> = {}, input?: string): Promise<Ran> {
   // No model is reachable: keys cleared, Ollama pointed at a closed port.
   const cleanEnv = { ...process.env, OPENAI_API_KEY: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '', GROQ_API_KEY: '', OLLAMA_HOST: 'http://127.0.0.1:9', CI: '', ...env };
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [bin, ...args], { cwd: root, env: cleanEnv });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return new Promise((resolve) => {
+    const child = execFile('node', [bin, ...args], { cwd: root, env: cleanEnv }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    child.stdin!.end(input ?? '');
+  });
 }
 
 describe('lunar bench', () => {
@@ -68,5 +66,22 @@ describe('lunar --help', () => {
     for (const option of ['--target', '--out', '--home', '--concurrency']) expect(bench.stdout).toContain(option);
     const chat = await lunar(['chat', '--help']);
     for (const option of ['--target', '--workspace', '--system', '--confirm-tools', '--no-stream']) expect(chat.stdout).toContain(option);
+  });
+});
+
+describe('lunar chat', () => {
+  it('shows each tool call as it happens and prints the answer, turn after turn', async () => {
+    const ran = await lunar(['chat', '--target', 'baseline'], {}, 'What is 2+3*4?\nShow me config/settings.json\n');
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('→ calculator({"expression":"2+3*4"})');
+    expect(ran.stdout).toContain('calculator says: 14');
+    expect(ran.stdout).toContain('→ read_file({"path":"config/settings.json"})');
+    expect(ran.stdout).toContain('8080');
+  });
+
+  it('names the missing key in one line and exits 2', async () => {
+    const ran = await lunar(['chat', '--target', 'openai:gpt-4o-mini'], {}, 'hello\n');
+    expect(ran.stdout + ran.stderr).toContain('OPENAI_API_KEY is not set');
+    expect(ran.stdout + ran.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -17,7 +17,19 @@ import {
 import { ProviderError, kindForStatus, missingKey, networkFailure, recordingFetch, redact, toolCallIds, unreachable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { retryPolicyFrom, withRetry } from './retry.ts';
-import type { ChatModel, ChatRequest, ChatResult, FinishReason, Message, ProviderDefinition, ProviderOptions, StreamEvent, ToolCall, ToolChoice, Usage } from './types.ts';
+import type {
+  ChatModel,
+  ChatRequest,
+  ChatResult,
+  FinishReason,
+  Message,
+  ProviderDefinition,
+  ProviderOptions,
+  StreamEvent,
+  ToolCall,
+  ToolChoice,
+  Usage,
+} from './types.ts';
 
 const NAME = 'gemini';
 const KEY_VARIABLE = 'GEMINI_API_KEY';
@@ -229,17 +241,19 @@ class Collector {
   }
 }
 
-const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION']);
+/** SAFETY, RECITATION, BLOCKLIST, PROHIBITED_CONTENT, SPII and their IMAGE_ variants. */
+const FILTERED = /SAFETY|RECITATION|BLOCKLIST|PROHIBITED|SPII/;
 
 function toFinishReason(reason: string | undefined): FinishReason {
   if (reason === 'STOP') return 'stop';
   if (reason === 'MAX_TOKENS') return 'length';
-  return reason && FILTERED.has(reason) ? 'content_filter' : 'other';
+  return reason && FILTERED.test(reason) ? 'content_filter' : 'other';
 }
 
 function toUsage(metadata: GenerateContentResponseUsageMetadata): Usage {
   // Thinking tokens are billed as output, and 2.5 models think by default.
-  return { inputTokens: metadata.promptTokenCount ?? 0, outputTokens: (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0) };
+  const output = (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0);
+  return { inputTokens: metadata.promptTokenCount ?? 0, outputTokens: output };
 }
 
 function aborted(cause?: unknown): ProviderError {
@@ -255,7 +269,9 @@ export function classify(error: unknown, address: string, apiKey: string | undef
   const say = (text: string) => redact(text, [apiKey]).replace(/\s+/g, ' ').trim();
   const failure = networkFailure(error);
   if (failure === 'connect') return unreachable(NAME, address, error);
-  if (failure === 'dropped') return new ProviderError(NAME, 'unreachable', `${NAME}: ${address} closed the connection before answering`, { cause: error });
+  if (failure === 'dropped') {
+    return new ProviderError(NAME, 'unreachable', `${NAME}: ${address} closed the connection before answering`, { cause: error });
+  }
   if (error instanceof ApiError) {
     const body = errorBody(error.message);
     const details = body?.error?.details ?? [];

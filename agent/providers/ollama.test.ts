@@ -185,6 +185,22 @@ describe('ollama streaming', () => {
     expect(done?.type === 'done' && done.result.finishReason).toBe('tool_calls');
   });
 
+  it('times out a stream whose first chunk is late', async () => {
+    fake.fault({ kind: 'delay', ms: 2000 }).queue({ text: 'late' });
+    const error = await failure(collect(model({ timeoutMs: 300, retries: 0 }).stream(ask('hi'))));
+    expect(error.kind).toBe('timeout');
+  });
+
+  it('lets the consumer stop early', async () => {
+    fake.queue({ text: 'a b c d e f' }, { text: 'next' });
+    const m = model();
+    for await (const event of m.stream(ask('letters'))) {
+      expect(event.type).toBe('text');
+      break;
+    }
+    expect((await m.chat(ask('again'))).text).toBe('next');
+  });
+
   it('retries establishing the stream after a 500', async () => {
     fake.fault({ kind: 'status', status: 500, body: { error: 'runner crashed' } }).queue({ text: 'recovered' });
     const events = await collect(model().stream(ask('hi')));

@@ -2,11 +2,30 @@
 // cost 0. ollama-js has no per-request signal and no retries, so every attempt gets a fresh client
 // whose `fetch` carries the attempt's signal (and records Retry-After, which its errors drop).
 
-import { Ollama, type ChatRequest as OllamaRequest, type ChatResponse, type Message as OllamaMessage, type Options, type Tool, type ToolCall as OllamaToolCall } from 'ollama';
+import {
+  Ollama,
+  type ChatRequest as OllamaRequest,
+  type ChatResponse,
+  type Message as OllamaMessage,
+  type Options,
+  type Tool,
+  type ToolCall as OllamaToolCall,
+} from 'ollama';
 import { ProviderError, kindForStatus, networkFailure, recordingFetch, redact, toolCallIds } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { retryPolicyFrom, withRetry } from './retry.ts';
-import type { ChatModel, ChatRequest, ChatResult, FinishReason, Message, ProviderDefinition, ProviderOptions, StreamEvent, ToolCall, Usage } from './types.ts';
+import type {
+  ChatModel,
+  ChatRequest,
+  ChatResult,
+  FinishReason,
+  Message,
+  ProviderDefinition,
+  ProviderOptions,
+  StreamEvent,
+  ToolCall,
+  Usage,
+} from './types.ts';
 
 const NAME = 'ollama';
 const DEFAULT_PORT = '11434';
@@ -189,7 +208,9 @@ function toToolCall(call: OllamaToolCall, nextId: () => string): ToolCall {
   const raw = typeof args === 'string' ? args : JSON.stringify(args ?? null);
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { id, name: call.function.name, arguments: parsed as Record<string, unknown> };
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return { id, name: call.function.name, arguments: parsed as Record<string, unknown> };
+    }
   } catch {
     // Kept raw below.
   }
@@ -229,7 +250,8 @@ export function classify(error: unknown, host: string, model: string, retryAfter
   const say = (text: string) => redact(text).replace(/\s+/g, ' ').trim();
   const failure = networkFailure(error);
   if (failure === 'connect') {
-    return new ProviderError(NAME, 'unreachable', `${NAME}: cannot reach ${where}. Is the server running? Start it with \`ollama serve\`.`, { cause: error });
+    const message = `${NAME}: cannot reach ${where}. Is the server running? Start it with \`ollama serve\`.`;
+    return new ProviderError(NAME, 'unreachable', message, { cause: error });
   }
   if (failure === 'dropped') {
     return new ProviderError(NAME, 'unreachable', `${NAME}: ${where} closed the connection before answering`, { cause: error });
@@ -238,7 +260,11 @@ export function classify(error: unknown, host: string, model: string, retryAfter
     const status = error.status_code;
     const detail = describe(error.error);
     const hint = status === 404 && /not found/i.test(detail) ? ` Pull it with \`ollama pull ${model}\`.` : '';
-    return new ProviderError(NAME, kindForStatus(status), say(`${NAME}: HTTP ${status}: ${detail}${hint}`), { status, retryAfterMs, cause: error });
+    return new ProviderError(NAME, kindForStatus(status), say(`${NAME}: HTTP ${status}: ${detail}${hint}`), {
+      status,
+      retryAfterMs,
+      cause: error,
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError(NAME, 'bad_response', say(`${NAME}: unreadable answer from ${where}: ${message}`), { cause: error });

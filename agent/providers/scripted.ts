@@ -30,7 +30,7 @@ export class ScriptedModel implements ChatModel {
       throw new ProviderError('scripted', 'bad_response', `scripted: the script has ${this.steps.length} step(s); step ${index + 1} was asked for`);
     }
     const toolCalls = (step.tool_calls ?? []).map((call, i) => ({
-      id: `call_${index + 1}_${i + 1}`,
+      id: call.id ?? `call_${index + 1}_${i + 1}`,
       name: call.name,
       arguments: call.arguments,
     }));
