@@ -9,6 +9,7 @@ export const ToolCallShape = z.object({
   name: z.string(),
   arguments: z.record(z.string(), z.unknown()),
   invalidArguments: z.string().optional(),
+  providerData: z.record(z.string(), z.string()).optional(),
 });
 
 export const MessageShape = z.discriminatedUnion('role', [

@@ -81,8 +81,6 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
   return out;
 }
 
-// ---- Helpers shared by the providers that drive an SDK over fetch (ollama.ts, gemini.ts). ----
-
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 const DROP_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 
@@ -104,31 +102,4 @@ export function networkFailure(error: unknown, depth = 0): 'connect' | 'dropped'
     }
   }
   return networkFailure((error as { cause?: unknown }).cause, depth + 1);
-}
-
-/**
- * A fetch for SDKs whose errors drop the response headers (ollama-js, @google/genai): it keeps
- * the Retry-After of the last response. Given a signal, it also adds it to every request, for
- * SDKs with no per-request signal of their own (ollama-js).
- */
-export function recordingFetch(signal?: AbortSignal): { fetch: typeof fetch; retryAfterMs: () => number | undefined } {
-  let retryAfterMs: number | undefined;
-  const recording: typeof fetch = async (input, init = {}) => {
-    const signals = [init.signal, signal].filter((s): s is AbortSignal => s != null);
-    const merged = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const response = await fetch(input, { ...init, signal: merged });
-    retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    return response;
-  };
-  return { fetch: recording, retryAfterMs: () => retryAfterMs };
-}
-
-/**
- * Ids for tool calls the provider sent without one (Ollama, usually Gemini): `call_<n>`, counting
- * on from the calls already in the conversation, so they are unique within it and identical on
- * every replay of it.
- */
-export function toolCallIds(history: readonly { role: string; toolCalls?: readonly unknown[] }[]): () => string {
-  let n = history.reduce((count, m) => count + (m.role === 'assistant' ? (m.toolCalls?.length ?? 0) : 0), 0);
-  return () => `call_${++n}`;
 }

@@ -63,7 +63,7 @@ describe('gemini chat', () => {
     const result = await model().chat({ ...ask('weather and time?'), tools: [weather, clock] });
     expect(result.finishReason).toBe('tool_calls');
     expect(result.toolCalls).toEqual([
-      { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } },
+      { id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' }, providerData: { thoughtSignature: 'c2lnLWget_weather' } },
       { id: 'call_2', name: 'get_time', arguments: {} },
     ]);
   });
@@ -99,7 +99,8 @@ describe('gemini request translation', () => {
     await m.chat({
       messages: [
         ...history,
-        { role: 'assistant', content: '', toolCalls: first.toolCalls },
+        // As a stored Trace gives them back: copies, not the objects the SDK call returned.
+        { role: 'assistant', content: '', toolCalls: JSON.parse(JSON.stringify(first.toolCalls)) },
         { role: 'tool', toolCallId: w.id, name: 'get_weather', content: 'rain' },
         { role: 'tool', toolCallId: t.id, name: 'get_time', content: 'clock broken', isError: true },
       ],
@@ -181,7 +182,7 @@ describe('gemini streaming', () => {
     const events = await collect(model().stream({ ...ask('weather and time'), tools: [weather, clock] }));
     const calls = events.filter((e) => e.type === 'tool_call').map((e) => (e as { call: unknown }).call);
     expect(calls).toEqual([
-      { id: 'call_1', name: 'get_weather', arguments: { city: 'Rome' } },
+      { id: 'call_1', name: 'get_weather', arguments: { city: 'Rome' }, providerData: { thoughtSignature: 'c2lnLWget_weather' } },
       { id: 'call_2', name: 'get_time', arguments: {} },
     ]);
     const done = events.at(-1);

@@ -14,7 +14,9 @@ import {
   type Part,
   type ToolConfig,
 } from '@google/genai';
-import { ProviderError, kindForStatus, missingKey, networkFailure, recordingFetch, redact, toolCallIds, unreachable } from './errors.ts';
+import { ProviderError, kindForStatus, missingKey, networkFailure, redact, unreachable } from './errors.ts';
+import { recordingFetch } from './recording-fetch.ts';
+import { toolCallIds } from './tool-call-ids.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { retryPolicyFrom, withRetry } from './retry.ts';
 import type {
@@ -43,12 +45,8 @@ export const geminiProvider: ProviderDefinition = {
 
 type Parts = Pick<ChatResult, 'text' | 'toolCalls' | 'usage' | 'finishReason'>;
 
-/**
- * Gemini 2.5+ puts a thoughtSignature on function-call parts and Gemini 3 rejects a history that
- * drops it. ToolCall has no field for it, so it is kept against the ToolCall object the caller
- * gets back and sends again in the assistant message (a copied object loses it).
- */
-const signatures = new WeakMap<ToolCall, string>();
+// Gemini 2.5+ puts a thoughtSignature on function-call parts and Gemini 3 rejects a history
+// that drops it: it travels in ToolCall.providerData and is sent back with the call.
 
 function geminiModel(model: string, options: ProviderOptions): ChatModel {
   const env = options.env ?? process.env;
@@ -180,7 +178,7 @@ function toParts(message: Exclude<Message, { role: 'system' }>): Part[] {
       const parts: Part[] = message.content ? [{ text: message.content }] : [];
       for (const call of message.toolCalls ?? []) {
         const part: Part = { functionCall: { name: call.name, args: call.arguments, ...(isGeneratedId(call.id) ? {} : { id: call.id }) } };
-        const signature = signatures.get(call);
+        const signature = call.providerData?.thoughtSignature;
         if (signature) part.thoughtSignature = signature;
         parts.push(part);
       }
@@ -230,7 +228,7 @@ class Collector {
   private toolCall(part: Part): ToolCall {
     const fc = part.functionCall!;
     const call: ToolCall = { id: fc.id || this.nextId(), name: fc.name ?? '', arguments: fc.args ?? {} };
-    if (part.thoughtSignature) signatures.set(call, part.thoughtSignature);
+    if (part.thoughtSignature) call.providerData = { thoughtSignature: part.thoughtSignature };
     return call;
   }
 

@@ -11,7 +11,9 @@ import {
   type Tool,
   type ToolCall as OllamaToolCall,
 } from 'ollama';
-import { ProviderError, kindForStatus, networkFailure, recordingFetch, redact, toolCallIds } from './errors.ts';
+import { ProviderError, kindForStatus, networkFailure, redact } from './errors.ts';
+import { recordingFetch } from './recording-fetch.ts';
+import { toolCallIds } from './tool-call-ids.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { retryPolicyFrom, withRetry } from './retry.ts';
 import type {

@@ -12,6 +12,11 @@ export interface ToolCall {
   arguments: Record<string, unknown>;
   /** The raw argument text when it was not a JSON object, so the loop can send the model a repairable error. */
   invalidArguments?: string;
+  /**
+   * Opaque data the provider needs back when this call is sent again in the history (Gemini's
+   * thoughtSignature). Plain JSON, so it survives a Trace stored and replayed.
+   */
+  providerData?: Record<string, string>;
 }
 
 export type Message =
