@@ -47,6 +47,13 @@ export const Case = z
     expected_tool_calls: z.array(ExpectedToolCall).min(1).optional(),
     expected_contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     expected_no_tool: z.boolean().optional(),
+    /**
+     * Documents (corpus-relative paths) or chunks (`path#index`) that answer the question, for
+     * retrieval metrics; a bare id is grade 1, graded relevance as { id, grade }.
+     */
+    relevant: z.array(z.union([z.string().min(1), z.object({ id: z.string().min(1), grade: z.number().int() }).strict()])).optional(),
+    /** A reference answer, for judges and for reading reports. */
+    expected_answer: z.string().min(1).optional(),
     /** Replies for the `scripted` target. */
     script: z.array(ScriptStep).min(1).optional(),
     notes: z.string().optional(),
@@ -59,11 +66,11 @@ export const Case = z
     if (c.messages && c.messages[c.messages.length - 1]?.role !== 'user') {
       ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the last message must be from the user' });
     }
-    if (!c.expected_tool_calls && !c.expected_contains && c.expected_no_tool === undefined) {
+    if (!c.expected_tool_calls && !c.expected_contains && c.expected_no_tool === undefined && !c.relevant && !c.expected_answer) {
       ctx.addIssue({
         code: 'custom',
         path: ['expected_tool_calls'],
-        message: 'a case needs an expectation: expected_tool_calls, expected_contains or expected_no_tool',
+        message: 'a case needs an expectation: expected_tool_calls, expected_contains, expected_no_tool, relevant or expected_answer',
       });
     }
     if (c.expected_no_tool && c.expected_tool_calls) {
@@ -78,6 +85,11 @@ export type ScriptStep = z.infer<typeof ScriptStep>;
 /** The conversation a case starts the agent with. */
 export function caseMessages(c: Case): { role: 'system' | 'user' | 'assistant'; content: string }[] {
   return c.messages ?? [{ role: 'user', content: c.input! }];
+}
+
+/** Relevance judgments of a case as id → grade. */
+export function relevanceOf(c: Case): Map<string, number> {
+  return new Map((c.relevant ?? []).map((r) => (typeof r === 'string' ? [r, 1] : [r.id, r.grade])));
 }
 
 export function expectedContains(c: Case): string[] {
