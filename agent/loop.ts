@@ -5,7 +5,8 @@
 import { ProviderError } from './providers/errors.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
 import type { ToolRegistry } from './tools/tool.ts';
-import type { ModelCallRecord, StopReason, ToolCallRecord, Trace } from './trace.ts';
+import { citedChunks } from './rag/citations.ts';
+import type { ModelCallRecord, RetrievedChunk, StopReason, ToolCallRecord, Trace } from './trace.ts';
 
 export interface Budget {
   /** Model calls per run. */
@@ -60,6 +61,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     : [...options.messages];
   const modelCalls: ModelCallRecord[] = [];
   const toolCalls: ToolCallRecord[] = [];
+  const retrieved: RetrievedChunk[] = [];
   let finalAnswer: string | null = null;
   let stopReason: StopReason = 'max_steps';
   let error: string | undefined;
@@ -95,10 +97,11 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
         stopReason = 'max_tokens';
         break;
       }
-      const records = await Promise.all(
+      const outcomes = await Promise.all(
         result.toolCalls.map((call) => runToolCall(options, call, step, signal)),
       );
-      for (const record of records) {
+      for (const { record, found } of outcomes) {
+        retrieved.push(...found);
         toolCalls.push(record);
         messages.push({
           role: 'tool',
@@ -122,8 +125,9 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     messages,
     modelCalls,
     toolCalls,
-    retrieved: [],
+    retrieved,
     finalAnswer,
+    citations: finalAnswer ? citedChunks(finalAnswer, retrieved) : [],
     stopReason,
     error,
     usage: {
@@ -186,14 +190,19 @@ async function streamed(options: RunOptions, request: ChatRequest): Promise<Chat
   throw new Error(`${options.model.id}: the stream ended without a result`);
 }
 
-async function runToolCall(options: RunOptions, call: ToolCall, step: number, signal: AbortSignal): Promise<ToolCallRecord> {
+interface ToolOutcome {
+  record: ToolCallRecord;
+  found: RetrievedChunk[];
+}
+
+async function runToolCall(options: RunOptions, call: ToolCall, step: number, signal: AbortSignal): Promise<ToolOutcome> {
   options.onEvent?.({ type: 'tool_call', call });
   const started = performance.now();
   const base = { step, id: call.id, name: call.name, arguments: call.arguments };
-  const finish = (outcome: Pick<ToolCallRecord, 'result' | 'error' | 'errorKind'>): ToolCallRecord => {
+  const finish = (outcome: Pick<ToolCallRecord, 'result' | 'error' | 'errorKind'>, found: RetrievedChunk[] = []): ToolOutcome => {
     const record = { ...base, ...outcome, latencyMs: performance.now() - started };
     options.onEvent?.({ type: 'tool_result', record });
-    return record;
+    return { record, found };
   };
 
   if (call.invalidArguments !== undefined) {
@@ -213,12 +222,13 @@ async function runToolCall(options: RunOptions, call: ToolCall, step: number, si
   }
   try {
     const tool = options.tools.get(call.name)!;
-    const result = await tool.run(validated.args, {
+    const output = await tool.run(validated.args, {
       workspaceRoot: options.workspaceRoot,
       signal,
       now: options.now ?? (() => new Date()),
     });
-    return finish({ result });
+    if (typeof output === 'string') return finish({ result: output });
+    return finish({ result: output.content }, (output.retrieved ?? []).map((r) => ({ ...r, toolCallId: call.id })));
   } catch (thrown) {
     return finish({ error: `${call.name} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, errorKind: 'threw' });
   }

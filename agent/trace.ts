@@ -59,11 +59,15 @@ export const ToolCallRecord = z.object({
 });
 
 export const RetrievedChunk = z.object({
+  /** `path#index`. */
   id: z.string(),
   path: z.string(),
   score: z.number(),
   text: z.string(),
   lines: z.tuple([z.number(), z.number()]).optional(),
+  /** Which tool call found it. */
+  toolCallId: z.string().optional(),
+  breakdown: z.record(z.string(), z.number()).optional(),
 });
 
 export const StopReason = z.enum(['final', 'max_steps', 'max_time', 'max_tokens', 'error', 'aborted']);
@@ -75,6 +79,8 @@ export const TraceShape = z.object({
   toolCalls: z.array(ToolCallRecord),
   retrieved: z.array(RetrievedChunk),
   finalAnswer: z.string().nullable(),
+  /** Retrieved chunks the final answer cites (`[path:start-end]` or `[path]`), in order of first citation. */
+  citations: z.array(z.string()).default([]),
   stopReason: StopReason,
   error: z.string().optional(),
   usage: UsageShape,

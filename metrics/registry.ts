@@ -11,6 +11,8 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
 };
 
 export class UnknownScorerError extends Error {}
+/** A scorer's options failed its schema. */
+export class ScorerOptionsError extends Error {}
 
 export function createScorer(name: string, options: Record<string, unknown> = {}): Scorer {
   const factory = SCORERS[name];

@@ -11,6 +11,7 @@ function trace(calls: { name: string; arguments: Record<string, unknown> }[], fi
     modelCalls: [],
     toolCalls: calls.map((c, i) => ({ step: 1, id: `c${i}`, name: c.name, arguments: c.arguments, result: '', latencyMs: 0 })),
     retrieved: [],
+    citations: [],
     finalAnswer,
     stopReason: finalAnswer === null ? 'max_steps' : 'final',
     usage: { inputTokens: 0, outputTokens: 0 },

@@ -5,9 +5,10 @@ import type { Aggregate } from '../runners/summary.ts';
 
 export function formatTable(aggregates: readonly Aggregate[]): string {
   const scorerNames = [...new Set(aggregates.flatMap((a) => Object.keys(a.scorers)))].sort();
-  const header = ['suite', 'target', 'cases', 'errors', 'pass rate', ...scorerNames, 'p50 ms', 'p95 ms', 'tokens', 'cost $'];
+  const header = ['suite', 'config', 'target', 'cases', 'errors', 'pass rate', ...scorerNames, 'p50 ms', 'p95 ms', 'tokens', 'cost $'];
   const rows = aggregates.map((a) => [
     a.suite,
+    a.config,
     a.target,
     String(a.attempts),
     String(a.errors),
@@ -23,7 +24,7 @@ export function formatTable(aggregates: readonly Aggregate[]): string {
 
 function renderColumns(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const numeric = (i: number) => i >= 2;
+  const numeric = (i: number) => i >= 3;
   const line = (r: string[]) => r.map((cell, i) => (numeric(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }

@@ -6,19 +6,21 @@ import { join } from 'node:path';
 import { runAgent } from '../agent/loop.ts';
 import type { ChatModel } from '../agent/providers/types.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
+import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Trace } from '../agent/trace.ts';
 import { caseMessages, type Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
-import { createScorer, UnknownScorerError } from '../metrics/registry.ts';
+import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { InputError } from './input-error.ts';
 import { progress as makeProgress } from './progress.ts';
 import { runPool } from './pool.ts';
-import { ResultsStore, type StoredAttempt } from './store.ts';
+import { KnowledgeBases } from './knowledge.ts';
+import { ResultsStore, type AttemptRow, type StoredAttempt } from './store.ts';
 import { aggregate, type Aggregate } from './summary.ts';
-import type { Suite } from './suite.ts';
+import type { Suite, SuiteVariant } from './suite.ts';
 import { modelFor, validateTargets } from './targets.ts';
 
 export interface BenchOptions {
@@ -44,8 +46,10 @@ export interface BenchResult {
   aggregates: Aggregate[];
 }
 
+/** One suite configuration, ready to run: its cases, tools (knowledge included) and scorers. */
 interface PreparedSuite {
   suite: Suite;
+  variant: SuiteVariant;
   cases: Case[];
   tools: ToolRegistry;
   scorers: Scorer[];
@@ -59,7 +63,15 @@ interface PlannedAttempt {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const prepared = options.suites.map(prepare);
+  const knowledge = new KnowledgeBases(options.home, (line) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`)));
+  try {
+    return await runPrepared(options, await prepareAll(options.suites, knowledge));
+  } finally {
+    await knowledge.close();
+  }
+}
+
+async function runPrepared(options: BenchOptions, prepared: PreparedSuite[]): Promise<BenchResult> {
   const plan = planAttempts(prepared, (suite) => targetsOf(options, suite));
   for (const attempt of plan) checkTargetFits(attempt);
 
@@ -96,11 +108,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   return { runId, outDir, status, attempts, aggregates };
 }
 
-function prepare(suite: Suite): PreparedSuite {
-  const { cases } = loadDataset(suite.datasetPath);
+/** Loads every dataset and checks every scorer and tool before anything runs (bad input: exit 2). */
+async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeBases): Promise<PreparedSuite[]> {
+  const prepared: PreparedSuite[] = [];
+  for (const suite of suites) {
+    const { cases } = loadDataset(suite.datasetPath);
+    for (const variant of suite.variants) prepared.push(await prepareVariant(suite, variant, cases, knowledge));
+  }
+  return prepared;
+}
+
+async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<PreparedSuite> {
+  const registry = builtinRegistry();
+  if (variant.knowledge) registry.register(searchKnowledgeTool(await knowledge.get(variant.knowledge)));
   let tools: ToolRegistry;
   try {
-    tools = suite.tools ? builtinRegistry().pick(suite.tools) : builtinRegistry();
+    tools = variant.tools ? registry.pick(variant.tools) : registry;
   } catch (error) {
     throw new InputError(`${suite.file}: tools: ${(error as Error).message}`);
   }
@@ -108,15 +131,15 @@ function prepare(suite: Suite): PreparedSuite {
     const unknown = (c.tools ?? []).filter((t) => !tools.get(t));
     if (unknown.length) throw new InputError(`${suite.datasetPath}: case ${c.id}: tools: not offered by suite ${suite.name}: ${unknown.join(', ')}`);
   }
-  const scorers = suite.scorers.map(({ name, options }) => {
+  const scorers = variant.scorers.map(({ name, options }) => {
     try {
       return createScorer(name, options);
     } catch (error) {
-      if (error instanceof UnknownScorerError) throw new InputError(`${suite.file}: scorers: ${error.message}`);
+      if (error instanceof UnknownScorerError || error instanceof ScorerOptionsError) throw new InputError(`${suite.file}: scorers: ${error.message}`);
       throw error;
     }
   });
-  return { suite, cases, tools, scorers };
+  return { suite, variant, cases, tools, scorers };
 }
 
 function targetsOf(options: BenchOptions, suite: Suite): string[] {
@@ -145,9 +168,10 @@ function checkTargetFits(attempt: PlannedAttempt): void {
 async function runAttempt(
   attempt: PlannedAttempt,
   signal: AbortSignal | undefined,
-): Promise<{ suite: string; caseId: string; category: string; target: string; repeat: number; status: 'ok' | 'error'; error?: string; trace: Trace; scores: Score[] }> {
+): Promise<Omit<AttemptRow, 'runId'>> {
   const { prepared, case: c, target, repeat } = attempt;
-  const base = { suite: prepared.suite.name, caseId: c.id, category: c.category, target, repeat };
+  const { variant } = prepared;
+  const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target, repeat };
   let model: ChatModel;
   try {
     model = modelFor(target, c);
@@ -158,10 +182,10 @@ async function runAttempt(
     model,
     tools: c.tools ? prepared.tools.pick(c.tools) : prepared.tools,
     messages: caseMessages(c),
-    system: prepared.suite.system,
-    workspaceRoot: prepared.suite.workspaceRoot,
-    temperature: prepared.suite.temperature,
-    budget: stripUndefined(prepared.suite.budget),
+    system: variant.system,
+    workspaceRoot: variant.workspaceRoot,
+    temperature: variant.temperature,
+    budget: stripUndefined(variant.budget),
     signal,
   });
   if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
@@ -191,6 +215,7 @@ function emptyTrace(target: string, error: string): Trace {
     modelCalls: [],
     toolCalls: [],
     retrieved: [],
+    citations: [],
     finalAnswer: null,
     stopReason: 'error',
     error,
@@ -203,7 +228,14 @@ function emptyTrace(target: string, error: string): Trace {
 function describeRun(options: BenchOptions, prepared: PreparedSuite[]) {
   return {
     targets: [...new Set(prepared.flatMap((p) => targetsOf(options, p.suite)))],
-    suites: prepared.map((p) => ({ name: p.suite.name, file: p.suite.file, dataset: p.suite.datasetPath, cases: p.cases.length, scorers: p.scorers.map((s) => s.name) })),
+    suites: prepared.map((p) => ({
+      name: p.suite.name,
+      config: p.variant.config,
+      file: p.suite.file,
+      dataset: p.suite.datasetPath,
+      cases: p.cases.length,
+      scorers: p.scorers.map((s) => s.name),
+    })),
   };
 }
 

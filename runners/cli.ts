@@ -1,7 +1,7 @@
 // The `lunar` command. Exit codes: 0 done (and, once gates exist, all gates held), 1 a gate or a
 // run failed, 2 bad input or configuration.
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import { ProviderError } from '../agent/providers/errors.ts';
 import { formatTable } from '../reports/table.ts';
 import { runBench } from './bench.ts';
 import { runChat } from './chat.ts';
+import { positiveInt } from './cli-args.ts';
+import { registerRagCommands } from './rag-commands.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
 import { loadSuite, suiteFiles, type Suite } from './suite.ts';
@@ -77,6 +79,8 @@ function buildProgram(): Command {
       await runChat({ ...opts, workspace: resolve(opts.workspace) });
     });
 
+  registerRagCommands(program, () => lunarHome());
+
   program
     .command('perf')
     .description('Benchmarks of Lunar itself (not a test): prints medians of repeated timings.')
@@ -116,12 +120,6 @@ function stopOnSigint(): AbortController {
     process.once('SIGINT', () => process.exit(130));
   });
   return controller;
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
 }
 
 function reportError(error: unknown): number {

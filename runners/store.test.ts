@@ -12,6 +12,7 @@ const trace: Trace = {
   modelCalls: [],
   toolCalls: [],
   retrieved: [],
+  citations: [],
   finalAnswer: 'hello',
   stopReason: 'final',
   usage: { inputTokens: 3, outputTokens: 4 },
@@ -24,8 +25,8 @@ describe('ResultsStore', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'results.db');
     const store = new ResultsStore(path);
     store.startRun('r1', { targets: ['baseline'] });
-    store.add({ runId: 'r1', suite: 's', caseId: 'c1', category: 'k', target: 'baseline', repeat: 0, status: 'ok', trace, scores: [{ scorer: 'answer_contains', value: 1, pass: true, status: 'scored', reason: 'ok' }] });
-    store.add({ runId: 'r1', suite: 's', caseId: 'c2', category: 'k', target: 'baseline', repeat: 0, status: 'error', error: 'boom', trace: { ...trace, stopReason: 'error', finalAnswer: null }, scores: [] });
+    store.add({ runId: 'r1', suite: 's', config: 'default', caseId: 'c1', category: 'k', target: 'baseline', repeat: 0, status: 'ok', trace, scores: [{ scorer: 'answer_contains', value: 1, pass: true, status: 'scored', reason: 'ok' }] });
+    store.add({ runId: 'r1', suite: 's', config: 'default', caseId: 'c2', category: 'k', target: 'baseline', repeat: 0, status: 'error', error: 'boom', trace: { ...trace, stopReason: 'error', finalAnswer: null }, scores: [] });
     store.finishRun('r1', 'completed');
     store.close();
 
@@ -34,7 +35,7 @@ describe('ResultsStore', () => {
     expect(attempts).toHaveLength(2);
     expect(attempts[0]).toMatchObject({ caseId: 'c1', status: 'ok', finalAnswer: 'hello', inputTokens: 3, outputTokens: 4, costUsd: 0.001, scores: [{ scorer: 'answer_contains', pass: true }] });
     expect(attempts[1]).toMatchObject({ caseId: 'c2', status: 'error', error: 'boom', scores: [] });
-    expect(reopened.trace('r1', 's', 'c1', 'baseline')).toEqual(trace);
+    expect(reopened.trace({ runId: 'r1', suite: 's', caseId: 'c1', target: 'baseline' })).toEqual(trace);
     expect(reopened.run('r1')).toMatchObject({ status: 'completed', config: { targets: ['baseline'] } });
     reopened.close();
   });
@@ -53,7 +54,7 @@ describe('ResultsStore', () => {
   it('refuses to store the same attempt twice', () => {
     const store = new ResultsStore(':memory:');
     store.startRun('r', {});
-    const row = { runId: 'r', suite: 's', caseId: 'c', category: 'k', target: 't', repeat: 0, status: 'ok' as const, trace, scores: [] };
+    const row = { runId: 'r', suite: 's', config: 'default', caseId: 'c', category: 'k', target: 't', repeat: 0, status: 'ok' as const, trace, scores: [] };
     store.add(row);
     store.add(row);
     expect(() => store.flush()).toThrow(/UNIQUE/);

@@ -20,6 +20,7 @@ const MIGRATIONS: string[] = [
      id INTEGER PRIMARY KEY,
      run_id TEXT NOT NULL REFERENCES runs(id),
      suite TEXT NOT NULL,
+     config TEXT NOT NULL,            -- the suite's matrix entry, 'default' without a matrix
      case_id TEXT NOT NULL,
      category TEXT NOT NULL,
      target TEXT NOT NULL,
@@ -34,7 +35,7 @@ const MIGRATIONS: string[] = [
      cost_usd REAL NOT NULL,
      trace TEXT NOT NULL,             -- JSON Trace
      finished_at TEXT NOT NULL,
-     UNIQUE (run_id, suite, case_id, target, repeat)
+     UNIQUE (run_id, suite, config, case_id, target, repeat)
    );
    CREATE TABLE scores (
      attempt_id INTEGER NOT NULL REFERENCES attempts(id),
@@ -46,7 +47,7 @@ const MIGRATIONS: string[] = [
      details TEXT,
      PRIMARY KEY (attempt_id, scorer)
    );
-   CREATE INDEX attempts_by_run ON attempts(run_id, suite, target);`,
+   CREATE INDEX attempts_by_run ON attempts(run_id, suite, config, target);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -54,6 +55,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 export interface AttemptRow {
   runId: string;
   suite: string;
+  config: string;
   caseId: string;
   category: string;
   target: string;
@@ -107,9 +109,9 @@ export class ResultsStore {
     if (this.pending.length === 0) return;
     const rows = this.pending.splice(0);
     const insertAttempt = this.db.prepare(
-      `INSERT INTO attempts (run_id, suite, case_id, category, target, repeat, status, error, stop_reason, final_answer,
+      `INSERT INTO attempts (run_id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
          latency_ms, input_tokens, output_tokens, cost_usd, trace, finished_at)
-       VALUES (@runId, @suite, @caseId, @category, @target, @repeat, @status, @error, @stopReason, @finalAnswer,
+       VALUES (@runId, @suite, @config, @caseId, @category, @target, @repeat, @status, @error, @stopReason, @finalAnswer,
          @latencyMs, @inputTokens, @outputTokens, @costUsd, @trace, @finishedAt)`,
     );
     const insertScore = this.db.prepare(
@@ -121,6 +123,7 @@ export class ResultsStore {
         const { lastInsertRowid } = insertAttempt.run({
           runId: row.runId,
           suite: row.suite,
+          config: row.config,
           caseId: row.caseId,
           category: row.category,
           target: row.target,
@@ -146,9 +149,9 @@ export class ResultsStore {
   attempts(runId: string): StoredAttempt[] {
     const rows = this.db
       .prepare(
-        `SELECT id, suite, case_id, category, target, repeat, status, error, stop_reason, final_answer,
+        `SELECT id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
                 latency_ms, input_tokens, output_tokens, cost_usd
-           FROM attempts WHERE run_id = ? ORDER BY suite, target, case_id, repeat`,
+           FROM attempts WHERE run_id = ? ORDER BY suite, config, target, case_id, repeat`,
       )
       .all(runId) as Record<string, any>[];
     const scores = this.db
@@ -170,6 +173,7 @@ export class ResultsStore {
     return rows.map((r) => ({
       runId,
       suite: r.suite,
+      config: r.config,
       caseId: r.case_id,
       category: r.category,
       target: r.target,
@@ -186,10 +190,10 @@ export class ResultsStore {
     }));
   }
 
-  trace(runId: string, suite: string, caseId: string, target: string, repeat = 0): Trace | undefined {
+  trace(key: { runId: string; suite: string; config?: string; caseId: string; target: string; repeat?: number }): Trace | undefined {
     const row = this.db
-      .prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND case_id = ? AND target = ? AND repeat = ?')
-      .get(runId, suite, caseId, target, repeat) as { trace: string } | undefined;
+      .prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?')
+      .get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0) as { trace: string } | undefined;
     return row ? (JSON.parse(row.trace) as Trace) : undefined;
   }
 

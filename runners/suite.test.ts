@@ -23,8 +23,31 @@ describe('loadSuite', () => {
   it('resolves paths against the suite file and reads scorer options', () => {
     const path = write('ok.yaml', 'dataset: data/x.jsonl\nworkspace: ws\nscorers: [answer_contains, { tool_args_match: { strict: true } }]\n');
     const suite = loadSuite(path);
-    expect(suite).toMatchObject({ name: 'ok', datasetPath: join(dir, 'data/x.jsonl'), workspaceRoot: join(dir, 'ws') });
-    expect(suite.scorers).toEqual([{ name: 'answer_contains', options: {} }, { name: 'tool_args_match', options: { strict: true } }]);
+    expect(suite).toMatchObject({ name: 'ok', datasetPath: join(dir, 'data/x.jsonl') });
+    expect(suite.variants).toHaveLength(1);
+    expect(suite.variants[0]).toMatchObject({ config: 'default', workspaceRoot: join(dir, 'ws') });
+    expect(suite.variants[0]!.scorers).toEqual([{ name: 'answer_contains', options: {} }, { name: 'tool_args_match', options: { strict: true } }]);
+  });
+
+  it('crosses matrix axes into named configurations', () => {
+    const path = write('axes.yaml', 'dataset: d.jsonl\nscorers: [a]\nknowledge: { corpus: c }\nmatrix:\n  knowledge.search.mode: [bm25, hybrid]\n  temperature: [0, 0.7]\n');
+    const variants = loadSuite(path).variants;
+    expect(variants.map((v) => v.config)).toEqual(['mode=bm25,temperature=0', 'mode=bm25,temperature=0.7', 'mode=hybrid,temperature=0', 'mode=hybrid,temperature=0.7']);
+    expect(variants[3]).toMatchObject({ temperature: 0.7, knowledge: { corpus: join(dir, 'c'), embedder: 'hash', search: { mode: 'hybrid', fusion: 'weighted', k: 5 } } });
+  });
+
+  it('takes a list of explicit configurations', () => {
+    const path = write('list.yaml', 'dataset: d.jsonl\nscorers: [a]\nknowledge: { corpus: c }\nmatrix:\n  - { knowledge.search.mode: bm25 }\n  - { knowledge.search.mode: hybrid, knowledge.search.fusion: rrf }\n');
+    const variants = loadSuite(path).variants;
+    expect(variants.map((v) => [v.config, v.knowledge!.search.mode, v.knowledge!.search.fusion])).toEqual([
+      ['mode=bm25', 'bm25', 'weighted'],
+      ['mode=hybrid,fusion=rrf', 'hybrid', 'rrf'],
+    ]);
+  });
+
+  it('names the matrix entry whose value breaks the schema', () => {
+    const path = write('badmatrix.yaml', 'dataset: d.jsonl\nscorers: [a]\nknowledge: { corpus: c }\nmatrix:\n  knowledge.search.mode: [bm25, fuzzy]\n');
+    expect(messageOf(() => loadSuite(path))).toMatch(/badmatrix\.yaml: matrix\[1\] \(mode=fuzzy\): knowledge\.search\.mode: Invalid option/);
   });
 
   it('names the file and field of a schema error', () => {

@@ -1,13 +1,35 @@
-// Suite files (suites/*.yaml): which dataset, which tools, which scorers, which targets. Paths in
-// a suite are relative to the suite file. Errors name the file, the field and what is wrong.
+// Suite files (suites/*.yaml): which dataset, which tools, which scorers, which targets, and a
+// configuration matrix. Paths in a suite are relative to the suite file. Errors name the file,
+// the field and what is wrong.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { SearchConfig } from '../agent/rag/search.ts';
 import { InputError } from './input-error.ts';
+import { expandMatrix, Matrix, setPath } from './matrix.ts';
 
-const ScorerEntry = z.union([z.string().min(1), z.record(z.string(), z.record(z.string(), z.unknown())).refine((r) => Object.keys(r).length === 1, 'a scorer entry names one scorer')]);
+const ScorerEntry = z.union([
+  z.string().min(1),
+  z.record(z.string(), z.record(z.string(), z.unknown())).refine((r) => Object.keys(r).length === 1, 'a scorer entry names one scorer'),
+]);
+
+const KnowledgeShape = z
+  .object({
+    /** Folder of markdown files the agent searches. */
+    corpus: z.string().min(1),
+    /** Embedder id: hash (offline default), ollama:nomic-embed-text, openai:text-embedding-3-small, gemini:gemini-embedding-001. */
+    embedder: z.string().min(1).default('hash'),
+    /** Index file; default one per corpus, embedder and chunking under <home>/indexes/. */
+    index: z.string().min(1).optional(),
+    chunk: z
+      .object({ max_tokens: z.number().int().positive().default(400), overlap_tokens: z.number().int().nonnegative().default(80) })
+      .strict()
+      .default({ max_tokens: 400, overlap_tokens: 80 }),
+    search: SearchConfig.default(SearchConfig.parse({})),
+  })
+  .strict();
 
 export const SuiteShape = z
   .object({
@@ -17,6 +39,7 @@ export const SuiteShape = z
     workspace: z.string().min(1).optional(),
     system: z.string().optional(),
     tools: z.array(z.string().min(1)).optional(),
+    knowledge: KnowledgeShape.optional(),
     targets: z.array(z.string().min(1)).min(1).optional(),
     scorers: z.array(ScorerEntry).min(1),
     temperature: z.number().min(0).max(2).optional(),
@@ -28,53 +51,102 @@ export const SuiteShape = z
       })
       .strict()
       .optional(),
+    matrix: Matrix.optional(),
   })
   .strict();
+
+export interface KnowledgeSettings {
+  corpus: string;
+  embedder: string;
+  index?: string;
+  chunk: { maxTokens: number; overlapTokens: number };
+  search: z.infer<typeof SearchConfig>;
+}
+
+/** One configuration of a suite: the suite's settings with one matrix entry applied. */
+export interface SuiteVariant {
+  /** `default` without a matrix, else the matrix entry, e.g. `knowledge.search.mode=bm25`. */
+  config: string;
+  workspaceRoot: string;
+  system?: string;
+  tools?: string[];
+  knowledge?: KnowledgeSettings;
+  scorers: { name: string; options: Record<string, unknown> }[];
+  temperature?: number;
+  budget: { maxSteps?: number; maxTimeMs?: number; maxTokens?: number };
+}
 
 export interface Suite {
   name: string;
   file: string;
   description?: string;
   datasetPath: string;
-  workspaceRoot: string;
-  system?: string;
-  tools?: string[];
   targets?: string[];
-  scorers: { name: string; options: Record<string, unknown> }[];
-  temperature?: number;
-  budget: { maxSteps?: number; maxTimeMs?: number; maxTokens?: number };
+  variants: SuiteVariant[];
 }
 
 export function loadSuite(file: string): Suite {
+  const raw = readYaml(file);
+  const base = parseShape(file, raw, '');
+  const here = dirname(resolve(file));
+  const entries = base.matrix ? expandMatrix(base.matrix) : [{ name: 'default', set: {} }];
+  const variants = entries.map((entry, i) => {
+    const applied = structuredClone(raw) as Record<string, unknown>;
+    delete applied.matrix;
+    for (const [path, value] of Object.entries(entry.set)) {
+      try {
+        setPath(applied, path, value);
+      } catch (error) {
+        throw new InputError(`${file}: matrix[${i}]: ${(error as Error).message}`);
+      }
+    }
+    return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here);
+  });
+  return {
+    name: base.name ?? basename(file).replace(/\.ya?ml$/, ''),
+    file,
+    description: base.description,
+    datasetPath: resolve(here, base.dataset),
+    targets: base.targets,
+    variants,
+  };
+}
+
+function readYaml(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new InputError(`${file}: cannot read suite (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  let raw: unknown;
   try {
-    raw = parseYaml(text);
+    return parseYaml(text);
   } catch (error) {
     const line = error instanceof YAMLParseError ? (error.linePos?.[0]?.line ?? '?') : '?';
     throw new InputError(`${file}:${line}: (yaml): ${(error as Error).message.split('\n')[0]}`);
   }
+}
+
+function parseShape(file: string, raw: unknown, context: string): z.infer<typeof SuiteShape> {
   const parsed = SuiteShape.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError(`${file}: ${issue.path.join('.') || '(suite)'}: ${issue.message}`);
-  }
-  const s = parsed.data;
-  const here = dirname(resolve(file));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InputError(`${file}: ${context}${issue.path.join('.') || '(suite)'}: ${issue.message}`);
+}
+
+function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string): SuiteVariant {
   return {
-    name: s.name ?? basename(file).replace(/\.ya?ml$/, ''),
-    file,
-    description: s.description,
-    datasetPath: resolve(here, s.dataset),
+    config,
     workspaceRoot: resolve(here, s.workspace ?? '.'),
     system: s.system,
     tools: s.tools,
-    targets: s.targets,
+    knowledge: s.knowledge && {
+      corpus: resolve(here, s.knowledge.corpus),
+      embedder: s.knowledge.embedder,
+      index: s.knowledge.index && resolve(here, s.knowledge.index),
+      chunk: { maxTokens: s.knowledge.chunk.max_tokens, overlapTokens: s.knowledge.chunk.overlap_tokens },
+      search: s.knowledge.search,
+    },
     scorers: s.scorers.map((entry) =>
       typeof entry === 'string' ? { name: entry, options: {} } : { name: Object.keys(entry)[0]!, options: Object.values(entry)[0]! },
     ),

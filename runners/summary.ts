@@ -16,6 +16,7 @@ export interface ScorerAggregate {
 
 export interface Aggregate {
   suite: string;
+  config: string;
   target: string;
   attempts: number;
   /** Attempts that could not run to an answer (provider failure, exhausted script, ...). */
@@ -31,16 +32,16 @@ export interface Aggregate {
 export function aggregate(attempts: readonly StoredAttempt[]): Aggregate[] {
   const groups = new Map<string, StoredAttempt[]>();
   for (const a of attempts) {
-    const key = `${a.suite}\u0000${a.target}`;
+    const key = `${a.suite}\u0000${a.config}\u0000${a.target}`;
     const group = groups.get(key);
     if (group) group.push(a);
     else groups.set(key, [a]);
   }
-  return [...groups.values()].map(summarise).sort((a, b) => a.suite.localeCompare(b.suite) || a.target.localeCompare(b.target));
+  return [...groups.values()].map(summarise).sort((a, b) => a.suite.localeCompare(b.suite) || a.config.localeCompare(b.config) || a.target.localeCompare(b.target));
 }
 
 function summarise(group: StoredAttempt[]): Aggregate {
-  const { suite, target } = group[0]!;
+  const { suite, config, target } = group[0]!;
   const scorerNames = [...new Set(group.flatMap((a) => a.scores.map((s) => s.scorer)))].sort();
   const scorers: Record<string, ScorerAggregate> = {};
   for (const name of scorerNames) {
@@ -58,6 +59,7 @@ function summarise(group: StoredAttempt[]): Aggregate {
   const latencies = group.map((a) => a.latencyMs);
   return {
     suite,
+    config,
     target,
     attempts: group.length,
     errors: group.filter((a) => a.status === 'error').length,

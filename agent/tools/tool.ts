@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import type { ToolSpec } from '../providers/types.ts';
+import type { RetrievedChunk } from '../trace.ts';
 
 export interface ToolContext {
   /** Files tools may read are confined to this directory (see workspace.ts). */
@@ -11,22 +12,28 @@ export interface ToolContext {
   now: () => Date;
 }
 
-export interface Tool<Args = any> {
+/** What a retrieval tool hands back besides its text: the chunks it found, for the Trace. */
+export interface ToolOutput {
+  content: string;
+  retrieved?: RetrievedChunk[];
+}
+
+export interface Tool<Args = any, Output extends string | ToolOutput = string | ToolOutput> {
   name: string;
   description: string;
   schema: z.ZodType<Args>;
   /** Returns the text the model sees. Throwing is fine: the loop records it as an error result. */
-  run(args: Args, context: ToolContext): Promise<string> | string;
+  run(args: Args, context: ToolContext): Promise<Output> | Output;
 }
 
 /** Typed helper so each tool file infers its argument type from its schema. */
-export function defineTool<S extends z.ZodType>(tool: {
+export function defineTool<S extends z.ZodType, Output extends string | ToolOutput = string>(tool: {
   name: string;
   description: string;
   schema: S;
-  run(args: z.infer<S>, context: ToolContext): Promise<string> | string;
-}): Tool<z.infer<S>> {
-  return tool as unknown as Tool<z.infer<S>>;
+  run(args: z.infer<S>, context: ToolContext): Promise<Output> | Output;
+}): Tool<z.infer<S>, Output> {
+  return tool as unknown as Tool<z.infer<S>, Output>;
 }
 
 export type Validated = { ok: true; args: unknown } | { ok: false; error: string };

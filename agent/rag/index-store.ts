@@ -1,0 +1,261 @@
+// The RAG index: one SQLite file holding documents, chunks, an FTS5 index (porter, unicode61)
+// and sqlite-vec tables — float vectors for exact search and re-scoring, binary-quantised ones for
+// a fast first pass — plus the embedding cache, keyed by model and chunk-text hash, so an
+// unchanged chunk is never embedded twice.
+
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as sqliteVec from 'sqlite-vec';
+import type { Chunk } from './types.ts';
+
+const SCHEMA_VERSION = 1;
+
+export class IndexModelMismatch extends Error {
+  constructor(built: string, asked: string, path: string) {
+    super(`${path} was built with embedder ${built} and is being used with ${asked}: re-index with that embedder (lunar index <dir> --rebuild --embedder ${asked}) or query with --embedder ${built}`);
+    this.name = 'IndexModelMismatch';
+  }
+}
+
+export interface StoredDocument {
+  path: string;
+  hash: string;
+  /** ISO date from front matter, for temporal decay; null when undated. */
+  date: string | null;
+  chunks: number;
+}
+
+export interface StoredChunk extends Chunk {
+  rowid: number;
+  date: string | null;
+}
+
+export class IndexStore {
+  readonly db: Database.Database;
+  readonly path: string;
+  private dims: number | undefined;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(path: string, readonly embedderId: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.path = path;
+    this.db = new Database(path);
+    sqliteVec.load(this.db);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.createSchema();
+    const built = this.meta('embedder');
+    if (built && built !== embedderId) throw new IndexModelMismatch(built, embedderId, path);
+    if (!built) this.setMeta('embedder', embedderId);
+    const dims = this.meta('dimensions');
+    this.dims = dims ? Number(dims) : undefined;
+  }
+
+  get dimensions(): number | undefined {
+    return this.dims;
+  }
+
+  private createSchema(): void {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS documents (
+        path TEXT PRIMARY KEY, hash TEXT NOT NULL, date TEXT, chunks INTEGER NOT NULL, indexed_at TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS chunks (
+        rowid INTEGER PRIMARY KEY, path TEXT NOT NULL, idx INTEGER NOT NULL, text TEXT NOT NULL,
+        headings TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, tokens INTEGER NOT NULL,
+        UNIQUE (path, idx));
+      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize = 'porter unicode61');
+      CREATE TABLE IF NOT EXISTS embedding_cache (
+        model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;
+    `);
+    const version = this.meta('schema_version');
+    if (!version) this.setMeta('schema_version', String(SCHEMA_VERSION));
+    else if (Number(version) > SCHEMA_VERSION) throw new Error(`${this.path}: index schema ${version} is newer than this Lunar; upgrade Lunar`);
+  }
+
+  /** vec0 tables need the dimension, known only once the first vector exists. */
+  private ensureVectorTables(dims: number): void {
+    if (this.dims === dims && this.hasTable('chunks_vec')) return;
+    if (this.dims !== undefined && this.dims !== dims) {
+      throw new Error(`${this.path}: vectors have ${dims} dimensions but the index has ${this.dims}; re-index with --rebuild`);
+    }
+    this.db.exec(`
+      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vec USING vec0(embedding float[${dims}] distance_metric=cosine);
+      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vec_bit USING vec0(embedding bit[${dims}]);
+    `);
+    this.setMeta('dimensions', String(dims));
+    this.dims = dims;
+  }
+
+  private hasTable(name: string): boolean {
+    return this.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(name) !== undefined;
+  }
+
+  prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  meta(key: string): string | undefined {
+    return (this.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  documents(): Map<string, StoredDocument> {
+    const rows = this.prepare('SELECT path, hash, date, chunks FROM documents').all() as StoredDocument[];
+    return new Map(rows.map((r) => [r.path, r]));
+  }
+
+  /** Replaces a document's chunks and vectors (call inside a transaction for batches). */
+  putDocument(doc: { path: string; hash: string; date: string | null }, chunks: readonly Chunk[], vectors: readonly Float32Array[]): void {
+    this.removeDocument(doc.path);
+    if (vectors.length) this.ensureVectorTables(vectors[0]!.length);
+    const insertChunk = this.prepare(
+      'INSERT INTO chunks (path, idx, text, headings, start_line, end_line, tokens) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertFts = this.prepare('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
+    const insertVec = vectors.length ? this.prepare('INSERT INTO chunks_vec (rowid, embedding) VALUES (?, ?)') : undefined;
+    const insertBit = vectors.length ? this.prepare('INSERT INTO chunks_vec_bit (rowid, embedding) VALUES (?, vec_quantize_binary(?))') : undefined;
+    chunks.forEach((chunk, i) => {
+      const { lastInsertRowid } = insertChunk.run(chunk.path, chunk.index, chunk.text, JSON.stringify(chunk.headings), chunk.startLine, chunk.endLine, chunk.tokens);
+      const rowid = BigInt(lastInsertRowid);
+      insertFts.run(rowid, chunk.text);
+      const vector = vectors[i];
+      if (vector) {
+        insertVec!.run(rowid, vector);
+        insertBit!.run(rowid, vector);
+      }
+    });
+    this.prepare('INSERT INTO documents (path, hash, date, chunks, indexed_at) VALUES (?, ?, ?, ?, ?)').run(
+      doc.path,
+      doc.hash,
+      doc.date,
+      chunks.length,
+      new Date().toISOString(),
+    );
+  }
+
+  removeDocument(path: string): void {
+    const rowids = (this.prepare('SELECT rowid FROM chunks WHERE path = ?').all(path) as { rowid: number }[]).map((r) => BigInt(r.rowid));
+    if (rowids.length) {
+      const deleteFts = this.prepare('DELETE FROM chunks_fts WHERE rowid = ?');
+      const vectors = this.hasTable('chunks_vec');
+      for (const rowid of rowids) {
+        deleteFts.run(rowid);
+        if (vectors) {
+          this.prepare('DELETE FROM chunks_vec WHERE rowid = ?').run(rowid);
+          this.prepare('DELETE FROM chunks_vec_bit WHERE rowid = ?').run(rowid);
+        }
+      }
+      this.prepare('DELETE FROM chunks WHERE path = ?').run(path);
+    }
+    this.prepare('DELETE FROM documents WHERE path = ?').run(path);
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** BM25 over FTS5: `match` is an already-escaped FTS5 query. Higher score is better. */
+  bm25(match: string, limit: number): { rowid: number; score: number }[] {
+    const rows = this.prepare('SELECT rowid, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?').all(match, limit) as { rowid: number; rank: number }[];
+    // FTS5's bm25() is negated so that ORDER BY ascending gives the best first.
+    return rows.map((r) => ({ rowid: r.rowid, score: -r.rank }));
+  }
+
+  /** Exact cosine KNN over float vectors. Similarity = 1 - cosine distance. */
+  knnExact(vector: Float32Array, limit: number): { rowid: number; similarity: number }[] {
+    if (!this.hasTable('chunks_vec')) return [];
+    const rows = this.prepare('SELECT rowid, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ?').all(vector, limit) as { rowid: number; distance: number }[];
+    return rows.map((r) => ({ rowid: r.rowid, similarity: 1 - r.distance }));
+  }
+
+  /**
+   * Approximate KNN: Hamming distance over binary-quantised vectors picks `candidates` rows, which
+   * are then re-scored by exact cosine on their float vectors.
+   */
+  knnQuantized(vector: Float32Array, limit: number, candidates: number): { rowid: number; similarity: number }[] {
+    if (!this.hasTable('chunks_vec_bit')) return [];
+    const coarse = this.prepare('SELECT rowid FROM chunks_vec_bit WHERE embedding MATCH vec_quantize_binary(?) AND k = ?').all(vector, Math.max(limit, candidates)) as { rowid: number }[];
+    const floats = this.vectors(coarse.map((r) => r.rowid));
+    const scored = coarse.map((r) => ({ rowid: r.rowid, similarity: cosine(vector, floats.get(r.rowid)!) }));
+    return scored.sort((a, b) => b.similarity - a.similarity || a.rowid - b.rowid).slice(0, limit);
+  }
+
+  vectors(rowids: readonly number[]): Map<number, Float32Array> {
+    const out = new Map<number, Float32Array>();
+    if (rowids.length === 0 || !this.hasTable('chunks_vec')) return out;
+    const select = this.prepare('SELECT rowid, embedding FROM chunks_vec WHERE rowid = ?');
+    for (const rowid of rowids) {
+      const row = select.get(BigInt(rowid)) as { rowid: number; embedding: Buffer } | undefined;
+      if (row) out.set(rowid, new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4));
+    }
+    return out;
+  }
+
+  chunks(rowids: readonly number[]): Map<number, StoredChunk> {
+    const out = new Map<number, StoredChunk>();
+    const select = this.prepare(
+      'SELECT c.rowid, c.path, c.idx, c.text, c.headings, c.start_line, c.end_line, c.tokens, d.date FROM chunks c JOIN documents d ON d.path = c.path WHERE c.rowid = ?',
+    );
+    for (const rowid of rowids) {
+      const r = select.get(rowid) as Record<string, any> | undefined;
+      if (!r) continue;
+      out.set(rowid, {
+        rowid: r.rowid,
+        path: r.path,
+        index: r.idx,
+        text: r.text,
+        headings: JSON.parse(r.headings),
+        startLine: r.start_line,
+        endLine: r.end_line,
+        tokens: r.tokens,
+        date: r.date,
+      });
+    }
+    return out;
+  }
+
+  cachedEmbedding(hash: string): Float32Array | undefined {
+    const row = this.prepare('SELECT vector FROM embedding_cache WHERE model = ? AND hash = ?').get(this.embedderId, hash) as { vector: Buffer } | undefined;
+    return row ? new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength)) : undefined;
+  }
+
+  cacheEmbedding(hash: string, vector: Float32Array): void {
+    this.prepare('INSERT OR REPLACE INTO embedding_cache (model, hash, vector) VALUES (?, ?, ?)').run(
+      this.embedderId,
+      hash,
+      Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+    );
+  }
+
+  counts(): { documents: number; chunks: number } {
+    const documents = (this.prepare('SELECT count(*) AS n FROM documents').get() as { n: number }).n;
+    const chunks = (this.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+    return { documents, chunks };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}

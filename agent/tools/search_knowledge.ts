@@ -1,0 +1,45 @@
+// search_knowledge: the agent's way into the knowledge base. Each passage comes back labelled
+// `[path:start-end]` so the answer can cite it, and the chunks go into the Trace.
+
+import { z } from 'zod';
+import { citationLabel } from '../rag/citations.ts';
+import type { IndexStore } from '../rag/index-store.ts';
+import { search, type SearchConfigInput } from '../rag/search.ts';
+import type { Embedder } from '../rag/types.ts';
+import type { RetrievedChunk } from '../trace.ts';
+import { defineTool, type ToolOutput } from './tool.ts';
+
+export interface Knowledge {
+  store: IndexStore;
+  embedder: Embedder;
+  search: SearchConfigInput;
+}
+
+const schema = z.object({
+  query: z.string().min(1).describe('What to look for: the question, or its key words'),
+  k: z.number().int().min(1).max(20).optional().describe('How many passages to return (default from the configuration, usually 5)'),
+});
+
+export function searchKnowledgeTool(knowledge: Knowledge) {
+  return defineTool<typeof schema, ToolOutput>({
+    name: 'search_knowledge',
+    description:
+      'Search the knowledge base (the product handbook and documentation) for passages that answer a question. ' +
+      'Returns the best passages, each labelled with its source as [path:start-end]; cite those labels in the answer.',
+    schema,
+    async run({ query, k }, { signal }) {
+      const hits = await search(knowledge.store, knowledge.embedder, query, { ...knowledge.search, ...(k ? { k } : {}) }, signal);
+      const retrieved: RetrievedChunk[] = hits.map((h) => ({
+        id: h.chunkId,
+        path: h.path,
+        score: h.score,
+        text: h.text,
+        lines: [h.startLine, h.endLine],
+        breakdown: h.breakdown,
+      }));
+      if (retrieved.length === 0) return { content: 'No passage in the knowledge base matches that query.', retrieved };
+      const content = retrieved.map((r) => `[${citationLabel(r)}]\n${r.text}`).join('\n\n');
+      return { content, retrieved };
+    },
+  });
+}
