@@ -11,6 +11,7 @@ import { runBench } from './bench.ts';
 import { runChat } from './chat.ts';
 import { positiveInt } from './cli-args.ts';
 import { registerRagCommands } from './rag-commands.ts';
+import { registerTrecEval } from './trec-eval-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
 import { loadSuite, suiteFiles, type Suite } from './suite.ts';
@@ -80,6 +81,7 @@ function buildProgram(): Command {
     });
 
   registerRagCommands(program, () => lunarHome());
+  registerTrecEval(program);
 
   program
     .command('perf')

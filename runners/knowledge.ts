@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { createEmbedder } from '../agent/rag/embedders/registry.ts';
 import { IndexModelMismatch, IndexStore } from '../agent/rag/index-store.ts';
-import { indexFolder } from '../agent/rag/indexer.ts';
+import { indexDocuments, indexFolder } from '../agent/rag/indexer.ts';
+import { readTrecDocuments } from '../datasets/trec.ts';
 import type { Knowledge } from '../agent/tools/search_knowledge.ts';
 import { InputError } from './input-error.ts';
 import type { KnowledgeSettings } from './suite.ts';
@@ -34,7 +35,11 @@ export class KnowledgeBases {
       if (error instanceof IndexModelMismatch) throw new InputError(error.message);
       throw error;
     }
-    const stats = await indexFolder(store, embedder, settings.corpus, { maxTokens: settings.chunk.maxTokens, overlapTokens: settings.chunk.overlapTokens });
+    const chunking = { maxTokens: settings.chunk.maxTokens, overlapTokens: settings.chunk.overlapTokens };
+    const stats =
+      settings.corpus.kind === 'folder'
+        ? await indexFolder(store, embedder, settings.corpus.path, chunking)
+        : await indexDocuments(store, embedder, readTrecDocuments(settings.corpus.path), { ...chunking, prune: true });
     for (const skipped of stats.skipped) this.log(`index: skipped ${skipped.path}: ${skipped.reason}`);
     if (stats.added + stats.updated + stats.removed > 0) {
       this.log(`index ${path}: ${stats.added} added, ${stats.updated} updated, ${stats.removed} removed, ${stats.unchanged} unchanged (${stats.chunks} chunks, ${Math.round(stats.ms)} ms)`);

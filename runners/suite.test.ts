@@ -33,7 +33,7 @@ describe('loadSuite', () => {
     const path = write('axes.yaml', 'dataset: d.jsonl\nscorers: [a]\nknowledge: { corpus: c }\nmatrix:\n  knowledge.search.mode: [bm25, hybrid]\n  temperature: [0, 0.7]\n');
     const variants = loadSuite(path).variants;
     expect(variants.map((v) => v.config)).toEqual(['mode=bm25,temperature=0', 'mode=bm25,temperature=0.7', 'mode=hybrid,temperature=0', 'mode=hybrid,temperature=0.7']);
-    expect(variants[3]).toMatchObject({ temperature: 0.7, knowledge: { corpus: join(dir, 'c'), embedder: 'hash', search: { mode: 'hybrid', fusion: 'weighted', k: 5 } } });
+    expect(variants[3]).toMatchObject({ temperature: 0.7, knowledge: { corpus: { kind: 'folder', path: join(dir, 'c') }, embedder: 'hash', search: { mode: 'hybrid', fusion: 'weighted', k: 5 } } });
   });
 
   it('takes a list of explicit configurations', () => {

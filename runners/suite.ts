@@ -15,10 +15,14 @@ const ScorerEntry = z.union([
   z.record(z.string(), z.record(z.string(), z.unknown())).refine((r) => Object.keys(r).length === 1, 'a scorer entry names one scorer'),
 ]);
 
+/** A TREC-format collection file set, paths relative to the suite. */
+const TrecTopics = z.object({ format: z.literal('trec'), topics: z.string().min(1), qrels: z.string().min(1) }).strict();
+const TrecDocuments = z.object({ format: z.literal('trec'), documents: z.string().min(1) }).strict();
+
 const KnowledgeShape = z
   .object({
-    /** Folder of markdown files the agent searches. */
-    corpus: z.string().min(1),
+    /** A folder of markdown files, or a TREC document file ({ format: trec, documents: path }). */
+    corpus: z.union([z.string().min(1), TrecDocuments]),
     /** Embedder id: hash (offline default), ollama:nomic-embed-text, openai:text-embedding-3-small, gemini:gemini-embedding-001. */
     embedder: z.string().min(1).default('hash'),
     /** Index file; default one per corpus, embedder and chunking under <home>/indexes/. */
@@ -35,7 +39,8 @@ export const SuiteShape = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _').optional(),
     description: z.string().optional(),
-    dataset: z.string().min(1),
+    /** A JSONL file of cases, or TREC topics judged by qrels ({ format: trec, topics, qrels }). */
+    dataset: z.union([z.string().min(1), TrecTopics]),
     workspace: z.string().min(1).optional(),
     system: z.string().optional(),
     tools: z.array(z.string().min(1)).optional(),
@@ -55,8 +60,11 @@ export const SuiteShape = z
   })
   .strict();
 
+export type CorpusSource = { kind: 'folder'; path: string } | { kind: 'trec'; path: string };
+export type DatasetSource = { kind: 'jsonl'; path: string } | { kind: 'trec'; topics: string; qrels: string };
+
 export interface KnowledgeSettings {
-  corpus: string;
+  corpus: CorpusSource;
   embedder: string;
   index?: string;
   chunk: { maxTokens: number; overlapTokens: number };
@@ -80,6 +88,8 @@ export interface Suite {
   name: string;
   file: string;
   description?: string;
+  dataset: DatasetSource;
+  /** The dataset's file (the topics file for TREC), for messages. */
   datasetPath: string;
   targets?: string[];
   variants: SuiteVariant[];
@@ -102,11 +112,16 @@ export function loadSuite(file: string): Suite {
     }
     return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here);
   });
+  const dataset: DatasetSource =
+    typeof base.dataset === 'string'
+      ? { kind: 'jsonl', path: resolve(here, base.dataset) }
+      : { kind: 'trec', topics: resolve(here, base.dataset.topics), qrels: resolve(here, base.dataset.qrels) };
   return {
     name: base.name ?? basename(file).replace(/\.ya?ml$/, ''),
     file,
     description: base.description,
-    datasetPath: resolve(here, base.dataset),
+    dataset,
+    datasetPath: dataset.kind === 'jsonl' ? dataset.path : dataset.topics,
     targets: base.targets,
     variants,
   };
@@ -141,7 +156,10 @@ function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string):
     system: s.system,
     tools: s.tools,
     knowledge: s.knowledge && {
-      corpus: resolve(here, s.knowledge.corpus),
+      corpus:
+        typeof s.knowledge.corpus === 'string'
+          ? { kind: 'folder', path: resolve(here, s.knowledge.corpus) }
+          : { kind: 'trec', path: resolve(here, s.knowledge.corpus.documents) },
       embedder: s.knowledge.embedder,
       index: s.knowledge.index && resolve(here, s.knowledge.index),
       chunk: { maxTokens: s.knowledge.chunk.max_tokens, overlapTokens: s.knowledge.chunk.overlap_tokens },

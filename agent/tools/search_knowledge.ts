@@ -9,6 +9,9 @@ import type { Embedder } from '../rag/types.ts';
 import type { RetrievedChunk } from '../trace.ts';
 import { defineTool, type ToolOutput } from './tool.ts';
 
+/** Passage text the model is shown per search, at most (about 4,000 tokens). */
+const MAX_CONTENT_CHARS = 16_000;
+
 export interface Knowledge {
   store: IndexStore;
   embedder: Embedder;
@@ -29,16 +32,22 @@ export function searchKnowledgeTool(knowledge: Knowledge) {
     schema,
     async run({ query, k }, { signal }) {
       const hits = await search(knowledge.store, knowledge.embedder, query, { ...knowledge.search, ...(k ? { k } : {}) }, signal);
-      const retrieved: RetrievedChunk[] = hits.map((h) => ({
-        id: h.chunkId,
-        path: h.path,
-        score: h.score,
-        text: h.text,
-        lines: [h.startLine, h.endLine],
-        breakdown: h.breakdown,
-      }));
-      if (retrieved.length === 0) return { content: 'No passage in the knowledge base matches that query.', retrieved };
-      const content = retrieved.map((r) => `[${citationLabel(r)}]\n${r.text}`).join('\n\n');
+      if (hits.length === 0) return { content: 'No passage in the knowledge base matches that query.', retrieved: [] };
+      // The model sees passages up to a size budget; the Trace ranks every hit (retrieval
+      // metrics at k = 1000 need them all) but keeps the text only of the passages shown.
+      const shown: string[] = [];
+      let size = 0;
+      const retrieved: RetrievedChunk[] = hits.map((h) => {
+        const label = `[${citationLabel({ path: h.path, lines: [h.startLine, h.endLine] })}]`;
+        const fits = size + h.text.length <= MAX_CONTENT_CHARS || shown.length === 0;
+        if (fits) {
+          shown.push(`${label}\n${h.text}`);
+          size += h.text.length + label.length;
+        }
+        return { id: h.chunkId, path: h.path, score: h.score, text: fits ? h.text : '', lines: [h.startLine, h.endLine], breakdown: h.breakdown };
+      });
+      const more = hits.length - shown.length;
+      const content = shown.join('\n\n') + (more ? `\n\n(${more} more passages ranked lower are not shown)` : '');
       return { content, retrieved };
     },
   });
