@@ -280,7 +280,8 @@ interface HttpFailure {
   error?: { message?: unknown; error?: { message?: unknown } };
 }
 
-export function classifyError(dialect: Dialect, error: unknown): ProviderError {
+/** Also used by the OpenAI embedder, which has no chat calls: it needs only the describing fields. */
+export function classifyError(dialect: Pick<Dialect, 'provider' | 'address' | 'secrets' | 'errors'>, error: unknown): ProviderError {
   const { provider, address, errors } = dialect;
   const say = (text: string) => redact(text, dialect.secrets).replace(/\s+/g, ' ').trim();
   if (error instanceof errors.APIUserAbortError) return aborted(provider, error);

@@ -50,9 +50,7 @@ type Parts = Pick<ChatResult, 'text' | 'toolCalls' | 'usage' | 'finishReason'>;
 
 function geminiModel(model: string, options: ProviderOptions): ChatModel {
   const env = options.env ?? process.env;
-  const apiKey = options.apiKey || env.GEMINI_API_KEY || env.GOOGLE_API_KEY || undefined;
-  // Always explicit, so the SDK does not read its own GOOGLE_GEMINI_BASE_URL from process.env.
-  const address = options.baseUrl || env.GEMINI_BASE_URL || env.GOOGLE_GEMINI_BASE_URL || DEFAULT_BASE_URL;
+  const { apiKey, address } = geminiConnection(options);
   const policy = retryPolicyFrom(options);
   const cost = (usage: Usage) => costOf(priceOf(NAME, model, options.prices, env), usage);
   const fallback = (error: unknown) => classify(error, address, apiKey);
@@ -60,9 +58,7 @@ function geminiModel(model: string, options: ProviderOptions): ChatModel {
 
   // Built on first call, so a target without a key can be listed and fails only when used.
   function sdk(): GoogleGenAI {
-    if (!apiKey) throw missingKey(NAME, KEY_VARIABLE);
-    // vertexai: false, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
-    client ??= new GoogleGenAI({ apiKey, vertexai: false, httpOptions: { baseUrl: address } });
+    client ??= geminiClient(apiKey, address);
     return client;
   }
 
@@ -127,6 +123,22 @@ function geminiModel(model: string, options: ProviderOptions): ChatModel {
   }
 
   return { id: `${NAME}:${model}`, provider: NAME, model, chat, stream };
+}
+
+/** The key and the address for a set of options (also read by agent/rag/embedders/gemini.ts). */
+export function geminiConnection(options: ProviderOptions): { apiKey?: string; address: string } {
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey || env.GEMINI_API_KEY || env.GOOGLE_API_KEY || undefined;
+  // Always explicit, so the SDK does not read its own GOOGLE_GEMINI_BASE_URL from process.env.
+  const address = options.baseUrl || env.GEMINI_BASE_URL || env.GOOGLE_GEMINI_BASE_URL || DEFAULT_BASE_URL;
+  return { apiKey, address };
+}
+
+/** A client for the Developer API; throws missing_key without a key. */
+export function geminiClient(apiKey: string | undefined, address: string): GoogleGenAI {
+  if (!apiKey) throw missingKey(NAME, KEY_VARIABLE);
+  // vertexai: false, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
+  return new GoogleGenAI({ apiKey, vertexai: false, httpOptions: { baseUrl: address } });
 }
 
 export function toGeminiParams(model: string, request: ChatRequest): GenerateContentParameters {

@@ -46,15 +46,7 @@ function ollamaModel(model: string, options: ProviderOptions): ChatModel {
   const cost = (usage: Usage) => costOf(priceOf(NAME, model, options.prices, env), usage);
   const fallback = (error: unknown) => classify(error, host, model);
 
-  /** One attempt with a client of its own, so the signal and the recorded Retry-After are this attempt's. */
-  async function attempt<T>(signal: AbortSignal, run: (client: Ollama) => Promise<T>): Promise<T> {
-    const recorder = recordingFetch(signal);
-    try {
-      return await run(new Ollama({ host, fetch: recorder.fetch }));
-    } catch (error) {
-      throw classify(error, host, model, recorder.retryAfterMs());
-    }
-  }
+  const attempt = <T>(signal: AbortSignal, run: (client: Ollama) => Promise<T>): Promise<T> => ollamaAttempt(host, model, signal, run);
 
   async function chat(request: ChatRequest): Promise<ChatResult> {
     const body = toOllamaRequest(model, request);
@@ -128,6 +120,19 @@ function ollamaModel(model: string, options: ProviderOptions): ChatModel {
   }
 
   return { id: `${NAME}:${model}`, provider: NAME, model, chat, stream };
+}
+
+/**
+ * One attempt with a client of its own, so the signal and the recorded Retry-After are this
+ * attempt's; failures come out classified. Also used by the embedder in agent/rag/embedders/ollama.ts.
+ */
+export async function ollamaAttempt<T>(host: string, model: string, signal: AbortSignal, run: (client: Ollama) => Promise<T>): Promise<T> {
+  const recorder = recordingFetch(signal);
+  try {
+    return await run(new Ollama({ host, fetch: recorder.fetch }));
+  } catch (error) {
+    throw classify(error, host, model, recorder.retryAfterMs());
+  }
 }
 
 /**

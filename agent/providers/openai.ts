@@ -5,7 +5,7 @@ import { OpenAI } from 'openai';
 import { chatCompletionsModel } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
-import type { ProviderDefinition } from './types.ts';
+import type { ProviderDefinition, ProviderOptions } from './types.ts';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Local servers accept any key, but the SDK refuses to start without one. */
@@ -15,23 +15,7 @@ export const openaiProvider: ProviderDefinition = {
   name: 'openai',
   keyVariable: 'OPENAI_API_KEY',
   create(model, options) {
-    const env = options.env ?? process.env;
-    const baseURL = (options.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
-    const official = baseURL === DEFAULT_BASE_URL;
-    const key = options.apiKey || env.OPENAI_API_KEY || (official ? undefined : PLACEHOLDER_KEY);
-    // Built only with a key: the constructor throws without one, and a missing key must surface
-    // at call time so listing and planning work without credentials.
-    const client = key
-      ? new OpenAI({
-          apiKey: key,
-          baseURL,
-          organization: env.OPENAI_ORG_ID ?? null,
-          project: env.OPENAI_PROJECT_ID ?? null,
-          maxRetries: 0, // retry.ts is the one retry loop
-          // A little over ours, so our per-attempt timer is the one that fires and names the limit.
-          timeout: retryPolicyFrom(options).timeoutMs + 1_000,
-        })
-      : undefined;
+    const { client, baseURL, key, official } = openaiClient(options);
     const sdk = (): OpenAI => {
       if (!client) throw missingKey('openai', 'OPENAI_API_KEY');
       return client;
@@ -49,3 +33,28 @@ export const openaiProvider: ProviderDefinition = {
     });
   },
 };
+
+/**
+ * The client for a set of options (also used by the embedder in agent/rag/embedders/openai.ts),
+ * its address and key, and whether it is api.openai.com itself. `client` is undefined without a key.
+ */
+export function openaiClient(options: ProviderOptions): { client?: OpenAI; baseURL: string; key?: string; official: boolean } {
+  const env = options.env ?? process.env;
+  const baseURL = (options.baseUrl || env.OPENAI_BASE_URL || DEFAULT_BASE_URL).replace(/\/+$/, '');
+  const official = baseURL === DEFAULT_BASE_URL;
+  const key = options.apiKey || env.OPENAI_API_KEY || (official ? undefined : PLACEHOLDER_KEY);
+  // Built only with a key: the constructor throws without one, and a missing key must surface
+  // at call time so listing and planning work without credentials.
+  const client = key
+    ? new OpenAI({
+        apiKey: key,
+        baseURL,
+        organization: env.OPENAI_ORG_ID ?? null,
+        project: env.OPENAI_PROJECT_ID ?? null,
+        maxRetries: 0, // retry.ts is the one retry loop
+        // A little over ours, so our per-attempt timer is the one that fires and names the limit.
+        timeout: retryPolicyFrom(options).timeoutMs + 1_000,
+      })
+    : undefined;
+  return { client, baseURL, key, official };
+}

@@ -4,10 +4,10 @@
 // Adding a provider is adding its file and one line to this table.
 
 import { BaselineModel } from '../baseline/model.ts';
-import { geminiProvider } from './gemini.ts';
+import { geminiConnection, geminiProvider } from './gemini.ts';
 import { groqProvider } from './groq.ts';
 import { ollamaProvider } from './ollama.ts';
-import { openaiProvider } from './openai.ts';
+import { openaiClient, openaiProvider } from './openai.ts';
 import type { ChatModel, ProviderDefinition, ProviderOptions } from './types.ts';
 
 const baselineProvider: ProviderDefinition = { name: 'baseline', create: () => new BaselineModel() };
@@ -52,3 +52,26 @@ export function createChatModel(id: string, options: ProviderOptions = {}): Chat
   if (!definition) throw new UnknownTargetError(`target "${id}" needs a script; use it through the harness`);
   return definition.create(model, options);
 }
+
+/**
+ * Whether a provider has the key it needs, for those whose own connection logic decides: an
+ * OpenAI-compatible server at a non-default OPENAI_BASE_URL needs none, and Gemini also reads
+ * GOOGLE_API_KEY. Any other provider with a keyVariable needs that variable set.
+ */
+const HAS_KEY: Readonly<Record<string, (options: ProviderOptions) => boolean>> = {
+  openai: (options) => openaiClient(options).key !== undefined,
+  gemini: (options) => geminiConnection(options).apiKey !== undefined,
+};
+
+/**
+ * The environment variable a target needs and lacks, else undefined. Checked before a run, so a
+ * missing key is one line and exit 2 rather than a run of errored attempts.
+ */
+export function missingKeyVariable(id: string, options: ProviderOptions = {}): string | undefined {
+  const { provider } = parseTargetId(id);
+  const variable = PROVIDERS[provider]?.keyVariable;
+  if (!variable) return undefined;
+  const hasKey = HAS_KEY[provider] ?? ((o: ProviderOptions) => Boolean(o.apiKey || (o.env ?? process.env)[variable]));
+  return hasKey(options) ? undefined : variable;
+}
+

@@ -1,6 +1,7 @@
 // The `scripted` target: replies and tool calls come from a script, one step per model call.
 // A case may carry its own script (`script` field) or the target may name a file
-// (`scripted:path/to/script.json`, a JSON array of steps or JSONL, one step a line).
+// (`scripted:path/to/script.json`, a JSON array of steps or JSONL, one step a line). A file is
+// read once before a run; each attempt gets a fresh ScriptedModel over the same steps.
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -53,22 +54,61 @@ export class ScriptedModel implements ChatModel {
   }
 }
 
-/** Reads a script file: a JSON array of steps, or JSONL with one step a line. */
+/** A script file that cannot be read or is not a valid script; the message names the file and where. */
+export class ScriptError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScriptError';
+  }
+}
+
+/**
+ * Reads a script file: a JSON array of steps, or JSONL with one step a line. Errors name the file
+ * and the line (bad JSON) or the step and field (a step that is not a valid step).
+ */
 export function loadScript(path: string): ScriptStep[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ProviderError('scripted', 'bad_request', `scripted: cannot read script ${path} (${(error as NodeJS.ErrnoException).code})`);
+    throw new ScriptError(`${path}: cannot read script (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const trimmed = text.trim();
-  const raw: unknown[] = trimmed.startsWith('[')
-    ? JSON.parse(trimmed)
-    : trimmed.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
-  const parsed = z.array(ScriptStep).min(1).safeParse(raw);
+  // Where each step starts (1-based line), for messages.
+  const lines: number[] = [];
+  let raw: unknown;
+  if (text.trimStart().startsWith('[')) {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new ScriptError(`${path}:${lineAt(text, error as Error)}: not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    const steps: unknown[] = [];
+    text.split('\n').forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        steps.push(JSON.parse(line));
+      } catch (error) {
+        throw new ScriptError(`${path}:${i + 1}: not valid JSON: ${(error as Error).message}`);
+      }
+      lines.push(i + 1);
+    });
+    raw = steps;
+  }
+  const parsed = z.array(ScriptStep).min(1, 'the script has no steps').safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ProviderError('scripted', 'bad_request', `${path}: step ${Number(issue.path[0]) + 1}: ${issue.path.slice(1).join('.') || '(step)'}: ${issue.message}`);
+    if (issue.path.length === 0) throw new ScriptError(`${path}: ${issue.message}`);
+    const step = Number(issue.path[0]);
+    const where = lines[step] !== undefined ? `${path}:${lines[step]}: step ${step + 1}` : `${path}: step ${step + 1}`;
+    throw new ScriptError(`${where}: ${issue.path.slice(1).join('.') || '(step)'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** The line of a JSON.parse error, from the position its message gives ("?" when it gives none). */
+function lineAt(text: string, error: Error): number | string {
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  if (position === undefined) return /end of JSON input/.test(error.message) ? text.trimEnd().split('\n').length : '?';
+  return text.slice(0, Number(position)).split('\n').length;
 }

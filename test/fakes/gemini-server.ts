@@ -2,11 +2,14 @@
 // answers one GenerateContentResponse; POST .../{model}:streamGenerateContent?alt=sse answers SSE
 // `data:` events, each a GenerateContentResponse chunk (no [DONE]: the stream just ends). Function
 // calls come whole in one part, without ids, the first carrying a thoughtSignature as 2.5+ models do.
+// Embeddings: POST .../{model}:batchEmbedContents (what the SDK's embedContent calls on the
+// Developer API) and .../{model}:embedContent answer fakeEmbedding vectors.
 
 import type { ServerResponse } from 'node:http';
-import { HttpFake, sendJson, sendSse, type FakeTurn, type RecordedRequest } from './http-fake.ts';
+import { HttpFake, fakeEmbedding, sendJson, sendSse, type FakeTurn, type RecordedRequest } from './http-fake.ts';
 
 const ROUTE = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const EMBED_ROUTE = /^\/v1beta\/models\/([^/:]+):(embedContent|batchEmbedContents)$/;
 
 export class GeminiFake extends HttpFake {
   /** Turns, or raw response bodies sent as they are (safety blocks, odd shapes). */
@@ -15,6 +18,30 @@ export class GeminiFake extends HttpFake {
   constructor() {
     super();
     this.route('POST', ROUTE, (request, response) => this.generate(request, response));
+    this.route('POST', EMBED_ROUTE, (request, response) => this.embed(request, response));
+  }
+
+  /** Vector length for embeddings when a request names no `outputDimensionality`. */
+  embeddingDimensions = 8;
+
+  /** The embedding requests received (batchEmbedContents, which @google/genai calls, and embedContent), in order. */
+  get embedCalls(): RecordedRequest[] {
+    return this.requests.filter((r) => EMBED_ROUTE.test(r.path.split('?')[0]!));
+  }
+
+  /**
+   * batchEmbedContents: {requests: [{model, content, taskType?, outputDimensionality?}]} →
+   * {embeddings: [{values}]}; embedContent: {content, ...} → {embedding: {values}}. Each vector is
+   * the fakeEmbedding of the content's text parts joined.
+   */
+  private embed(request: RecordedRequest, response: ServerResponse): void {
+    const [, , method] = EMBED_ROUTE.exec(request.path.split('?')[0]!) ?? [];
+    const values = (one: any) => {
+      const text = (one?.content?.parts ?? []).map((p: any) => p?.text ?? '').join('');
+      return fakeEmbedding(text, Number(one?.outputDimensionality ?? this.embeddingDimensions));
+    };
+    if (method === 'embedContent') return sendJson(response, { embedding: { values: values(request.body) } });
+    sendJson(response, { embeddings: (request.body?.requests ?? []).map((one: unknown) => ({ values: values(one) })) });
   }
 
   queue(...turns: FakeTurn[]): this {

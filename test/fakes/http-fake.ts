@@ -129,3 +129,26 @@ export interface FakeTurn {
   usage?: { input: number; output: number };
   finish?: 'stop' | 'length';
 }
+
+/**
+ * The vector the embedding fakes give `text`: deterministic from the text alone (an FNV-1a seed
+ * stepped by a xorshift), values in [-1, 1], not normalised (as Gemini's reduced-dimension
+ * vectors are not), so tests can check which input each vector belongs to.
+ */
+export function fakeEmbedding(text: string, dimensions: number): number[] {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  const out: number[] = [];
+  for (let i = 0; i < dimensions; i++) {
+    h ^= h << 13;
+    h ^= h >>> 17;
+    h ^= h << 5;
+    out.push(Math.round((((h >>> 0) % 2001) - 1000)) / 1000 || 0.001);
+  }
+  return out;
+}
+
+/** A rough token count for fake usage figures: whitespace-separated words. */
+export function fakeTokens(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}

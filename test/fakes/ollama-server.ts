@@ -1,9 +1,10 @@
 // A fake Ollama server speaking the native API that ollama-js calls: POST /api/chat (one JSON
 // object, or NDJSON lines when `stream` is true, ending with a `done: true` line that carries
-// done_reason and the token counts), GET /api/tags and GET /api/version.
+// done_reason and the token counts), POST /api/embed (fakeEmbedding vectors), GET /api/tags and
+// GET /api/version.
 
 import type { ServerResponse } from 'node:http';
-import { HttpFake, sendJson, sendNdjson, type FakeTurn, type RecordedRequest } from './http-fake.ts';
+import { HttpFake, fakeEmbedding, fakeTokens, sendJson, sendNdjson, type FakeTurn, type RecordedRequest } from './http-fake.ts';
 
 export class OllamaFake extends HttpFake {
   private readonly turns: FakeTurn[] = [];
@@ -15,6 +16,29 @@ export class OllamaFake extends HttpFake {
     this.route('POST', /^\/api\/chat$/, (request, response) => this.chat(request, response));
     this.route('GET', /^\/api\/tags$/, (_request, response) => sendJson(response, { models: this.models.map(tagEntry) }));
     this.route('GET', /^\/api\/version$/, (_request, response) => sendJson(response, { version: '0.12.6' }));
+    this.route('POST', /^\/api\/embed$/, (request, response) => this.embed(request, response));
+  }
+
+  /** Vector length for /api/embed when the request names no `dimensions`. */
+  embeddingDimensions = 8;
+
+  /** The bodies of the /api/embed requests received, in order. */
+  get embedBodies(): any[] {
+    return this.requests.filter((r) => r.path === '/api/embed').map((r) => r.body);
+  }
+
+  /** POST /api/embed: `input` is one string or a list; one fakeEmbedding per input, in order. */
+  private embed(request: RecordedRequest, response: ServerResponse): void {
+    const input: unknown = request.body?.input;
+    const texts = (Array.isArray(input) ? input : [input]).map(String);
+    const dimensions = Number(request.body?.dimensions ?? this.embeddingDimensions);
+    sendJson(response, {
+      model: String(request.body?.model ?? 'unknown'),
+      embeddings: texts.map((text) => fakeEmbedding(text, dimensions)),
+      total_duration: 14_000_000,
+      load_duration: 1_000_000,
+      prompt_eval_count: texts.reduce((sum, text) => sum + fakeTokens(text), 0),
+    });
   }
 
   /** Scripts the next model turns, answered in order (an empty turn when the queue runs dry). */

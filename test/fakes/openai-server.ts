@@ -1,14 +1,15 @@
 // A fake OpenAI-compatible server: POST /v1/chat/completions (openai SDK) and
 // /openai/v1/chat/completions (groq-sdk) answer scripted FakeTurns as plain JSON or as SSE chunks
-// shaped the way OpenAI streams them. Also the contract suite both chat-completions providers run,
-// so openai.test.ts and groq.test.ts share every scenario instead of copying it.
+// shaped the way OpenAI streams them; POST /v1/embeddings answers fakeEmbedding vectors. Also the
+// contract suite both chat-completions providers run, so openai.test.ts and groq.test.ts share
+// every scenario instead of copying it.
 
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ProviderError } from '../../agent/providers/errors.ts';
 import type { ChatModel, ProviderDefinition, ProviderOptions, StreamEvent } from '../../agent/providers/types.ts';
-import { HttpFake, sendJson, sendSse, type FakeTurn, type RecordedRequest } from './http-fake.ts';
+import { HttpFake, fakeEmbedding, fakeTokens, sendJson, sendSse, type FakeTurn, type RecordedRequest } from './http-fake.ts';
 
 type ToolCallTurn = NonNullable<FakeTurn['toolCalls']>[number];
 
@@ -21,6 +22,33 @@ export class OpenAiFake extends HttpFake {
   constructor() {
     super();
     this.route('POST', /^\/(openai\/)?v1\/chat\/completions$/, (req, res) => this.answer(req, res));
+    this.route('POST', /^\/(openai\/)?v1\/embeddings$/, (req, res) => this.embed(req, res));
+  }
+
+  /** Vector length for embeddings when the request names no `dimensions`. */
+  embeddingDimensions = 8;
+  /** Send the embeddings list reversed (each item keeps its `index`), as a client must not rely on list order. */
+  reverseEmbeddings = false;
+
+  /** The bodies of the embeddings requests received, in order. */
+  get embeddingBodies(): any[] {
+    return this.requests.filter((r) => /\/embeddings$/.test(r.path)).map((r) => r.body);
+  }
+
+  /** POST /v1/embeddings: fakeEmbedding of each input, base64 (float32, little-endian) when asked for. */
+  private embed(req: RecordedRequest, res: ServerResponse): void {
+    const input: unknown = req.body?.input;
+    const texts = (Array.isArray(input) ? input : [input]).map(String);
+    const dimensions = Number(req.body?.dimensions ?? this.embeddingDimensions);
+    const base64 = req.body?.encoding_format === 'base64';
+    const data = texts.map((text, index) => {
+      const vector = fakeEmbedding(text, dimensions);
+      const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return { object: 'embedding', index, embedding };
+    });
+    if (this.reverseEmbeddings) data.reverse();
+    const tokens = texts.reduce((sum, text) => sum + fakeTokens(text), 0);
+    sendJson(res, { object: 'list', data, model: String(req.body?.model ?? 'fake'), usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }
 
   /** Queues what the model says next; an empty queue answers an empty 'stop' turn. */
