@@ -1,6 +1,7 @@
 // Scorers by name, so a suite can list them and get the same code the tests use.
 
 import type { Scorer, ScorerFactory } from './score.ts';
+import { RETRIEVAL_SCORERS } from './retrieval-scorers.ts';
 import { answerContains } from './text.ts';
 import { toolArgsMatch, toolNameMatch } from './tool-calls.ts';
 
@@ -8,11 +9,11 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   tool_name_match: toolNameMatch,
   tool_args_match: toolArgsMatch,
   answer_contains: answerContains,
+  ...RETRIEVAL_SCORERS,
 };
 
 export class UnknownScorerError extends Error {}
-/** A scorer's options failed its schema. */
-export class ScorerOptionsError extends Error {}
+export { ScorerOptionsError } from './score.ts';
 
 export function createScorer(name: string, options: Record<string, unknown> = {}): Scorer {
   const factory = SCORERS[name];

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { relevanceOf } from '../datasets/case.ts';
 import type { Trace } from '../agent/trace.ts';
 import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, successAt, type Judgments } from './retrieval-measures.ts';
-import { scored, type Scorer, type ScorerFactory } from './score.ts';
+import { parseOptions, scored, type Scorer, type ScorerFactory } from './score.ts';
 
 const Options = z
   .object({
@@ -40,7 +40,7 @@ export function rankedIds(trace: Pick<Trace, 'retrieved'>, level: 'document' | '
 function retrievalScorer(name: string): ScorerFactory {
   const { measure, threshold: defaultThreshold, describe } = MEASURES[name]!;
   return (raw) => {
-    const options = Options.parse(raw);
+    const options = parseOptions(name, Options, raw);
     const threshold = options.threshold ?? defaultThreshold;
     return {
       name,

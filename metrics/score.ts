@@ -33,3 +33,24 @@ export type ScorerFactory = (options: Record<string, unknown>) => Scorer;
 export function scored(scorer: string, value: number, pass: boolean, reason: string, details?: Record<string, unknown>): Score {
   return { scorer, value, pass, status: 'scored', reason, details };
 }
+
+/**
+ * A scorer's options failed its schema. registry.ts re-exports this class, so `createScorer` callers
+ * can tell bad suite input (exit 2) from a bug.
+ */
+export class ScorerOptionsError extends Error {
+  override name = 'ScorerOptionsError';
+}
+
+/**
+ * Checks a scorer's options against its schema (give it `.strict()` so a misspelt option is an
+ * error, not silently ignored) and returns the parsed options, defaults applied. Throws
+ * ScorerOptionsError naming the scorer and every problem, e.g.
+ * `answer_contains: options: case_sensitive: expected boolean, received string`.
+ */
+export function parseOptions<S extends z.ZodType>(scorer: string, schema: S, options: unknown): z.output<S> {
+  const parsed = schema.safeParse(options ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message));
+  throw new ScorerOptionsError(`${scorer}: options: ${problems.join('; ')}`);
+}

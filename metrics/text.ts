@@ -1,18 +1,27 @@
 // Text scorers over the final answer.
 
+import { z } from 'zod';
 import { expectedContains } from '../datasets/case.ts';
 import { normalizeText } from './normalize.ts';
-import { scored, type Scorer } from './score.ts';
+import { parseOptions, scored, type Scorer } from './score.ts';
 
-/** answer_contains: every expected string appears in the final answer (case-insensitive). */
-export function answerContains(): Scorer {
+const AnswerContainsOptions = z.object({ case_sensitive: z.boolean().default(false) }).strict();
+
+/**
+ * answer_contains: every expected string appears in the final answer, compared after
+ * normalisation (lower case unless `case_sensitive`, thousands separators removed, white space
+ * collapsed) and at token boundaries, so "12" is not found in "120" nor "2.4.1" in "2.4.10":
+ * see containsAtBoundary.
+ */
+export function answerContains(options: Record<string, unknown> = {}): Scorer {
+  const { case_sensitive: caseSensitive } = parseOptions('answer_contains', AnswerContainsOptions, options);
   return {
     name: 'answer_contains',
     score({ case: c, trace }) {
       const expected = expectedContains(c);
       if (expected.length === 0) return null;
-      const answer = normalizeText(trace.finalAnswer ?? '');
-      const missing = expected.filter((e) => !answer.includes(normalizeText(e)));
+      const answer = normalizeText(trace.finalAnswer ?? '', { caseSensitive });
+      const missing = expected.filter((e) => !containsAtBoundary(answer, normalizeText(e, { caseSensitive })));
       const found = expected.length - missing.length;
       const reason =
         trace.finalAnswer === null
@@ -23,4 +32,52 @@ export function answerContains(): Scorer {
       return scored('answer_contains', found / expected.length, missing.length === 0, reason, { missing });
     },
   };
+}
+
+/** A letter, digit or combining mark: the characters a word or number is made of. */
+const WORD_START = /^[\p{L}\p{N}\p{M}]/u;
+const WORD_END = /[\p{L}\p{N}\p{M}]$/u;
+/** At a number's end: a decimal point and a digit, so the number goes on ("14" → "14.5"). */
+const NUMBER_GOES_ON = /\.\d/y;
+/** ... unless only zeros follow the point, which keep its value ("$10" → "$10.00", "iOS 16" → "iOS 16.0"). */
+const ZERO_DECIMALS = /\.0+(?![\p{L}\p{N}\p{M}])/uy;
+
+/**
+ * Whether `needle` occurs in `text` without running into a neighbouring word or number:
+ *
+ * - when the needle starts (ends) with a letter or digit, the character before (after) the
+ *   occurrence must not be a letter or digit: "12" is in "$12", "12," and "costs 12." but not in
+ *   "120" or "a12"; "14.4" is not in "14.45", "2.4.1" not in "2.4.10";
+ * - when the needle starts with a digit, a digit and a decimal point before it mean it is the
+ *   tail of a number: "12" is not in "1.12";
+ * - when the needle ends with a digit, a decimal point and a digit after it mean the number goes
+ *   on: "14" is not in "14.5", "2.4" not in "2.4.1"; except that zeros alone keep the value: "$10"
+ *   is in "$10.00". A sentence's full stop is not a decimal point: "14.4" is in "it is 14.4.".
+ *
+ * Punctuation at the needle's own edge needs no boundary: "$12" is in "us$12". A sign is not part
+ * of a number here: "5" is in "-5".
+ */
+export function containsAtBoundary(text: string, needle: string): boolean {
+  if (needle === '') return true;
+  const startsWord = WORD_START.test(needle);
+  const endsWord = WORD_END.test(needle);
+  const startsDigit = /^\d/.test(needle);
+  const endsDigit = /\d$/.test(needle);
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const end = at + needle.length;
+    // Two code units either side: enough for a surrogate pair or a digit and a decimal point.
+    const before = text.slice(Math.max(0, at - 2), at);
+    const after = text.slice(end, end + 2);
+    if (startsWord && WORD_END.test(before)) continue;
+    if (endsWord && WORD_START.test(after)) continue;
+    if (startsDigit && /\d\.$/.test(before)) continue;
+    if (endsDigit && stickyTest(NUMBER_GOES_ON, text, end) && !stickyTest(ZERO_DECIMALS, text, end)) continue;
+    return true;
+  }
+  return false;
+}
+
+function stickyTest(pattern: RegExp, text: string, at: number): boolean {
+  pattern.lastIndex = at;
+  return pattern.test(text);
 }

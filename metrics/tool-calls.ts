@@ -1,16 +1,25 @@
 // Tool-call scorers over the calls the model made (every call it asked for, valid or not).
 
+import { z } from 'zod';
 import type { ExpectedToolCall } from '../datasets/case.ts';
 import type { ToolCallRecord } from '../agent/trace.ts';
 import { valuesMatch } from './normalize.ts';
-import { scored, type Scorer } from './score.ts';
+import { parseOptions, scored, type Scorer } from './score.ts';
+
+const ToolNameMatchOptions = z.object({ allow_extra: z.boolean().default(true) }).strict();
+const ToolArgsMatchOptions = z.object({}).strict();
 
 /**
  * tool_name_match: each expected call's tool was called (as a multiset: two expected calls of a
- * tool need two calls). With `expected_no_tool`, passes only when no tool was called. Extra calls
- * are reported in details but do not fail the check.
+ * tool need two calls). With `expected_no_tool`, passes only when no tool was called.
+ *
+ * Extra calls (beyond the expected multiset) are reported in details. With `allow_extra` (the
+ * default) they do not count: the value is the share of expected calls made. With
+ * `allow_extra: false` they fail the check, and the value is the multiset Jaccard index
+ * matched / (expected + extra), so a run with every expected call and one extra scores below 1.
  */
-export function toolNameMatch(): Scorer {
+export function toolNameMatch(options: Record<string, unknown> = {}): Scorer {
+  const { allow_extra: allowExtra } = parseOptions('tool_name_match', ToolNameMatchOptions, options);
   return {
     name: 'tool_name_match',
     score({ case: c, trace }) {
@@ -28,29 +37,33 @@ export function toolNameMatch(): Scorer {
         else remaining.splice(at, 1);
       }
       const total = c.expected_tool_calls.length;
-      const reason = missing.length ? `not called: ${missing.join(', ')}${called.length ? `; called: ${called.join(', ')}` : '; no tool called'}` : `called ${called.join(', ')}`;
-      return scored('tool_name_match', (total - missing.length) / total, missing.length === 0, reason, { called, missing, extra: remaining });
+      const matched = total - missing.length;
+      const extraFails = !allowExtra && remaining.length > 0;
+      const problems: string[] = [];
+      if (missing.length) problems.push(`not called: ${missing.join(', ')}`);
+      if (extraFails) problems.push(`extra calls not allowed: ${remaining.join(', ')}`);
+      const reason = problems.length ? `${problems.join('; ')}${called.length ? `; called: ${called.join(', ')}` : '; no tool called'}` : `called ${called.join(', ')}`;
+      const value = allowExtra ? matched / total : matched / (total + remaining.length);
+      return scored('tool_name_match', value, missing.length === 0 && !extraFails, reason, { called, missing, extra: remaining });
     },
   };
 }
 
 /**
  * tool_args_match: each expected call that names arguments was made with those values (other
- * arguments are not checked). Each actual call can satisfy one expected call.
+ * arguments are not checked). Each actual call can satisfy one expected call; expectations are
+ * paired with calls by a maximum bipartite matching, so the order of calls never costs a match
+ * that some pairing would have found.
  */
-export function toolArgsMatch(): Scorer {
+export function toolArgsMatch(options: Record<string, unknown> = {}): Scorer {
+  parseOptions('tool_args_match', ToolArgsMatchOptions, options);
   return {
     name: 'tool_args_match',
     score({ case: c, trace }) {
       const expected = (c.expected_tool_calls ?? []).filter((e) => e.arguments && Object.keys(e.arguments).length > 0);
       if (expected.length === 0) return null;
-      const unused = [...trace.toolCalls];
-      const unmatched: ExpectedToolCall[] = [];
-      for (const want of expected) {
-        const at = unused.findIndex((call) => argumentsMatch(want, call));
-        if (at < 0) unmatched.push(want);
-        else unused.splice(at, 1);
-      }
+      const callFor = maximumMatching(expected.length, trace.toolCalls.length, (e, k) => argumentsMatch(expected[e]!, trace.toolCalls[k]!));
+      const unmatched = expected.filter((_, e) => callFor[e] === null);
       const matched = expected.length - unmatched.length;
       const reason = unmatched.length
         ? `no call matched ${unmatched.map((u) => `${u.name}(${JSON.stringify(u.arguments)})`).join(', ')}; calls: ${describeCalls(trace.toolCalls)}`
@@ -58,6 +71,35 @@ export function toolArgsMatch(): Scorer {
       return scored('tool_args_match', matched / expected.length, unmatched.length === 0, reason, { unmatched });
     },
   };
+}
+
+/**
+ * A maximum matching of a bipartite graph (left 0..left-1, right 0..right-1, `fits` the edges) by
+ * augmenting paths (Kuhn's algorithm; O(left × edges), fine for a handful of tool calls).
+ * Returns, for each left vertex, its right partner or null. Deterministic: left vertices are
+ * tried in order and right ones in order, so ties go to the earlier call.
+ */
+export function maximumMatching(left: number, right: number, fits: (l: number, r: number) => boolean): (number | null)[] {
+  const edges = Array.from({ length: left }, (_, l) => Array.from({ length: right }, (_, r) => r).filter((r) => fits(l, r)));
+  const ownerOf: (number | null)[] = new Array<number | null>(right).fill(null);
+  const augment = (l: number, visited: boolean[]): boolean => {
+    for (const r of edges[l]!) {
+      if (visited[r]) continue;
+      visited[r] = true;
+      const owner = ownerOf[r] ?? null;
+      if (owner === null || augment(owner, visited)) {
+        ownerOf[r] = l;
+        return true;
+      }
+    }
+    return false;
+  };
+  for (let l = 0; l < left; l++) augment(l, new Array<boolean>(right).fill(false));
+  const partner: (number | null)[] = new Array<number | null>(left).fill(null);
+  ownerOf.forEach((l, r) => {
+    if (l !== null) partner[l] = r;
+  });
+  return partner;
 }
 
 function argumentsMatch(want: ExpectedToolCall, call: ToolCallRecord): boolean {

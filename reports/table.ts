@@ -1,11 +1,27 @@
-// The table `lunar bench` prints: one row per suite × target, scorer means, pass rate, latency
-// percentiles, tokens and cost.
+// The table `lunar bench` prints: one row per suite × configuration × target, pass rate (and the
+// attempts nothing could check, when there are any), scorer means with the attempts they cover
+// when that is not every attempt, latency percentiles, tokens and cost.
 
-import type { Aggregate } from '../runners/summary.ts';
+import type { Aggregate, ScorerAggregate } from '../runners/summary.ts';
 
 export function formatTable(aggregates: readonly Aggregate[]): string {
   const scorerNames = [...new Set(aggregates.flatMap((a) => Object.keys(a.scorers)))].sort();
-  const header = ['suite', 'config', 'target', 'cases', 'errors', 'pass rate', ...scorerNames, 'p50 ms', 'p95 ms', 'tokens', 'cost $'];
+  const showUnscored = aggregates.some((a) => a.unscored > 0);
+  const header = [
+    'suite',
+    'config',
+    'target',
+    'cases',
+    'errors',
+    'pass rate',
+    ...(showUnscored ? ['unscored'] : []),
+    ...scorerNames,
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'tokens',
+    'cost $',
+  ];
   const rows = aggregates.map((a) => [
     a.suite,
     a.config,
@@ -13,13 +29,22 @@ export function formatTable(aggregates: readonly Aggregate[]): string {
     String(a.attempts),
     String(a.errors),
     percent(a.passRate),
-    ...scorerNames.map((n) => fixed(a.scorers[n]?.mean ?? null, 3)),
+    ...(showUnscored ? [String(a.unscored)] : []),
+    ...scorerNames.map((n) => scorerCell(a.scorers[n], a.attempts)),
     fixed(a.latencyMs.p50, 1),
     fixed(a.latencyMs.p95, 1),
+    fixed(a.latencyMs.p99, 1),
     String(a.tokens.input + a.tokens.output),
     a.costUsd.toFixed(4),
   ]);
   return renderColumns([header, ...rows]);
+}
+
+/** The scorer's mean, and "(scored/attempts)" when it does not cover every attempt: "0.812 (64/70)". */
+function scorerCell(scorer: ScorerAggregate | undefined, attempts: number): string {
+  const scored = scorer?.scored ?? 0;
+  const value = fixed(scorer?.mean ?? null, 3);
+  return scored === attempts ? value : `${value} (${scored}/${attempts})`;
 }
 
 function renderColumns(rows: string[][]): string {

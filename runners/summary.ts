@@ -1,6 +1,7 @@
-// Aggregates of a run: per suite and target, the pass rate, each scorer's mean, latency
-// percentiles, tokens and cost. Computed from stored attempts, so a report made later from the
-// results store gives the same figures as the table printed at the end of the run.
+// Aggregates of a run: per suite, configuration and target, the pass rate, each scorer's mean
+// (with the number of attempts it covers), latency percentiles, tokens and cost. Computed from
+// stored attempts, so a report made later from the results store gives the same figures as the
+// table printed at the end of the run.
 
 import { mean, quantile } from '../metrics/stats.ts';
 import type { StoredAttempt } from './store.ts';
@@ -8,7 +9,11 @@ import type { StoredAttempt } from './store.ts';
 export interface ScorerAggregate {
   mean: number | null;
   passRate: number | null;
-  /** Attempts this scorer scored; skipped and errored scores are counted apart. */
+  /**
+   * Attempts this scorer scored, which `mean` and `passRate` cover (errored attempts have no
+   * scores; cases without an expectation of its kind give none); skipped and errored scores are
+   * counted apart.
+   */
   scored: number;
   skipped: number;
   errors: number;
@@ -21,10 +26,23 @@ export interface Aggregate {
   attempts: number;
   /** Attempts that could not run to an answer (provider failure, exhausted script, ...). */
   errors: number;
-  /** Attempts whose every scored check passed; errored attempts count as not passed. */
+  /** Attempts that ran (status ok) but that no scorer could check: no score, or every one skipped. */
+  unscored: number;
+  /** Attempts that passed (see attemptOutcome). */
+  passed: number;
+  /**
+   * passed / (attempts - unscored); null when that is 0. Unscored attempts are left out of the
+   * denominator (there was nothing to check, so they are neither a pass nor a failure of the
+   * target); errored attempts stay in it, as failures of the target.
+   */
   passRate: number | null;
   scorers: Record<string, ScorerAggregate>;
-  latencyMs: { p50: number | null; p95: number | null };
+  /**
+   * Over attempts with status ok only: a failed attempt's latency (a missing API key fails in
+   * 0.2 ms) says nothing about the target's. There are attempts - errors of them.
+   */
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
+  /** Over every attempt: an attempt that failed late may still have spent tokens. */
   tokens: { input: number; output: number };
   costUsd: number;
 }
@@ -55,20 +73,43 @@ function summarise(group: StoredAttempt[]): Aggregate {
       errors: scores.filter((s) => s.status === 'error').length,
     };
   }
-  const passed = group.filter((a) => a.status === 'ok' && a.scores.some((s) => s.status === 'scored') && a.scores.every((s) => s.status !== 'scored' || s.pass));
-  const latencies = group.map((a) => a.latencyMs);
+  const outcomes = group.map(attemptOutcome);
+  const count = (o: AttemptOutcome) => outcomes.filter((x) => x === o).length;
+  const passed = count('pass');
+  const unscored = count('unscored');
+  const judged = group.length - unscored;
+  const latencies = group.filter((a) => a.status === 'ok').map((a) => a.latencyMs);
   return {
     suite,
     config,
     target,
     attempts: group.length,
     errors: group.filter((a) => a.status === 'error').length,
-    passRate: group.length ? passed.length / group.length : null,
+    unscored,
+    passed,
+    passRate: judged ? passed / judged : null,
     scorers,
-    latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95) },
+    latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) },
     tokens: { input: sum(group.map((a) => a.inputTokens)), output: sum(group.map((a) => a.outputTokens)) },
     costUsd: sum(group.map((a) => a.costUsd)),
   };
+}
+
+export type AttemptOutcome = 'pass' | 'fail' | 'unscored';
+
+/**
+ * Whether an attempt passed. It passes iff it ran (status ok), at least one score is 'scored',
+ * every 'scored' score passes and no score errored. Skipped scores (a judge that could not run)
+ * neither pass nor fail it. An errored attempt, or one with an errored score, fails: a scorer
+ * that broke is never a pass. An attempt that ran but has no scored and no errored score is
+ * 'unscored': nothing could check it, so it is kept out of the pass rate (see Aggregate).
+ */
+export function attemptOutcome(attempt: Pick<StoredAttempt, 'status' | 'scores'>): AttemptOutcome {
+  if (attempt.status !== 'ok') return 'fail';
+  if (attempt.scores.some((s) => s.status === 'error')) return 'fail';
+  const scored = attempt.scores.filter((s) => s.status === 'scored');
+  if (scored.length === 0) return 'unscored';
+  return scored.every((s) => s.pass === true) ? 'pass' : 'fail';
 }
 
 function sum(values: number[]): number {
