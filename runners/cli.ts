@@ -1,5 +1,6 @@
 // The `lunar` command. Exit codes: 0 done (and, once gates exist, all gates held), 1 a gate or a
-// run failed, 2 bad input or configuration.
+// run failed or an attempt errored, 2 bad input or configuration (a missing API key included),
+// 130 interrupted with Ctrl-C (143 on SIGTERM).
 
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,13 +8,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderError } from '../agent/providers/errors.ts';
 import { formatTable } from '../reports/table.ts';
-import { runBench } from './bench.ts';
+import { RunFailedError, runBench } from './bench.ts';
 import { runChat } from './chat.ts';
 import { positiveInt } from './cli-args.ts';
 import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
+import type { StoredAttempt } from './store.ts';
 import { loadSuite, suiteFiles, type Suite } from './suite.ts';
 import { detectTargets } from './targets.ts';
 
@@ -53,19 +55,24 @@ function buildProgram(): Command {
     .action(async (names: string[], opts: { target?: string[]; out?: string; home?: string; concurrency: number }) => {
       const suites = resolveSuites(names);
       const fallback = opts.target || suites.every((s) => s.targets) ? ['baseline'] : await announceDetected();
-      const controller = stopOnSigint();
-      const result = await runBench({
-        suites,
-        targets: opts.target,
-        fallbackTargets: fallback,
-        home: opts.home ? resolve(opts.home) : lunarHome(),
-        outDir: opts.out ? resolve(opts.out) : undefined,
-        concurrency: opts.concurrency,
-        signal: controller.signal,
-      });
+      const result = await withInterrupts(({ stop, abort }) =>
+        runBench({
+          suites,
+          targets: opts.target,
+          fallbackTargets: fallback,
+          home: opts.home ? resolve(opts.home) : lunarHome(),
+          outDir: opts.out ? resolve(opts.out) : undefined,
+          concurrency: opts.concurrency,
+          stop,
+          abort,
+        }),
+      );
       console.log(formatTable(result.aggregates));
+      const failures = describeFailures(result.attempts);
+      for (const line of failures) console.error(line);
       console.log(`\nrun ${result.runId} ${result.status}: ${result.attempts.length} attempts; files in ${result.outDir}`);
       if (result.status === 'interrupted') process.exitCode = 130;
+      else if (failures.length) process.exitCode = 1;
     });
 
   program
@@ -87,8 +94,11 @@ function buildProgram(): Command {
     .command('perf')
     .description('Benchmarks of Lunar itself (not a test): prints medians of repeated timings.')
     .addOption(new Option('-r, --rounds <n>', 'timed rounds per figure').default(5).argParser(positiveInt))
-    .action(async (opts: { rounds: number }) => {
-      await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder() });
+    .option('--sizes <list>', 'synthetic index sizes (chunks) for the retrieval latency figures', '10000,100000')
+    .option('--shared-data <dir>', 'the reference data folder (Vaswani)', join(PACKAGE_ROOT, '..', 'shared', 'data'))
+    .action(async (opts: { rounds: number; sizes: string; sharedData: string }) => {
+      const sizes = opts.sizes.split(',').map((s) => positiveInt(s.trim()));
+      await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), sharedData: resolve(opts.sharedData), sizes });
     });
 
   return program;
@@ -113,15 +123,51 @@ async function announceDetected(): Promise<string[]> {
   return detected.targets;
 }
 
-/** First Ctrl-C: stop starting attempts and keep what finished. Second: exit at once. */
-function stopOnSigint(): AbortController {
-  const controller = new AbortController();
-  process.once('SIGINT', () => {
+/**
+ * Ctrl-C once: stop starting attempts; those in flight finish and are kept. Ctrl-C again, or
+ * SIGTERM: the run writes what finished and is marked interrupted (synchronously, as the abort
+ * signal fires), then the process exits, 130 (143 on SIGTERM). The handlers go when the run ends.
+ */
+export async function withInterrupts<T>(run: (signals: { stop: AbortSignal; abort: AbortSignal }) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const quit = (code: number) => {
+    abort.abort(new Error('interrupted'));
+    process.exit(code);
+  };
+  const onSigint = () => {
+    if (stop.signal.aborted) return quit(130);
     process.stderr.write('\nstopping: finishing attempts in flight, keeping what finished (Ctrl-C again to quit now)\n');
-    controller.abort(new Error('interrupted'));
-    process.once('SIGINT', () => process.exit(130));
-  });
-  return controller;
+    stop.abort(new Error('interrupted'));
+  };
+  const onSigterm = () => quit(143);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  try {
+    return await run({ stop: stop.signal, abort: abort.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+}
+
+/**
+ * One line per distinct failure, most frequent first: `3 attempts failed on openai:gpt-4o-mini:
+ * openai: cannot reach …`, so a missing model or a bad key is named once, not hidden in a table.
+ */
+export function describeFailures(attempts: readonly StoredAttempt[]): string[] {
+  const counts = new Map<string, { target: string; error: string; count: number }>();
+  for (const a of attempts) {
+    if (a.status !== 'error') continue;
+    const error = (a.error ?? 'unknown error').split('\n')[0]!;
+    const key = `${a.target}\u0000${error}`;
+    const entry = counts.get(key) ?? { target: a.target, error, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()]
+    .sort((a, b) => b.count - a.count || a.target.localeCompare(b.target) || a.error.localeCompare(b.error))
+    .map(({ target, error, count }) => `${count} ${count === 1 ? 'attempt' : 'attempts'} failed on ${target}: ${error}`);
 }
 
 function reportError(error: unknown): number {
@@ -132,6 +178,10 @@ function reportError(error: unknown): number {
   if (error instanceof InputError) {
     console.error(`lunar: ${error.message}`);
     return 2;
+  }
+  if (error instanceof RunFailedError) {
+    console.error(`lunar: ${error.message}`);
+    return 1;
   }
   if (error instanceof ProviderError) {
     console.error(`lunar: ${error.message}`);

@@ -6,14 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantile } from '../metrics/stats.ts';
 import { runBench } from './bench.ts';
+import { perfRetrieval } from './perf-retrieval.ts';
 import { loadSuite } from './suite.ts';
 
 export interface PerfOptions {
   rounds: number;
   suitesFolder: string;
+  /** ../shared/data beside the project: Vaswani for the retrieval figures. */
+  sharedData: string;
+  /** Synthetic index sizes for the retrieval latency figures. */
+  sizes: number[];
 }
 
 export async function runPerf(options: PerfOptions): Promise<void> {
+  await perfHarness(options);
+  await perfRetrieval(options.sharedData, options.sizes, (line) => console.log(line));
+}
+
+async function perfHarness(options: PerfOptions): Promise<void> {
   const suite = loadSuite(join(options.suitesFolder, 'tools.yaml'));
   const home = mkdtempSync(join(tmpdir(), 'lunar-perf-'));
   try {

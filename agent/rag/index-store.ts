@@ -44,6 +44,10 @@ export class IndexStore {
     sqliteVec.load(this.db);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // vec0 scans read every vector page on each query: keep them in memory rather than
+    // re-reading them through SQLite's small default page cache (a 3x difference at 100k).
+    this.db.pragma('cache_size = -262144');
+    this.db.pragma('mmap_size = 1073741824');
     this.createSchema();
     const built = this.meta('embedder');
     if (built && built !== embedderId) throw new IndexModelMismatch(built, embedderId, path);
@@ -66,6 +70,9 @@ export class IndexStore {
         headings TEXT NOT NULL, start_line INTEGER NOT NULL, end_line INTEGER NOT NULL, tokens INTEGER NOT NULL,
         UNIQUE (path, idx));
       CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize = 'porter unicode61');
+      -- Float vectors again, in a plain table: re-scoring and MMR read a few hundred by rowid, and a
+      -- point read here is far cheaper than one from a vec0 table.
+      CREATE TABLE IF NOT EXISTS chunk_vectors (rowid INTEGER PRIMARY KEY, vector BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS embedding_cache (
         model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, hash)) WITHOUT ROWID;
     `);
@@ -124,6 +131,7 @@ export class IndexStore {
     const insertFts = this.prepare('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
     const insertVec = vectors.length ? this.prepare('INSERT INTO chunks_vec (rowid, embedding) VALUES (?, ?)') : undefined;
     const insertBit = vectors.length ? this.prepare('INSERT INTO chunks_vec_bit (rowid, embedding) VALUES (?, vec_quantize_binary(?))') : undefined;
+    const insertFloat = this.prepare('INSERT INTO chunk_vectors (rowid, vector) VALUES (?, ?)');
     chunks.forEach((chunk, i) => {
       const { lastInsertRowid } = insertChunk.run(chunk.path, chunk.index, chunk.text, JSON.stringify(chunk.headings), chunk.startLine, chunk.endLine, chunk.tokens);
       const rowid = BigInt(lastInsertRowid);
@@ -132,6 +140,7 @@ export class IndexStore {
       if (vector) {
         insertVec!.run(rowid, vector);
         insertBit!.run(rowid, vector);
+        insertFloat.run(rowid, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
       }
     });
     this.prepare('INSERT INTO documents (path, hash, date, chunks, indexed_at) VALUES (?, ?, ?, ?, ?)').run(
@@ -154,6 +163,7 @@ export class IndexStore {
           this.prepare('DELETE FROM chunks_vec WHERE rowid = ?').run(rowid);
           this.prepare('DELETE FROM chunks_vec_bit WHERE rowid = ?').run(rowid);
         }
+        this.prepare('DELETE FROM chunk_vectors WHERE rowid = ?').run(rowid);
       }
       this.prepare('DELETE FROM chunks WHERE path = ?').run(path);
     }
@@ -192,11 +202,10 @@ export class IndexStore {
 
   vectors(rowids: readonly number[]): Map<number, Float32Array> {
     const out = new Map<number, Float32Array>();
-    if (rowids.length === 0 || !this.hasTable('chunks_vec')) return out;
-    const select = this.prepare('SELECT rowid, embedding FROM chunks_vec WHERE rowid = ?');
+    const select = this.prepare('SELECT vector FROM chunk_vectors WHERE rowid = ?').pluck();
     for (const rowid of rowids) {
-      const row = select.get(BigInt(rowid)) as { rowid: number; embedding: Buffer } | undefined;
-      if (row) out.set(rowid, new Float32Array(row.embedding.buffer, row.embedding.byteOffset, row.embedding.byteLength / 4));
+      const blob = select.get(rowid) as Buffer | undefined;
+      if (blob) out.set(rowid, floats(blob));
     }
     return out;
   }
@@ -226,7 +235,7 @@ export class IndexStore {
 
   cachedEmbedding(hash: string): Float32Array | undefined {
     const row = this.prepare('SELECT vector FROM embedding_cache WHERE model = ? AND hash = ?').get(this.embedderId, hash) as { vector: Buffer } | undefined;
-    return row ? new Float32Array(row.vector.buffer.slice(row.vector.byteOffset, row.vector.byteOffset + row.vector.byteLength)) : undefined;
+    return row ? floats(row.vector) : undefined;
   }
 
   cacheEmbedding(hash: string, vector: Float32Array): void {
@@ -246,6 +255,12 @@ export class IndexStore {
   close(): void {
     this.db.close();
   }
+}
+
+/** A Float32Array over a blob, copying only when the blob is not 4-byte aligned. */
+function floats(blob: Buffer): Float32Array {
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+  return new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {

@@ -19,8 +19,8 @@ export const SearchConfig = z
     rrf_k: z.number().positive().default(60),
     /** Vector search: exact float KNN, or binary-quantised KNN re-scored on floats. */
     vector_index: z.enum(['exact', 'quantized']).default('exact'),
-    /** Candidates the quantised pass hands to float re-scoring, per result wanted. */
-    rescore_multiplier: z.number().int().positive().default(10),
+    /** Candidates the quantised pass hands to float re-scoring, per candidate wanted (≥ 1). */
+    rescore_multiplier: z.number().min(1).default(2.5),
     mmr: z.object({ enabled: z.boolean().default(true), lambda: z.number().min(0).max(1).default(0.7) }).strict().default({ enabled: true, lambda: 0.7 }),
     decay: z
       .object({
@@ -79,7 +79,7 @@ function bm25Candidates(store: IndexStore, query: string, limit: number): Scored
 async function vectorCandidates(store: IndexStore, embedder: Embedder, query: string, limit: number, config: SearchConfig, signal?: AbortSignal): Promise<Scored[]> {
   if (query.trim() === '') return [];
   const [vector] = await embedder.embed([query], 'query', signal);
-  const rows = config.vector_index === 'quantized' ? store.knnQuantized(vector!, limit, limit * config.rescore_multiplier) : store.knnExact(vector!, limit);
+  const rows = config.vector_index === 'quantized' ? store.knnQuantized(vector!, limit, Math.ceil(limit * config.rescore_multiplier)) : store.knnExact(vector!, limit);
   return rows.map((r) => ({ rowid: r.rowid, score: r.similarity, breakdown: { vector: r.similarity } }));
 }
 
