@@ -176,7 +176,8 @@ export class IndexStore {
 
   /** BM25 over FTS5: `match` is an already-escaped FTS5 query. Higher score is better. */
   bm25(match: string, limit: number): { rowid: number; score: number }[] {
-    const rows = this.prepare('SELECT rowid, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?').all(match, limit) as { rowid: number; rank: number }[];
+    // FTS5's own `rank` column (bm25 by default) lets it keep only the best `limit` rows.
+    const rows = this.prepare('SELECT rowid, rank FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank LIMIT ?').all(match, limit) as { rowid: number; rank: number }[];
     // FTS5's bm25() is negated so that ORDER BY ascending gives the best first.
     return rows.map((r) => ({ rowid: r.rowid, score: -r.rank }));
   }
