@@ -73,4 +73,16 @@ describe('BaselineModel', () => {
     const result = await new BaselineModel().chat({ messages: [{ role: 'user', content: 'read docs/setup.md' }], tools, toolChoice: 'none' });
     expect(result.toolCalls).toEqual([]);
   });
+
+  it('streams what chat answers: the text as one delta, each tool call, then done', async () => {
+    const model = new BaselineModel();
+    const events = [];
+    for await (const event of model.stream({ messages: [{ role: 'user', content: 'Show me docs/setup.md' }], tools })) events.push(event);
+    expect(events.map((e) => e.type)).toEqual(['tool_call', 'done']);
+    expect(events[1]).toMatchObject({ type: 'done', result: { finishReason: 'tool_calls', toolCalls: [{ name: 'read_file', arguments: { path: 'docs/setup.md' } }] } });
+    const answered = [];
+    for await (const event of model.stream({ messages: [{ role: 'user', content: 'Who wrote Hamlet?' }], tools })) answered.push(event);
+    expect(answered).toEqual([{ type: 'text', delta: NO_TOOL_ANSWER }, { type: 'done', result: expect.objectContaining({ text: NO_TOOL_ANSWER, finishReason: 'stop' }) }]);
+  });
 });
+

@@ -3,6 +3,8 @@
 // required arguments from the message; once tool results are in, it answers with them. With no
 // fitting tool it says it cannot answer. It is the floor every real model should beat.
 
+import { streamFromChat } from '../providers/stream-from-chat.ts';
+import { finishReasonOf } from '../providers/tool-calls.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, StreamEvent, ToolCall, ToolSpec } from '../providers/types.ts';
 import { fillArguments } from './arguments.ts';
 import { cosine, terms } from './similarity.ts';
@@ -29,18 +31,15 @@ export class BaselineModel implements ChatModel {
       text,
       toolCalls,
       usage: { inputTokens: 0, outputTokens: 0 },
-      finishReason: toolCalls.length ? 'tool_calls' : 'stop',
+      finishReason: finishReasonOf(toolCalls, 'stop'),
       latencyMs: performance.now() - started,
       costUsd: 0,
       attempts: 1,
     };
   }
 
-  async *stream(request: ChatRequest): AsyncIterable<StreamEvent> {
-    const result = await this.chat(request);
-    if (result.text) yield { type: 'text', delta: result.text };
-    for (const call of result.toolCalls) yield { type: 'tool_call', call };
-    yield { type: 'done', result };
+  stream(request: ChatRequest): AsyncIterable<StreamEvent> {
+    return streamFromChat((r) => this.chat(r), request);
   }
 }
 

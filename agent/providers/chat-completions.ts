@@ -2,11 +2,15 @@
 // groq.ts). Provider files only build their SDK client and hand over two calls; translation,
 // stream assembly, retries, cost and error classification live here once.
 
-import { ProviderError, kindForStatus, parseRetryAfter, redact, unreachable } from './errors.ts';
+import { ProviderError, aborted, connectionFailure, kindForStatus, oneLine, parseRetryAfter } from './errors.ts';
+import { streamFailed, unreachable, unreadable, withoutCredentials } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
-import { retryPolicyFrom, withRetry } from './retry.ts';
+import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
+import { toolCallIds } from './tool-call-ids.ts';
+import { finishReasonOf, parseArguments } from './tool-calls.ts';
 import type { ChatModel, ChatRequest, ChatResult, FinishReason, JsonSchema, Message } from './types.ts';
 import type { ProviderOptions, ResponseFormat, StreamEvent, ToolCall, ToolChoice, Usage } from './types.ts';
+import { usageOrEstimate } from './usage.ts';
 
 // Wire shapes: the subset both SDKs agree on, so one translation type-checks against either.
 export interface WireToolCall {
@@ -90,7 +94,7 @@ export function chatCompletionsModel(model: string, options: ProviderOptions, di
   async function chat(request: ChatRequest): Promise<ChatResult> {
     const params = toWireParams(model, request, dialect.maxTokensField);
     const done = await withRetry(provider, policy, request.signal, (signal) => dialect.complete(params, signal), classify);
-    const parts = fromCompletion(done.value);
+    const parts = resultParts(fromCompletion(done.value, toolCallIds(request.messages)), request);
     return { ...parts, latencyMs: done.latencyMs, costUsd: cost(parts.usage), attempts: done.attempts };
   }
 
@@ -101,35 +105,13 @@ export function chatCompletionsModel(model: string, options: ProviderOptions, di
       stream: true,
       stream_options: { include_usage: true },
     };
-    // Establishing the stream includes its first chunk, so a server that accepts and then stalls
-    // or drops is retried like any other failed attempt.
-    const opened = await withRetry(
-      provider,
-      policy,
-      request.signal,
-      async (signal) => {
-        const iterator = (await dialect.open(params, signal))[Symbol.asyncIterator]();
-        const first = await iterator.next();
-        // The SDKs end a stream silently on abort; without this a timeout would look like an empty answer.
-        if (signal.aborted) throw signal.reason;
-        return { iterator, first };
-      },
-      classify,
-    );
-    const { iterator } = opened.value;
+    const opened = await openStream(provider, policy, request.signal, (signal) => dialect.open(params, signal), classify);
     const assembler = new ChunkAssembler();
-    try {
-      for (let step = opened.value.first; !step.done; step = await iterator.next()) {
-        const delta = assembler.add(step.value);
-        if (delta) yield { type: 'text', delta };
-      }
-    } catch (error) {
-      throw request.signal?.aborted ? aborted(provider, error) : classify(error);
-    } finally {
-      await iterator.return?.(); // closes the connection when the consumer stops early
+    for await (const chunk of opened.chunks) {
+      const delta = assembler.add(chunk);
+      if (delta) yield { type: 'text', delta };
     }
-    if (request.signal?.aborted) throw aborted(provider);
-    const parts = assembler.parts();
+    const parts = resultParts(assembler.parts(toolCallIds(request.messages)), request);
     for (const call of parts.toolCalls) yield { type: 'tool_call', call };
     const latencyMs = performance.now() - started;
     yield { type: 'done', result: { ...parts, latencyMs, costUsd: cost(parts.usage), attempts: opened.attempts } };
@@ -139,6 +121,20 @@ export function chatCompletionsModel(model: string, options: ProviderOptions, di
 }
 
 type ResultParts = Pick<ChatResult, 'text' | 'toolCalls' | 'usage' | 'finishReason'>;
+/** What the wire said; usage undefined when the server reported none. */
+type WireParts = Omit<ResultParts, 'usage'> & { usage: WireUsage | null | undefined };
+
+/**
+ * Servers that ignore include_usage (or report nothing at all) get their usage estimated.
+ * TODO(lead): when ChatResult has `usageEstimated`, return `estimated` as it.
+ */
+function resultParts(wire: WireParts, request: ChatRequest): ResultParts {
+  // 0 in and 0 out is what some servers send when they count nothing: not a report.
+  const counted = wire.usage && (wire.usage.prompt_tokens || wire.usage.completion_tokens);
+  const reported = counted ? { inputTokens: wire.usage!.prompt_tokens, outputTokens: wire.usage!.completion_tokens } : undefined;
+  const { usage } = usageOrEstimate(reported, request, wire);
+  return { ...wire, usage };
+}
 
 export function toWireParams(model: string, request: ChatRequest, maxTokensField: Dialect['maxTokensField']): WireParams {
   const params: WireParams = { model, messages: request.messages.map(toWireMessage) };
@@ -188,16 +184,14 @@ function toWireFormat(format: ResponseFormat | undefined): WireParams['response_
   return undefined; // text is the default; leaving it out suits servers that know no response_format
 }
 
-export function fromCompletion(completion: WireCompletion): ResultParts {
+export function fromCompletion(completion: WireCompletion, nextId: () => string): WireParts {
   const choice = completion.choices[0];
-  const calls = (choice?.message.tool_calls ?? []).flatMap((c, i) =>
-    c.function ? [toolCall(c.id, c.function.name, c.function.arguments, i)] : [],
-  );
+  const calls = (choice?.message.tool_calls ?? []).flatMap((c) => (c.function ? [toolCall(c.id, c.function.name, c.function.arguments, nextId)] : []));
   return {
     text: choice?.message.content ?? '',
     toolCalls: calls,
-    usage: toUsage(completion.usage),
-    finishReason: toFinishReason(choice?.finish_reason),
+    usage: completion.usage,
+    finishReason: finishReasonOf(calls, toFinishReason(choice?.finish_reason)),
   };
 }
 
@@ -227,35 +221,16 @@ export class ChunkAssembler {
     return delta;
   }
 
-  parts(): ResultParts {
-    const calls = [...this.calls.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([, c], i) => toolCall(c.id, c.name, c.args, i));
-    return { text: this.text, toolCalls: calls, usage: toUsage(this.usage), finishReason: toFinishReason(this.finish) };
+  /** `nextId` names the calls the server sent without an id. */
+  parts(nextId: () => string): WireParts {
+    const calls = [...this.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => toolCall(c.id, c.name, c.args, nextId));
+    return { text: this.text, toolCalls: calls, usage: this.usage, finishReason: finishReasonOf(calls, toFinishReason(this.finish)) };
   }
 }
 
-function toolCall(id: string | undefined, name: string, rawArguments: string, index: number): ToolCall {
-  // Some compatible servers send no id; the provider cannot know the step, so it is 0 here.
-  return { id: id || `call_0_${index}`, name, ...parseArguments(rawArguments) };
-}
-
-/** Arguments arrive as JSON text; anything that is not a JSON object is kept raw for repair. */
-export function parseArguments(raw: string): Pick<ToolCall, 'arguments' | 'invalidArguments'> {
-  if (raw.trim() === '') return { arguments: {} };
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      return { arguments: value as Record<string, unknown> };
-    }
-  } catch {
-    // Falls through to invalidArguments.
-  }
-  return { arguments: {}, invalidArguments: raw };
-}
-
-function toUsage(usage: WireUsage | null | undefined): Usage {
-  return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
+function toolCall(id: string | undefined, name: string, rawArguments: string, nextId: () => string): ToolCall {
+  // Some compatible servers send no id: named like Ollama's and Gemini's, unique in the conversation.
+  return { id: id || nextId(), name, ...parseArguments(rawArguments) };
 }
 
 const FINISH: Record<string, FinishReason> = {
@@ -269,41 +244,35 @@ function toFinishReason(reason: string | null | undefined): FinishReason {
   return (reason && FINISH[reason]) || 'other';
 }
 
-function aborted(provider: string, cause?: unknown): ProviderError {
-  return new ProviderError(provider, 'aborted', `${provider}: call aborted`, { cause });
-}
-
 interface HttpFailure {
   status?: number;
   headers?: Headers;
-  /** OpenAI keeps the body's `error` object here, groq-sdk the whole body. */
-  error?: { message?: unknown; error?: { message?: unknown } };
+  /** OpenAI keeps the body's `error` object here (for a stream's error event, the event's), groq-sdk the whole body. */
+  error?: { message?: unknown; code?: unknown; status?: unknown; error?: { message?: unknown; code?: unknown } };
 }
 
 /** Also used by the OpenAI embedder, which has no chat calls: it needs only the describing fields. */
 export function classifyError(dialect: Pick<Dialect, 'provider' | 'address' | 'secrets' | 'errors'>, error: unknown): ProviderError {
-  const { provider, address, errors } = dialect;
-  const say = (text: string) => redact(text, dialect.secrets).replace(/\s+/g, ' ').trim();
+  const { provider, address, secrets, errors } = dialect;
+  if (error instanceof ProviderError) return error;
   if (error instanceof errors.APIUserAbortError) return aborted(provider, error);
   if (error instanceof errors.APIConnectionTimeoutError) {
-    return new ProviderError(provider, 'timeout', `${provider}: no answer from ${address} in time`, { cause: error });
+    return new ProviderError(provider, 'timeout', `${provider}: no answer from ${withoutCredentials(address)} in time`, { cause: error });
   }
   if (error instanceof errors.APIConnectionError) return unreachable(provider, address, error);
   if (error instanceof errors.APIError) {
     const { status, headers, error: body } = error as HttpFailure;
     const detail = String(body?.message ?? body?.error?.message ?? error.message);
-    // No status: the server put an error event in the middle of a stream.
-    if (status === undefined) return new ProviderError(provider, 'server', say(`${provider}: stream failed: ${detail}`), { cause: error });
-    return new ProviderError(provider, kindForStatus(status), say(`${provider}: HTTP ${status}: ${detail}`), {
+    // No status: the server put an error event in the stream; it may carry its own code.
+    if (status === undefined) return streamFailed(provider, detail, body?.code ?? body?.status ?? body?.error?.code, error, secrets);
+    return new ProviderError(provider, kindForStatus(status), oneLine(`${provider}: HTTP ${status}: ${detail}`, secrets), {
       status,
       retryAfterMs: retryAfterMs(headers),
       cause: error,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(provider, 'bad_response', say(`${provider}: unreadable answer from ${address}: ${message}`), {
-    cause: error,
-  });
+  // A connection that dropped while the body was read; anything else did not parse.
+  return connectionFailure(provider, address, error) ?? unreadable(provider, address, error, secrets);
 }
 
 /** retry-after-ms (OpenAI's finer-grained header) wins over the standard Retry-After. */

@@ -1,12 +1,14 @@
 // Provider failures as typed values. Each provider file maps its SDK's errors onto these kinds,
 // so retries, the harness and the CLI decide on `kind`, never on SDK classes or message text.
+// Messages are one line and never carry a credential: addresses go through withoutCredentials,
+// free text through oneLine (redact + whitespace folded).
 
 export type ProviderErrorKind =
   | 'missing_key' // the environment variable with the key is not set
   | 'unreachable' // connection refused / DNS / reset: the server is not there
   | 'rate_limited' // HTTP 429
-  | 'server' // HTTP 5xx
-  | 'timeout' // no answer within the per-call timeout
+  | 'server' // HTTP 5xx, or an error event in the middle of a stream
+  | 'timeout' // no answer (or no next stream chunk) within the per-attempt timeout
   | 'auth' // HTTP 401/403
   | 'bad_request' // other 4xx: the request itself is wrong, retrying will not help
   | 'bad_response' // the server answered something we cannot read
@@ -14,30 +16,47 @@ export type ProviderErrorKind =
 
 const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['unreachable', 'rate_limited', 'server', 'timeout']);
 
+export interface ProviderErrorExtra {
+  status?: number;
+  retryAfterMs?: number;
+  attempts?: number;
+  cause?: unknown;
+}
+
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly provider: string;
   readonly status?: number;
   /** From a Retry-After header (or the body's equivalent), in milliseconds. */
   readonly retryAfterMs?: number;
+  /** Attempts made before giving up (set by withRetry, and on errors in the middle of a stream). */
+  readonly attempts?: number;
 
-  constructor(
-    provider: string,
-    kind: ProviderErrorKind,
-    message: string,
-    extra: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
+  constructor(provider: string, kind: ProviderErrorKind, message: string, extra: ProviderErrorExtra = {}) {
     super(message, { cause: extra.cause });
     this.name = 'ProviderError';
     this.provider = provider;
     this.kind = kind;
     this.status = extra.status;
     this.retryAfterMs = extra.retryAfterMs;
+    this.attempts = extra.attempts;
   }
 
   get retryable(): boolean {
     return RETRYABLE.has(this.kind);
   }
+}
+
+/** The same error with the number of attempts made recorded on it (a copy; the stack is kept). */
+export function withAttempts(error: ProviderError, attempts: number, message = error.message): ProviderError {
+  const copy = new ProviderError(error.provider, error.kind, message, {
+    status: error.status,
+    retryAfterMs: error.retryAfterMs,
+    attempts,
+    cause: error.cause,
+  });
+  copy.stack = error.stack;
+  return copy;
 }
 
 export function missingKey(provider: string, variable: string): ProviderError {
@@ -48,10 +67,47 @@ export function missingKey(provider: string, variable: string): ProviderError {
   );
 }
 
-export function unreachable(provider: string, address: string, cause?: unknown): ProviderError {
-  return new ProviderError(provider, 'unreachable', `${provider}: cannot reach ${address}. Is the server running?`, {
-    cause,
-  });
+export function aborted(provider: string, cause?: unknown): ProviderError {
+  return new ProviderError(provider, 'aborted', `${provider}: call aborted`, { cause });
+}
+
+/** `hint` follows the question, e.g. "Start it with `ollama serve`.". */
+export function unreachable(provider: string, address: string, cause?: unknown, hint?: string): ProviderError {
+  const message = `${provider}: cannot reach ${withoutCredentials(address)}. Is the server running?${hint ? ` ${hint}` : ''}`;
+  return new ProviderError(provider, 'unreachable', message, { cause });
+}
+
+/**
+ * The network failure a request met, as an 'unreachable' error (the server could not be reached,
+ * or it closed the connection before the answer was complete), else undefined.
+ */
+export function connectionFailure(provider: string, address: string, error: unknown, hint?: string): ProviderError | undefined {
+  const failure = networkFailure(error);
+  if (failure === 'connect') return unreachable(provider, address, error, hint);
+  if (failure === 'dropped') {
+    const message = `${provider}: ${withoutCredentials(address)} closed the connection before the answer was complete`;
+    return new ProviderError(provider, 'unreachable', message, { cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * The one rule for a stream that fails in its body. An error event the server sent: the kind of
+ * the status it carries (`code`/`status` 400-599), else 'server'. Bytes that do not parse, or a
+ * stream that ends without its closing chunk: 'bad_response' (see unreadable).
+ */
+export function streamFailed(provider: string, detail: string, status: unknown, cause: unknown, secrets: readonly (string | undefined)[] = []): ProviderError {
+  const code = typeof status === 'string' && /^\d{3}$/.test(status) ? Number(status) : status;
+  const known = typeof code === 'number' && code >= 400 && code < 600 ? code : undefined;
+  const message = oneLine(`${provider}: the stream failed${known ? ` (${known})` : ''}: ${detail}`, secrets);
+  return new ProviderError(provider, known ? kindForStatus(known) : 'server', message, { status: known, cause });
+}
+
+/** An answer that cannot be read: 'bad_response', naming the address without credentials. */
+export function unreadable(provider: string, address: string, error: unknown, secrets: readonly (string | undefined)[] = []): ProviderError {
+  const detail = error instanceof Error ? error.message : String(error);
+  const message = oneLine(`${provider}: unreadable answer from ${withoutCredentials(address)}: ${detail}`, secrets);
+  return new ProviderError(provider, 'bad_response', message, { cause: error });
 }
 
 /** Parses a Retry-After header value (seconds or an HTTP date) into milliseconds. */
@@ -71,14 +127,34 @@ export function kindForStatus(status: number): ProviderErrorKind {
   return 'bad_request';
 }
 
+/** `scheme://user:password@` at the start of an address, or anywhere in a text. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/gi;
+
+/**
+ * An address fit to be shown or stored: user and password removed (`https://user:token@proxy/v1`
+ * → `https://proxy/v1`) and key-like query parameters redacted.
+ */
+export function withoutCredentials(address: string): string {
+  return redact(address.replace(URL_CREDENTIALS, '$1'));
+}
+
 /**
  * Removes anything that looks like a credential from a message before it is shown or stored:
- * `Bearer …`, `key=…` query parameters and the given secret values.
+ * `Bearer …`, user:password in URLs, `…key=` and `…token=` query parameters (`key`, `api-key`,
+ * `x-goog-api-key`, `access_token`) and the given secret values.
  */
 export function redact(text: string, secrets: readonly (string | undefined)[] = []): string {
-  let out = text.replace(/Bearer\s+[A-Za-z0-9._\-]+/g, 'Bearer [redacted]').replace(/([?&]key=)[^&\s]+/g, '$1[redacted]');
+  let out = text
+    .replace(/Bearer\s+[A-Za-z0-9._\-]+/g, 'Bearer [redacted]')
+    .replace(URL_CREDENTIALS, '$1[redacted]@')
+    .replace(/([?&][\w-]*(?:key|token)=)[^&\s]+/gi, '$1[redacted]');
   for (const secret of secrets) if (secret && secret.length >= 6) out = out.split(secret).join('[redacted]');
   return out;
+}
+
+/** A message fit to be shown or stored: credentials redacted, on one line. */
+export function oneLine(text: string, secrets: readonly (string | undefined)[] = []): string {
+  return redact(text, secrets).replace(/\s+/g, ' ').trim();
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);

@@ -14,24 +14,15 @@ import {
   type Part,
   type ToolConfig,
 } from '@google/genai';
-import { ProviderError, kindForStatus, missingKey, networkFailure, redact, unreachable } from './errors.ts';
-import { recordingFetch } from './recording-fetch.ts';
-import { toolCallIds } from './tool-call-ids.ts';
+import { ProviderError, connectionFailure, kindForStatus, missingKey, oneLine, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
-import { retryPolicyFrom, withRetry } from './retry.ts';
-import type {
-  ChatModel,
-  ChatRequest,
-  ChatResult,
-  FinishReason,
-  Message,
-  ProviderDefinition,
-  ProviderOptions,
-  StreamEvent,
-  ToolCall,
-  ToolChoice,
-  Usage,
-} from './types.ts';
+import { recordingFetch } from './recording-fetch.ts';
+import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
+import { isGeneratedCallId, toolCallIds } from './tool-call-ids.ts';
+import { finishReasonOf } from './tool-calls.ts';
+import type { ChatModel, ChatRequest, ChatResult, FinishReason, Message, ProviderDefinition } from './types.ts';
+import type { ProviderOptions, StreamEvent, ToolCall, ToolChoice, Usage } from './types.ts';
+import { usageOrEstimate } from './usage.ts';
 
 const NAME = 'gemini';
 const KEY_VARIABLE = 'GEMINI_API_KEY';
@@ -79,7 +70,7 @@ function geminiModel(model: string, options: ProviderOptions): ChatModel {
     const done = await withRetry(NAME, policy, request.signal, (signal) => attempt(signal, params, (p) => ai.models.generateContent(p)), fallback);
     const collector = new Collector(toolCallIds(request.messages));
     collector.add(done.value);
-    const parts = collector.parts();
+    const parts = collector.parts(request);
     return { ...parts, latencyMs: done.latencyMs, costUsd: cost(parts.usage), attempts: done.attempts };
   }
 
@@ -87,37 +78,15 @@ function geminiModel(model: string, options: ProviderOptions): ChatModel {
     const started = performance.now();
     const ai = sdk();
     const params = toGeminiParams(model, request);
-    const closer = new AbortController(); // ends the connection when the consumer stops early
-    // Establishing the stream includes its first chunk, so a server that accepts and then stalls
-    // or drops is retried like any other failed attempt.
-    const opened = await withRetry(
-      NAME,
-      policy,
-      request.signal,
-      (signal) =>
-        attempt(AbortSignal.any([signal, closer.signal]), params, async (p) => {
-          const iterator = (await ai.models.generateContentStream(p))[Symbol.asyncIterator]();
-          const first = await iterator.next();
-          if (signal.aborted) throw signal.reason;
-          return { iterator, first };
-        }),
-      fallback,
-    );
-    const { iterator } = opened.value;
+    const open = (signal: AbortSignal) => attempt(signal, params, (p) => ai.models.generateContentStream(p));
+    const opened = await openStream(NAME, policy, request.signal, open, fallback);
     const collector = new Collector(toolCallIds(request.messages));
-    try {
-      for (let step = opened.value.first; !step.done; step = await iterator.next()) {
-        const { delta, calls } = collector.add(step.value);
-        if (delta) yield { type: 'text', delta };
-        for (const call of calls) yield { type: 'tool_call', call };
-      }
-    } catch (error) {
-      throw request.signal?.aborted ? aborted(error) : classify(error, address, apiKey);
-    } finally {
-      closer.abort();
+    for await (const chunk of opened.chunks) {
+      const { delta, calls } = collector.add(chunk);
+      if (delta) yield { type: 'text', delta };
+      for (const call of calls) yield { type: 'tool_call', call };
     }
-    if (request.signal?.aborted) throw aborted();
-    const parts = collector.parts();
+    const parts = collector.parts(request);
     const result: ChatResult = { ...parts, latencyMs: performance.now() - started, costUsd: cost(parts.usage), attempts: opened.attempts };
     yield { type: 'done', result };
   }
@@ -179,8 +148,8 @@ function toContents(messages: readonly Message[]): Content[] {
   return contents;
 }
 
-/** Ids we made up are not sent back: Gemini gave none, and its history should read as it wrote it. */
-const isGeneratedId = (id: string) => /^call_\d+$/.test(id);
+// Ids Lunar made up (isGeneratedCallId) are not sent back: Gemini gave none, and its history
+// should read as it wrote it.
 
 function toParts(message: Exclude<Message, { role: 'system' }>): Part[] {
   switch (message.role) {
@@ -189,7 +158,7 @@ function toParts(message: Exclude<Message, { role: 'system' }>): Part[] {
     case 'assistant': {
       const parts: Part[] = message.content ? [{ text: message.content }] : [];
       for (const call of message.toolCalls ?? []) {
-        const part: Part = { functionCall: { name: call.name, args: call.arguments, ...(isGeneratedId(call.id) ? {} : { id: call.id }) } };
+        const part: Part = { functionCall: { name: call.name, args: call.arguments, ...(isGeneratedCallId(call.id) ? {} : { id: call.id }) } };
         const signature = call.providerData?.thoughtSignature;
         if (signature) part.thoughtSignature = signature;
         parts.push(part);
@@ -199,7 +168,7 @@ function toParts(message: Exclude<Message, { role: 'system' }>): Part[] {
     case 'tool': {
       // Gemini's documented convention: the result under "output", a failure under "error".
       const response = message.isError ? { error: message.content } : { output: message.content };
-      const id = isGeneratedId(message.toolCallId) ? {} : { id: message.toolCallId };
+      const id = isGeneratedCallId(message.toolCallId) ? {} : { id: message.toolCallId };
       return [{ functionResponse: { name: message.name, response, ...id } }];
     }
   }
@@ -209,7 +178,7 @@ function toParts(message: Exclude<Message, { role: 'system' }>): Part[] {
 class Collector {
   private text = '';
   private readonly calls: ToolCall[] = [];
-  private usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  private usage: GenerateContentResponseUsageMetadata | undefined;
   private finish: string | undefined;
   private blocked = false;
 
@@ -217,7 +186,7 @@ class Collector {
 
   add(chunk: GenerateContentResponse): { delta: string; calls: ToolCall[] } {
     // Each chunk's usageMetadata is a running total, so the last one is the call's usage.
-    if (chunk.usageMetadata) this.usage = toUsage(chunk.usageMetadata);
+    if (chunk.usageMetadata) this.usage = chunk.usageMetadata;
     if (chunk.promptFeedback?.blockReason) this.blocked = true;
     const candidate = chunk.candidates?.[0];
     if (candidate?.finishReason) this.finish = candidate.finishReason;
@@ -233,8 +202,10 @@ class Collector {
     return { delta, calls };
   }
 
-  parts(): Parts {
-    return { text: this.text, toolCalls: this.calls, usage: this.usage, finishReason: this.finishReason() };
+  /** The request is for estimating what Gemini did not report. */
+  parts(request: ChatRequest): Parts {
+    const usage = toUsage(this.usage, request, { text: this.text, toolCalls: this.calls });
+    return { text: this.text, toolCalls: this.calls, usage, finishReason: this.finishReason() };
   }
 
   private toolCall(part: Part): ToolCall {
@@ -245,9 +216,8 @@ class Collector {
   }
 
   private finishReason(): FinishReason {
-    if (this.calls.length) return 'tool_calls'; // Gemini says STOP even when the turn is function calls
-    if (this.blocked) return 'content_filter';
-    return toFinishReason(this.finish);
+    // Gemini says STOP even when the turn is function calls.
+    return finishReasonOf(this.calls, this.blocked ? 'content_filter' : toFinishReason(this.finish));
   }
 }
 
@@ -260,14 +230,15 @@ function toFinishReason(reason: string | undefined): FinishReason {
   return reason && FILTERED.test(reason) ? 'content_filter' : 'other';
 }
 
-function toUsage(metadata: GenerateContentResponseUsageMetadata): Usage {
-  // Thinking tokens are billed as output, and 2.5 models think by default.
-  const output = (metadata.candidatesTokenCount ?? 0) + (metadata.thoughtsTokenCount ?? 0);
-  return { inputTokens: metadata.promptTokenCount ?? 0, outputTokens: output };
-}
-
-function aborted(cause?: unknown): ProviderError {
-  return new ProviderError(NAME, 'aborted', `${NAME}: call aborted`, { cause });
+/**
+ * Thinking tokens are billed as output, and 2.5 models think by default. A figure Gemini left out
+ * is estimated. TODO(lead): when ChatResult has `usageEstimated`, return `estimated` as it.
+ */
+function toUsage(metadata: GenerateContentResponseUsageMetadata | undefined, request: ChatRequest, output: Pick<Parts, 'text' | 'toolCalls'>): Usage {
+  const candidates = metadata?.candidatesTokenCount;
+  const thoughts = metadata?.thoughtsTokenCount;
+  const outputTokens = candidates === undefined && thoughts === undefined ? undefined : (candidates ?? 0) + (thoughts ?? 0);
+  return usageOrEstimate({ inputTokens: metadata?.promptTokenCount, outputTokens }, request, output).usage;
 }
 
 interface ErrorBody {
@@ -276,26 +247,23 @@ interface ErrorBody {
 
 export function classify(error: unknown, address: string, apiKey: string | undefined, retryAfterMs?: number): ProviderError {
   if (error instanceof ProviderError) return error;
-  const say = (text: string) => redact(text, [apiKey]).replace(/\s+/g, ' ').trim();
-  const failure = networkFailure(error);
-  if (failure === 'connect') return unreachable(NAME, address, error);
-  if (failure === 'dropped') {
-    return new ProviderError(NAME, 'unreachable', `${NAME}: ${address} closed the connection before answering`, { cause: error });
-  }
+  const network = connectionFailure(NAME, address, error);
+  if (network) return network;
+  // Also an error event in a stream (the SDK throws those with a code as ApiErrors and drops the
+  // rest with the fields it does not know): the kind of its status, as for any stream.
   if (error instanceof ApiError) {
     const body = errorBody(error.message);
     const details = body?.error?.details ?? [];
     // A wrong key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID, not a 401.
     const kind = details.some((d) => d.reason === 'API_KEY_INVALID') ? 'auth' : kindForStatus(error.status);
     const label = [error.status, body?.error?.status].filter(Boolean).join(' ');
-    return new ProviderError(NAME, kind, say(`${NAME}: HTTP ${label}: ${body?.error?.message ?? error.message}`), {
+    return new ProviderError(NAME, kind, oneLine(`${NAME}: HTTP ${label}: ${body?.error?.message ?? error.message}`, [apiKey]), {
       status: error.status,
       retryAfterMs: retryAfterMs ?? retryDelay(details),
       cause: error,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(NAME, 'bad_response', say(`${NAME}: unreadable answer from ${address}: ${message}`), { cause: error });
+  return unreadable(NAME, address, error, [apiKey]);
 }
 
 /** ApiError's message is the JSON error body (after "got status: …. " for errors inside a stream). */

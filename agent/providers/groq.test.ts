@@ -1,18 +1,26 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OpenAiFake, TEST_KEY, chatCompletionsContract, collect, rejection } from '../../test/fakes/openai-server.ts';
+import { OpenAiFake, TEST_KEY, collect, rejection } from '../../test/fakes/openai-server.ts';
+import { chatCompletionsContract, type ContractSpec } from '../../test/fakes/chat-completions-contract.ts';
+import { misbehavingServerContract } from '../../test/fakes/openai-misbehaving.ts';
 import { groqProvider } from './groq.ts';
 
+const SPEC: ContractSpec = {
+  provider: groqProvider,
+  model: 'llama-3.1-8b-instant',
+  // 1000 × $0.05/M + 500 × $0.08/M = 0.00005 + 0.00004
+  costOf1000In500Out: 0.00009,
+  // groq-sdk appends /openai/v1/chat/completions to its base URL.
+  chatPath: '/openai/v1/chat/completions',
+  baseUrlFor: (origin) => origin,
+  maxTokensField: 'max_completion_tokens',
+};
+
 describe('groq provider', () => {
-  chatCompletionsContract({
-    provider: groqProvider,
-    model: 'llama-3.1-8b-instant',
-    // 1000 × $0.05/M + 500 × $0.08/M = 0.00005 + 0.00004
-    costOf1000In500Out: 0.00009,
-    // groq-sdk appends /openai/v1/chat/completions to its base URL.
-    chatPath: '/openai/v1/chat/completions',
-    baseUrlFor: (origin) => origin,
-    maxTokensField: 'max_completion_tokens',
-  });
+  chatCompletionsContract(SPEC);
+});
+
+describe('groq provider with a misbehaving server', () => {
+  misbehavingServerContract(SPEC);
 });
 
 describe('groq keys and usage', () => {

@@ -11,11 +11,13 @@ import {
   type Tool,
   type ToolCall as OllamaToolCall,
 } from 'ollama';
-import { ProviderError, kindForStatus, networkFailure, redact } from './errors.ts';
-import { recordingFetch } from './recording-fetch.ts';
-import { toolCallIds } from './tool-call-ids.ts';
+import { ProviderError, connectionFailure, kindForStatus, oneLine, streamFailed, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
-import { retryPolicyFrom, withRetry } from './retry.ts';
+import { recordingFetch } from './recording-fetch.ts';
+import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
+import { toolCallIds } from './tool-call-ids.ts';
+import { finishReasonOf, parseArguments } from './tool-calls.ts';
+import { usageOrEstimate } from './usage.ts';
 import type {
   ChatModel,
   ChatRequest,
@@ -58,60 +60,36 @@ function ollamaModel(model: string, options: ProviderOptions): ChatModel {
       (signal) => attempt(signal, (client) => client.chat({ ...body, stream: false })),
       fallback,
     );
-    const parts = fromResponse(done.value, toolCallIds(request.messages));
+    const parts = fromResponse(done.value, toolCallIds(request.messages), request);
     return { ...parts, latencyMs: done.latencyMs, costUsd: cost(parts.usage), attempts: done.attempts };
   }
 
   async function* stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
     const started = performance.now();
     const body = toOllamaRequest(model, request);
-    const closer = new AbortController(); // ends the connection when the consumer stops early
-    // Establishing the stream includes its first line, so a server that accepts and then stalls
-    // or drops is retried like any other failed attempt.
-    const opened = await withRetry(
-      NAME,
-      policy,
-      request.signal,
-      (signal) =>
-        attempt(AbortSignal.any([signal, closer.signal]), async (client) => {
-          const iterator = (await client.chat({ ...body, stream: true }))[Symbol.asyncIterator]();
-          const first = await iterator.next();
-          if (signal.aborted) throw signal.reason;
-          return { iterator, first };
-        }),
-      fallback,
-    );
-    const { iterator } = opened.value;
+    const opened = await openStream(NAME, policy, request.signal, (signal) => attempt(signal, (client) => client.chat({ ...body, stream: true })), fallback);
     const nextId = toolCallIds(request.messages);
     let text = '';
     const toolCalls: ToolCall[] = [];
     let last: ChatResponse | undefined;
-    try {
-      for (let step = opened.value.first; !step.done; step = await iterator.next()) {
-        const chunk = step.value;
-        if (chunk.message?.content) {
-          text += chunk.message.content;
-          yield { type: 'text', delta: chunk.message.content };
-        }
-        for (const raw of chunk.message?.tool_calls ?? []) {
-          const call = toToolCall(raw, nextId);
-          toolCalls.push(call);
-          yield { type: 'tool_call', call };
-        }
-        if (chunk.done) last = chunk;
+    for await (const chunk of opened.chunks) {
+      if (chunk.message?.content) {
+        text += chunk.message.content;
+        yield { type: 'text', delta: chunk.message.content };
       }
-    } catch (error) {
-      throw request.signal?.aborted ? aborted(error) : classify(error, host, model);
-    } finally {
-      closer.abort();
+      for (const raw of chunk.message?.tool_calls ?? []) {
+        const call = toToolCall(raw, nextId);
+        toolCalls.push(call);
+        yield { type: 'tool_call', call };
+      }
+      if (chunk.done) last = chunk;
     }
-    if (request.signal?.aborted) throw aborted();
-    const usage = toUsage(last);
+    const usage = toUsage(last, request, { text, toolCalls });
     const result: ChatResult = {
       text,
       toolCalls,
       usage,
-      finishReason: toFinishReason(last?.done_reason, toolCalls.length),
+      finishReason: finishReasonOf(toolCalls, toFinishReason(last?.done_reason)),
       latencyMs: performance.now() - started,
       costUsd: cost(usage),
       attempts: opened.attempts,
@@ -193,13 +171,14 @@ function toOllamaMessage(message: Message): OllamaMessage {
   }
 }
 
-export function fromResponse(response: ChatResponse, nextId: () => string): Parts {
+export function fromResponse(response: ChatResponse, nextId: () => string, request: ChatRequest): Parts {
   const toolCalls = (response.message?.tool_calls ?? []).map((c) => toToolCall(c, nextId));
+  const text = response.message?.content ?? '';
   return {
-    text: response.message?.content ?? '',
+    text,
     toolCalls,
-    usage: toUsage(response),
-    finishReason: toFinishReason(response.done_reason, toolCalls.length),
+    usage: toUsage(response, request, { text, toolCalls }),
+    finishReason: finishReasonOf(toolCalls, toFinishReason(response.done_reason)),
   };
 }
 
@@ -207,37 +186,23 @@ function toToolCall(call: OllamaToolCall, nextId: () => string): ToolCall {
   // Newer servers may send an id; ollama-js's types do not know it yet.
   const given = (call as { id?: unknown }).id;
   const id = typeof given === 'string' && given ? given : nextId();
-  const args: unknown = call.function.arguments;
-  if (args != null && typeof args === 'object' && !Array.isArray(args)) {
-    return { id, name: call.function.name, arguments: args as Record<string, unknown> };
-  }
-  // Not an object: some model templates emit the arguments as JSON text.
-  const raw = typeof args === 'string' ? args : JSON.stringify(args ?? null);
-  try {
-    const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return { id, name: call.function.name, arguments: parsed as Record<string, unknown> };
-    }
-  } catch {
-    // Kept raw below.
-  }
-  return { id, name: call.function.name, arguments: {}, invalidArguments: raw };
+  // Arguments come as an object; some model templates emit them as JSON text instead.
+  return { id, name: call.function.name, ...parseArguments(call.function.arguments) };
 }
 
-function toUsage(response: Partial<ChatResponse> | undefined): Usage {
-  // prompt_eval_count is left out when the whole prompt came from the cache.
-  return { inputTokens: response?.prompt_eval_count ?? 0, outputTokens: response?.eval_count ?? 0 };
+/**
+ * prompt_eval_count is left out when the whole prompt came from the cache: that figure is then
+ * estimated. TODO(lead): when ChatResult has `usageEstimated`, return `estimated` as it.
+ */
+function toUsage(response: Partial<ChatResponse> | undefined, request: ChatRequest, output: Pick<Parts, 'text' | 'toolCalls'>): Usage {
+  const reported = { inputTokens: response?.prompt_eval_count, outputTokens: response?.eval_count };
+  return usageOrEstimate(reported, request, output).usage;
 }
 
-function toFinishReason(reason: string | undefined, toolCalls: number): FinishReason {
-  if (toolCalls > 0) return 'tool_calls'; // Ollama says 'stop' even when the turn is tool calls
+function toFinishReason(reason: string | undefined): FinishReason {
   if (reason === 'stop') return 'stop';
   if (reason === 'length') return 'length';
   return 'other';
-}
-
-function aborted(cause?: unknown): ProviderError {
-  return new ProviderError(NAME, 'aborted', `${NAME}: call aborted`, { cause });
 }
 
 /** ollama-js throws a ResponseError (not exported) with `status_code` and the body's `error`. */
@@ -253,28 +218,28 @@ function isResponseError(error: unknown): error is ResponseErrorShape {
 
 export function classify(error: unknown, host: string, model: string, retryAfterMs?: number): ProviderError {
   if (error instanceof ProviderError) return error;
-  const where = withoutCredentials(host);
-  const say = (text: string) => redact(text).replace(/\s+/g, ' ').trim();
-  const failure = networkFailure(error);
-  if (failure === 'connect') {
-    const message = `${NAME}: cannot reach ${where}. Is the server running? Start it with \`ollama serve\`.`;
-    return new ProviderError(NAME, 'unreachable', message, { cause: error });
-  }
-  if (failure === 'dropped') {
-    return new ProviderError(NAME, 'unreachable', `${NAME}: ${where} closed the connection before answering`, { cause: error });
-  }
+  const network = connectionFailure(NAME, host, error, 'Start it with `ollama serve`.');
+  if (network) return network;
   if (isResponseError(error)) {
     const status = error.status_code;
     const detail = describe(error.error);
     const hint = status === 404 && /not found/i.test(detail) ? ` Pull it with \`ollama pull ${model}\`.` : '';
-    return new ProviderError(NAME, kindForStatus(status), say(`${NAME}: HTTP ${status}: ${detail}${hint}`), {
+    return new ProviderError(NAME, kindForStatus(status), oneLine(`${NAME}: HTTP ${status}: ${detail}${hint}`), {
       status,
       retryAfterMs,
       cause: error,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(NAME, 'bad_response', say(`${NAME}: unreadable answer from ${where}: ${message}`), { cause: error });
+  if (isErrorEvent(error)) return streamFailed(NAME, error.message, undefined, error);
+  return unreadable(NAME, host, error);
+}
+
+/** ollama-js's own complaints, which are plain Errors like the error events it rethrows. */
+const SDK_COMPLAINTS = new Set(['Did not receive done or success response in stream.', 'Missing body']);
+
+/** An `{"error": "…"}` line in the stream: ollama-js throws it as a plain Error with that text. */
+function isErrorEvent(error: unknown): error is Error {
+  return error instanceof Error && Object.getPrototypeOf(error) === Error.prototype && !SDK_COMPLAINTS.has(error.message);
 }
 
 /** Ollama's error body is {"error": "text"}; proxies in front of it send other shapes. */
@@ -282,11 +247,4 @@ function describe(body: unknown): string {
   if (typeof body === 'string') return body;
   const message = (body as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? message : JSON.stringify(body);
-}
-
-function withoutCredentials(host: string): string {
-  const url = new URL(host);
-  url.username = '';
-  url.password = '';
-  return url.toString().replace(/\/+$/, '');
 }

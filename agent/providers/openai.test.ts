@@ -1,18 +1,29 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OpenAiFake, TEST_KEY, chatCompletionsContract, rejection } from '../../test/fakes/openai-server.ts';
+import { OpenAiFake, TEST_KEY, rejection } from '../../test/fakes/openai-server.ts';
+import { chatCompletionsContract, type ContractSpec } from '../../test/fakes/chat-completions-contract.ts';
+import { misbehavingServerContract } from '../../test/fakes/openai-misbehaving.ts';
 import { openaiProvider } from './openai.ts';
 
+const SPEC: ContractSpec = {
+  provider: openaiProvider,
+  model: 'gpt-4o-mini',
+  // 1000 × $0.15/M + 500 × $0.60/M = 0.00015 + 0.0003
+  costOf1000In500Out: 0.00045,
+  chatPath: '/v1/chat/completions',
+  baseUrlFor: (origin) => `${origin}/v1`,
+  // A non-default base URL is a compatible server, which gets the widely understood field.
+  maxTokensField: 'max_tokens',
+};
+
 describe('openai provider', () => {
-  chatCompletionsContract({
-    provider: openaiProvider,
-    model: 'gpt-4o-mini',
-    // 1000 × $0.15/M + 500 × $0.60/M = 0.00015 + 0.0003
-    costOf1000In500Out: 0.00045,
-    chatPath: '/v1/chat/completions',
-    baseUrlFor: (origin) => `${origin}/v1`,
-    // A non-default base URL is a compatible server, which gets the widely understood field.
-    maxTokensField: 'max_tokens',
-  });
+  chatCompletionsContract(SPEC);
+});
+
+describe('openai provider with a misbehaving server', () => {
+  misbehavingServerContract(SPEC);
 });
 
 describe('openai keys and addresses', () => {
@@ -48,5 +59,14 @@ describe('openai keys and addresses', () => {
     fake.say({ text: 'from option' });
     const model = openaiProvider.create('m', { baseUrl: `${fake.url}/v1/`, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
     expect((await model.chat({ messages: [{ role: 'user', content: 'hi' }] })).text).toBe('from option');
+  });
+
+  it('prices a paid call from the built-in table when the LUNAR_PRICES file is broken, rather than failing it', async () => {
+    const broken = join(mkdtempSync(join(tmpdir(), 'lunar-prices-')), 'prices.json');
+    writeFileSync(broken, '{"openai:gpt-4o-mini": ');
+    fake.say({ text: 'paid for', usage: { input: 1000, output: 500 } });
+    const model = openaiProvider.create('gpt-4o-mini', { baseUrl: `${fake.url}/v1`, apiKey: TEST_KEY, env: { LUNAR_PRICES: broken } });
+    const result = await model.chat({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(result).toMatchObject({ text: 'paid for', costUsd: expect.closeTo(0.00045, 12) });
   });
 });

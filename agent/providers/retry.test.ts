@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter, ProviderError, redact } from './errors.ts';
+import { oneLine, parseRetryAfter, ProviderError, redact, streamFailed, withoutCredentials } from './errors.ts';
 import { backoffDelay, withRetry, type RetryPolicy } from './retry.ts';
 
-const policy: RetryPolicy = { retries: 3, timeoutMs: 1_000, backoffBaseMs: 100, backoffMaxMs: 1_000 };
+const policy: RetryPolicy = { retries: 3, timeoutMs: 1_000, backoffBaseMs: 100, backoffMaxMs: 1_000, retryAfterMaxMs: 120_000 };
 
 describe('backoff', () => {
   it('doubles the ceiling each retry with jitter in its upper half, capped', () => {
@@ -12,9 +12,9 @@ describe('backoff', () => {
     expect(backoffDelay(10, undefined, { ...policy, random: () => 1 })).toBe(1_000);
   });
 
-  it('waits what Retry-After says, up to the cap', () => {
+  it('waits what Retry-After says, past the backoff cap', () => {
     expect(backoffDelay(1, 700, policy)).toBe(700);
-    expect(backoffDelay(1, 60_000, policy)).toBe(1_000);
+    expect(backoffDelay(1, 60_000, policy)).toBe(60_000);
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
@@ -29,6 +29,38 @@ describe('withRetry', () => {
   const classify = (e: unknown) => e as ProviderError;
   const waits: number[] = [];
   const sleep = async (ms: number) => void waits.push(ms);
+  const limited = (retryAfterMs: number) => new ProviderError('p', 'rate_limited', 'p: HTTP 429: slow down', { status: 429, retryAfterMs });
+
+  it('honours a Retry-After longer than the backoff cap', async () => {
+    waits.length = 0;
+    let n = 0;
+    const result = await withRetry('p', { ...policy, sleep }, undefined, () => (++n === 1 ? Promise.reject(limited(60_000)) : Promise.resolve('ok')), classify);
+    expect(result).toMatchObject({ value: 'ok', attempts: 2 });
+    expect(waits).toEqual([60_000]);
+  });
+
+  it('gives up at once when Retry-After asks for more than retryAfterMaxMs, saying how long', async () => {
+    waits.length = 0;
+    let calls = 0;
+    const failing = () => {
+      calls++;
+      return Promise.reject(limited(300_000));
+    };
+    const error = await withRetry('p', { ...policy, sleep }, undefined, failing, classify).catch((e: ProviderError) => e);
+    expect(error).toMatchObject({ kind: 'rate_limited', status: 429, attempts: 1 });
+    expect((error as ProviderError).message).toBe('p: HTTP 429: slow down (the server asked to wait 300 s, more than the 120 s allowed; not retried)');
+    expect(calls).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
+  it("ends a backoff wait with ProviderError 'aborted' when the caller aborts", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 20);
+    const failing = () => Promise.reject(limited(10_000));
+    const error = await withRetry('p', policy, controller.signal, failing, classify).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'aborted', provider: 'p', message: 'p: call aborted', attempts: 1 });
+  });
 
   it('retries retryable failures and gives up after the last retry', async () => {
     waits.length = 0;
@@ -37,7 +69,7 @@ describe('withRetry', () => {
       calls++;
       return Promise.reject(new ProviderError('p', 'server', 'p: 500'));
     };
-    await expect(withRetry('p', { ...policy, sleep, random: () => 1 }, undefined, failing, classify)).rejects.toMatchObject({ kind: 'server' });
+    await expect(withRetry('p', { ...policy, sleep, random: () => 1 }, undefined, failing, classify)).rejects.toMatchObject({ kind: 'server', attempts: 4 });
     expect(calls).toBe(4);
     expect(waits).toEqual([100, 200, 400]);
   });
@@ -66,5 +98,31 @@ describe('redact', () => {
     expect(redact('Authorization: Bearer sk-abc.def GET /x?key=AIza123&alt=sse with sk-secret-999', ['sk-secret-999'])).toBe(
       'Authorization: Bearer [redacted] GET /x?key=[redacted]&alt=sse with [redacted]',
     );
+  });
+
+  it('removes every key-like query parameter and credentials in URLs', () => {
+    expect(redact('GET /v1/chat?api-version=2024&api-key=abc123 and &x-goog-api-key=AIza9&API_KEY=zz&access_token=t0k')).toBe(
+      'GET /v1/chat?api-version=2024&api-key=[redacted] and &x-goog-api-key=[redacted]&API_KEY=[redacted]&access_token=[redacted]',
+    );
+    expect(redact('Request cannot be constructed from a URL that includes credentials: http://lunar:s3cret@proxy:8080/v1/chat')).toBe(
+      'Request cannot be constructed from a URL that includes credentials: http://[redacted]@proxy:8080/v1/chat',
+    );
+  });
+
+  it('names an address without its credentials', () => {
+    expect(withoutCredentials('https://user:token@proxy.example.com/v1')).toBe('https://proxy.example.com/v1');
+    expect(withoutCredentials('https://user:p@ss@proxy.example.com')).toBe('https://proxy.example.com');
+    expect(withoutCredentials('http://127.0.0.1:11434')).toBe('http://127.0.0.1:11434');
+    expect(withoutCredentials('https://gw.example.com/v1?api-key=abc')).toBe('https://gw.example.com/v1?api-key=[redacted]');
+    expect(oneLine('a\n  b Bearer xyz')).toBe('a b Bearer [redacted]');
+  });
+});
+
+describe('stream failures', () => {
+  it("reads an error event by the status it carries, else as 'server'", () => {
+    expect(streamFailed('p', 'boom', undefined, null)).toMatchObject({ kind: 'server', message: 'p: the stream failed: boom' });
+    expect(streamFailed('p', 'slow down', 429, null)).toMatchObject({ kind: 'rate_limited', status: 429 });
+    expect(streamFailed('p', 'too long', '400', null)).toMatchObject({ kind: 'bad_request', status: 400 });
+    expect(streamFailed('p', 'odd', 'rate_limit_exceeded', null)).toMatchObject({ kind: 'server', status: undefined });
   });
 });

@@ -1,14 +1,19 @@
 // One retry policy for every provider: exponential backoff with full jitter on retryable
 // failures (429, 5xx, network, timeout), honouring Retry-After, with a per-attempt timeout.
-// The SDKs' own retry loops are switched off so that this is the only one.
+// The SDKs' own retry loops are switched off so that this is the only one. Streams open through
+// openStream, which also bounds the wait for every later chunk by the same timeout.
 
-import { ProviderError } from './errors.ts';
+import { ProviderError, aborted, withAttempts } from './errors.ts';
 
 export interface RetryPolicy {
   retries: number;
+  /** Per attempt, and for a stream also the longest wait between two chunks. */
   timeoutMs: number;
   backoffBaseMs: number;
+  /** Longest computed backoff wait; a server's Retry-After is not held to it. */
   backoffMaxMs: number;
+  /** Longest Retry-After honoured: a server asking for more is given up on at once. */
+  retryAfterMaxMs: number;
   /** Injectable for tests; defaults to Math.random. */
   random?: () => number;
   /** Injectable for tests; defaults to a timer that respects the caller's signal. */
@@ -20,6 +25,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   timeoutMs: 60_000,
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
+  retryAfterMaxMs: 120_000,
 };
 
 export interface Attempted<T> {
@@ -29,9 +35,9 @@ export interface Attempted<T> {
 }
 
 /**
- * Runs `attempt` until it succeeds or fails in a way not worth retrying.
- * `classify` turns whatever the SDK threw into a ProviderError; it is called only for errors
- * that are not already timeouts or aborts of our own making.
+ * Runs `attempt` until it succeeds or fails in a way not worth retrying; the error it gives up
+ * with carries the attempts made. `classify` turns whatever the SDK threw into a ProviderError;
+ * it is called only for errors that are not already ProviderErrors, timeouts or aborts.
  */
 export async function withRetry<T>(
   provider: string,
@@ -41,32 +47,43 @@ export async function withRetry<T>(
   classify: (error: unknown) => ProviderError,
 ): Promise<Attempted<T>> {
   const started = performance.now();
-  const sleep = policy.sleep ?? abortableSleep;
+  const sleep = policy.sleep ?? ((ms: number, signal?: AbortSignal) => abortableSleep(provider, ms, signal));
   for (let n = 1; ; n++) {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), policy.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
+    let failure: ProviderError;
     try {
       const value = await attempt(signal);
       return { value, attempts: n, latencyMs: performance.now() - started };
     } catch (error) {
-      const failure = toProviderError(provider, error, policy.timeoutMs, callerSignal, timeout.signal, classify);
-      if (!failure.retryable || n > policy.retries) throw failure;
-      await sleep(backoffDelay(n, failure.retryAfterMs, policy), callerSignal);
+      failure = toProviderError(provider, error, policy.timeoutMs, callerSignal, timeout.signal, classify);
     } finally {
       clearTimeout(timer);
+    }
+    if (!failure.retryable || n > policy.retries) throw withAttempts(failure, n);
+    if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.retryAfterMaxMs) {
+      const asked = `the server asked to wait ${seconds(failure.retryAfterMs)} s, more than the ${seconds(policy.retryAfterMaxMs)} s allowed`;
+      throw withAttempts(failure, n, `${failure.message} (${asked}; not retried)`);
+    }
+    try {
+      await sleep(backoffDelay(n, failure.retryAfterMs, policy), callerSignal);
+    } catch (error) {
+      throw withAttempts(error instanceof ProviderError ? error : aborted(provider, error), n);
     }
   }
 }
 
 /** Delay before retry number `n` (1-based): Retry-After when given, else full jitter over base·2^(n-1). */
 export function backoffDelay(n: number, retryAfterMs: number | undefined, policy: RetryPolicy): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, policy.backoffMaxMs);
+  if (retryAfterMs !== undefined) return retryAfterMs; // withRetry gives up on waits over retryAfterMaxMs
   const ceiling = Math.min(policy.backoffMaxMs, policy.backoffBaseMs * 2 ** (n - 1));
   const random = policy.random ?? Math.random;
   // Half fixed, half jitter: never zero, still spreads out concurrent retries.
   return ceiling / 2 + random() * (ceiling / 2);
 }
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 function toProviderError(
   provider: string,
@@ -76,7 +93,7 @@ function toProviderError(
   timeoutSignal: AbortSignal,
   classify: (error: unknown) => ProviderError,
 ): ProviderError {
-  if (callerSignal?.aborted) return new ProviderError(provider, 'aborted', `${provider}: call aborted`, { cause: error });
+  if (callerSignal?.aborted) return aborted(provider, error);
   if (timeoutSignal.aborted) {
     return new ProviderError(provider, 'timeout', `${provider}: no answer within ${timeoutMs} ms`, { cause: error });
   }
@@ -84,19 +101,95 @@ function toProviderError(
   return classify(error);
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`; the caller's abort ends the wait with ProviderError 'aborted'. */
+function abortableSleep(provider: string, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    if (signal?.aborted) return reject(aborted(provider, signal.reason));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(signal?.reason);
+      reject(aborted(provider, signal?.reason));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+export interface OpenedStream<T> {
+  /** Every chunk, the first included. Leaving the loop early closes the connection. */
+  chunks: AsyncGenerator<T, void, undefined>;
+  /** Attempts it took to open the stream. */
+  attempts: number;
+}
+
+/**
+ * Opens a stream with retries and hands back its chunks. Opening includes the first chunk, so a
+ * server that accepts and then stalls or drops before answering is retried like any other failed
+ * attempt. After that nothing is retried (text has gone to the consumer), but every later chunk
+ * must come within policy.timeoutMs or the stream fails with 'timeout'. Failures come out as
+ * ProviderErrors carrying the attempts: the caller's abort as 'aborted', anything else through
+ * `classify`. `open` must stop its connection when the signal it is given fires.
+ */
+export async function openStream<T>(
+  provider: string,
+  policy: RetryPolicy,
+  callerSignal: AbortSignal | undefined,
+  open: (signal: AbortSignal) => Promise<AsyncIterable<T>>,
+  classify: (error: unknown) => ProviderError,
+): Promise<OpenedStream<T>> {
+  const opened = await withRetry(
+    provider,
+    policy,
+    callerSignal,
+    async (signal) => {
+      const connection = new AbortController(); // closes this attempt's connection
+      try {
+        const iterator = (await open(AbortSignal.any([signal, connection.signal])))[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        // The SDKs end a stream silently on abort; without this a timeout would look like an empty answer.
+        if (signal.aborted) throw signal.reason;
+        return { iterator, first, connection };
+      } catch (error) {
+        connection.abort();
+        throw error;
+      }
+    },
+    classify,
+  );
+  const { iterator, first, connection } = opened.value;
+  const { attempts } = opened;
+  const fail = (error: unknown): ProviderError => {
+    if (callerSignal?.aborted) return withAttempts(aborted(provider, error), attempts);
+    return withAttempts(error instanceof ProviderError ? error : classify(error), attempts);
+  };
+  async function* chunks(): AsyncGenerator<T, void, undefined> {
+    try {
+      for (let step = first; !step.done; step = await nextWithin(provider, iterator, policy.timeoutMs, connection)) yield step.value;
+    } catch (error) {
+      throw fail(error);
+    } finally {
+      connection.abort();
+      // Not awaited: after a stall the iterator is still waiting on its read, and return() would queue behind it.
+      Promise.resolve(iterator.return?.()).catch(() => {});
+    }
+    if (callerSignal?.aborted) throw fail(undefined);
+  }
+  return { chunks: chunks(), attempts };
+}
+
+/** The next chunk, or a 'timeout' when none comes within `ms` (the connection is then closed). */
+function nextWithin<T>(provider: string, iterator: AsyncIterator<T>, ms: number, connection: AbortController): Promise<IteratorResult<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ProviderError(provider, 'timeout', `${provider}: the stream stalled: no chunk for ${ms} ms`);
+      reject(error);
+      connection.abort(error);
+    }, ms);
+  });
+  return Promise.race([iterator.next(), stalled]).finally(() => clearTimeout(timer));
 }
 
 /** Builds a policy from provider options, filling defaults. */
@@ -105,11 +198,13 @@ export function retryPolicyFrom(options: {
   timeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  retryAfterMaxMs?: number;
 }): RetryPolicy {
   return {
     retries: options.retries ?? DEFAULT_RETRY_POLICY.retries,
     timeoutMs: options.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs,
     backoffBaseMs: options.backoffBaseMs ?? DEFAULT_RETRY_POLICY.backoffBaseMs,
     backoffMaxMs: options.backoffMaxMs ?? DEFAULT_RETRY_POLICY.backoffMaxMs,
+    retryAfterMaxMs: options.retryAfterMaxMs ?? DEFAULT_RETRY_POLICY.retryAfterMaxMs,
   };
 }

@@ -15,7 +15,11 @@ export interface RecordedRequest {
 export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'delay'; ms: number }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** The route answers, but only its first `writes` body writes (stream events) get out; then the connection hangs open. */
+  | { kind: 'stall'; writes: number }
+  /** A 200 with this content type and these body pieces, written as they are (a hand-made stream). */
+  | { kind: 'raw'; contentType: string; chunks: string[] };
 
 export type RouteHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
 
@@ -74,6 +78,13 @@ export class HttpFake {
       res.end(JSON.stringify(fault.body ?? { error: { message: `fake ${fault.status}` } }));
       return;
     }
+    if (fault?.kind === 'raw') {
+      res.writeHead(200, { 'content-type': fault.contentType });
+      for (const chunk of fault.chunks) res.write(chunk);
+      res.end();
+      return;
+    }
+    if (fault?.kind === 'stall') stallAfter(res, fault.writes);
     if (fault?.kind === 'delay') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
       if (res.destroyed || req.socket.destroyed) return;
@@ -88,6 +99,14 @@ export class HttpFake {
     }
     await route.handler(recorded, res);
   }
+}
+
+/** Lets the first `writes` writes through, then swallows the rest and never ends the response. */
+function stallAfter(res: ServerResponse, writes: number): void {
+  const write = res.write.bind(res) as (chunk: unknown) => boolean;
+  let written = 0;
+  res.write = ((chunk: unknown) => (++written <= writes ? write(chunk) : true)) as ServerResponse['write'];
+  res.end = (() => res) as ServerResponse['end'];
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -8,6 +8,8 @@ import { HttpFake, fakeEmbedding, fakeTokens, sendJson, sendNdjson, type FakeTur
 
 export class OllamaFake extends HttpFake {
   private readonly turns: FakeTurn[] = [];
+  /** Leave prompt_eval_count out, as Ollama does when the whole prompt came from its cache. */
+  omitPromptEvalCount = false;
   /** Names listed by GET /api/tags. */
   models = ['llama3.2:latest', 'qwen2.5:7b'];
 
@@ -55,8 +57,10 @@ export class OllamaFake extends HttpFake {
   private chat(request: RecordedRequest, response: ServerResponse): void {
     const turn = this.turns.shift() ?? { text: '' };
     const model = String(request.body?.model ?? 'unknown');
-    if (request.body?.stream) sendNdjson(response, streamLines(model, turn));
-    else sendJson(response, { ...header(model), message: message(turn, turn.text ?? ''), ...footer(turn) });
+    const lines = request.body?.stream ? streamLines(model, turn) : [{ ...header(model), message: message(turn, turn.text ?? ''), ...footer(turn) }];
+    if (this.omitPromptEvalCount) for (const line of lines) delete (line as { prompt_eval_count?: number }).prompt_eval_count;
+    if (request.body?.stream) sendNdjson(response, lines);
+    else sendJson(response, lines[0]);
   }
 }
 
