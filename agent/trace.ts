@@ -25,7 +25,7 @@ export const MessageShape = z.discriminatedUnion('role', [
   }),
 ]);
 
-export const UsageShape = z.object({ inputTokens: z.number(), outputTokens: z.number() });
+export const UsageShape = z.object({ inputTokens: z.number(), outputTokens: z.number(), estimated: z.boolean().optional() });
 
 export const ModelCallRecord = z.object({
   step: z.number().int(),
@@ -54,7 +54,7 @@ export const ToolCallRecord = z.object({
   result: z.string().optional(),
   /** Set when the call was unknown, invalid, denied or threw; the model saw this text. */
   error: z.string().optional(),
-  errorKind: z.enum(['unknown_tool', 'invalid_arguments', 'denied', 'threw']).optional(),
+  errorKind: z.enum(['unknown_tool', 'invalid_arguments', 'denied', 'threw', 'not_run']).optional(),
   latencyMs: z.number(),
 });
 

@@ -126,7 +126,7 @@ type WireParts = Omit<ResultParts, 'usage'> & { usage: WireUsage | null | undefi
 
 /**
  * Servers that ignore include_usage (or report nothing at all) get their usage estimated.
- * TODO(lead): when ChatResult has `usageEstimated`, return `estimated` as it.
+ *
  */
 function resultParts(wire: WireParts, request: ChatRequest): ResultParts {
   // 0 in and 0 out is what some servers send when they count nothing: not a report.

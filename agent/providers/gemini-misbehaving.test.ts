@@ -54,7 +54,7 @@ describe('gemini with a misbehaving server', () => {
   it('estimates usage when the answer carries no usageMetadata', async () => {
     fake.queueRaw({ candidates: [{ content: { parts: [{ text: 'Hello there.' }], role: 'model' }, finishReason: 'STOP', index: 0 }] });
     const result = await model().chat(ask);
-    expect(result.usage).toEqual({ inputTokens: countTokens('hi'), outputTokens: countTokens('Hello there.') });
+    expect(result.usage).toEqual({ inputTokens: countTokens('hi'), outputTokens: countTokens('Hello there.'), estimated: true });
     expect(result.costUsd).toBeGreaterThan(0);
   });
 

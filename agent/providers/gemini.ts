@@ -232,7 +232,7 @@ function toFinishReason(reason: string | undefined): FinishReason {
 
 /**
  * Thinking tokens are billed as output, and 2.5 models think by default. A figure Gemini left out
- * is estimated. TODO(lead): when ChatResult has `usageEstimated`, return `estimated` as it.
+ * is estimated.
  */
 function toUsage(metadata: GenerateContentResponseUsageMetadata | undefined, request: ChatRequest, output: Pick<Parts, 'text' | 'toolCalls'>): Usage {
   const candidates = metadata?.candidatesTokenCount;

@@ -49,7 +49,7 @@ describe('ollama with a misbehaving server', () => {
   it('estimates input tokens when the prompt came from the cache (no prompt_eval_count)', async () => {
     fake.omitPromptEvalCount = true;
     fake.queue({ text: 'Hello.', usage: { input: 99, output: 3 } }, { text: 'Hello.', usage: { input: 99, output: 3 } });
-    const usage = { inputTokens: countTokens('hi'), outputTokens: 3 };
+    const usage = { inputTokens: countTokens('hi'), outputTokens: 3, estimated: true };
     expect((await model().chat(ask)).usage).toEqual(usage);
     expect((await collect(model().stream(ask))).at(-1)).toMatchObject({ type: 'done', result: { usage } });
   });

@@ -192,7 +192,7 @@ function toToolCall(call: OllamaToolCall, nextId: () => string): ToolCall {
 
 /**
  * prompt_eval_count is left out when the whole prompt came from the cache: that figure is then
- * estimated. TODO(lead): when ChatResult has `usageEstimated`, return `estimated` as it.
+ * estimated.
  */
 function toUsage(response: Partial<ChatResponse> | undefined, request: ChatRequest, output: Pick<Parts, 'text' | 'toolCalls'>): Usage {
   const reported = { inputTokens: response?.prompt_eval_count, outputTokens: response?.eval_count };

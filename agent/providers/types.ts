@@ -5,7 +5,7 @@ export type JsonSchema = Record<string, unknown>;
 
 /** A tool call as the model asked for it, normalised across providers. */
 export interface ToolCall {
-  /** Provider's id when it gives one (OpenAI, Groq), otherwise generated (`call_<step>_<i>`). */
+  /** Provider's id when it gives one (OpenAI, Groq), otherwise generated: `call_<n>`, or `call_<step>_<i>` after the loop renames a repeat. */
   id: string;
   name: string;
   /** Parsed arguments. `{}` when the model sent none or when they did not parse (see invalidArguments). */
@@ -53,6 +53,8 @@ export interface ChatRequest {
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
+  /** Set when the provider left a figure out and it was counted with cl100k_base instead. */
+  estimated?: boolean;
 }
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'other';
@@ -97,8 +99,10 @@ export interface ProviderOptions {
   retries?: number;
   /** First backoff delay in milliseconds (default 500); doubles each retry, with jitter. */
   backoffBaseMs?: number;
-  /** Longest single wait in milliseconds, Retry-After included (default 30 000). */
+  /** Longest backoff wait in milliseconds (default 30 000); Retry-After is not held to it. */
   backoffMaxMs?: number;
+  /** Longest Retry-After honoured, in milliseconds (default 120 000); a longer one gives up at once. */
+  retryAfterMaxMs?: number;
   /** Price overrides, USD per million tokens, keyed `provider:model`. */
   prices?: Record<string, { input: number; output: number }>;
   env?: NodeJS.ProcessEnv;

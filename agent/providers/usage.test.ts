@@ -37,10 +37,10 @@ describe('usage estimates', () => {
     expect(usageOrEstimate({ inputTokens: 40, outputTokens: 3 }, request, output)).toEqual({ usage: { inputTokens: 40, outputTokens: 3 }, estimated: false });
     expect(usageOrEstimate({ inputTokens: 40, outputTokens: 0 }, request, output).estimated).toBe(false);
     expect(usageOrEstimate({ outputTokens: 3 }, request, output)).toEqual({
-      usage: { inputTokens: estimateInputTokens(request), outputTokens: 3 },
+      usage: { inputTokens: estimateInputTokens(request), outputTokens: 3, estimated: true },
       estimated: true,
     });
     expect(usageOrEstimate({ inputTokens: 40 }, request, { text: '', toolCalls: [] })).toEqual({ usage: { inputTokens: 40, outputTokens: 0 }, estimated: false });
-    expect(usageOrEstimate(undefined, request, output).usage).toEqual({ inputTokens: estimateInputTokens(request), outputTokens: countTokens('It rains.') });
+    expect(usageOrEstimate(undefined, request, output).usage).toEqual({ inputTokens: estimateInputTokens(request), outputTokens: countTokens('It rains.'), estimated: true });
   });
 });

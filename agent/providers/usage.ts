@@ -32,12 +32,14 @@ export function usageOrEstimate(
   const input = reported?.inputTokens;
   const nothingOut = !output.text && output.toolCalls.length === 0;
   const outputTokens = reported?.outputTokens ?? (nothingOut ? 0 : undefined);
+  const estimated = input === undefined || outputTokens === undefined;
   return {
     usage: {
       inputTokens: input ?? estimateInputTokens(request),
       outputTokens: outputTokens ?? estimateOutputTokens(output),
+      ...(estimated ? { estimated: true } : {}),
     },
-    estimated: input === undefined || outputTokens === undefined,
+    estimated,
   };
 }
 
