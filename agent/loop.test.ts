@@ -7,6 +7,7 @@ import { OpenAiFake } from '../test/fakes/openai-server.ts';
 import { runAgent } from './loop.ts';
 import { openaiProvider } from './providers/openai.ts';
 import { ScriptedModel } from './providers/scripted.ts';
+import type { ChatModel, ChatResult } from './providers/types.ts';
 import { builtinRegistry } from './tools/builtin.ts';
 import { defineTool, ToolRegistry } from './tools/tool.ts';
 
@@ -168,6 +169,149 @@ describe('runAgent', () => {
     expect(toolMessages.map((m) => (m as { toolCallId: string }).toolCallId)).toEqual(['call_1', 'call_2_1']);
   });
 
+  it('makes call ids unique when a renamed id would collide with another id of the same reply', async () => {
+    const trace = await runAgent({
+      model: new ScriptedModel([
+        { tool_calls: [{ id: 'call_1', name: 'calculator', arguments: { expression: '1' } }] },
+        {
+          tool_calls: [
+            { id: 'call_1', name: 'calculator', arguments: { expression: '2' } },
+            { id: 'call_2_1', name: 'calculator', arguments: { expression: '3' } },
+          ],
+        },
+        { text: 'ok' },
+      ]),
+      tools: builtinRegistry(),
+      messages: user('x'),
+      workspaceRoot: workspace,
+    });
+    const ids = trace.toolCalls.map((c) => c.id);
+    expect(new Set(ids).size).toBe(3);
+    // The call that did not repeat anything keeps its id; the repeat gets a fresh one.
+    expect(ids).toEqual(['call_1', 'call_2_1_2', 'call_2_1']);
+    expect(trace.toolCalls.map((c) => c.result)).toEqual(['1', '2', '3']);
+  });
+
+  it('makes two identical call ids in one reply unique, and avoids ids from the history it was given', async () => {
+    const history = [
+      { role: 'user' as const, content: 'before' },
+      { role: 'assistant' as const, content: '', toolCalls: [{ id: 'call_1', name: 'calculator', arguments: { expression: '0' } }] },
+      { role: 'tool' as const, toolCallId: 'call_1', name: 'calculator', content: '0' },
+      { role: 'assistant' as const, content: 'zero' },
+      { role: 'user' as const, content: 'again' },
+    ];
+    const trace = await runAgent({
+      model: new ScriptedModel([
+        {
+          tool_calls: [
+            { id: 'same', name: 'calculator', arguments: { expression: '1' } },
+            { id: 'same', name: 'calculator', arguments: { expression: '2' } },
+            { id: 'call_1', name: 'calculator', arguments: { expression: '3' } },
+          ],
+        },
+        { text: 'ok' },
+      ]),
+      tools: builtinRegistry(),
+      messages: history,
+      workspaceRoot: workspace,
+    });
+    expect(trace.toolCalls.map((c) => c.id)).toEqual(['same', 'call_1_2', 'call_1_3']);
+    const toolIds = trace.messages.filter((m) => m.role === 'tool').map((m) => (m as { toolCallId: string }).toolCallId);
+    expect(new Set(toolIds).size).toBe(toolIds.length);
+  });
+
+  it('treats an approval hook that throws as a denial with its error as the reason', async () => {
+    const model = new ScriptedModel([{ tool_calls: [{ name: 'calculator', arguments: { expression: '1+1' } }] }, { text: 'ok' }]);
+    const trace = await runAgent({
+      model,
+      tools: builtinRegistry(),
+      messages: user('x'),
+      workspaceRoot: workspace,
+      approve: () => {
+        throw new Error('the terminal went away');
+      },
+    });
+    expect(trace.stopReason).toBe('final');
+    expect(trace.toolCalls[0]).toMatchObject({ errorKind: 'denied', error: 'call to calculator denied: approval failed: the terminal went away' });
+    expect(trace.messages.at(-2)).toMatchObject({ role: 'tool', isError: true });
+  });
+
+  it('completes the trace when onEvent throws on every event', async () => {
+    let events = 0;
+    const model = new ScriptedModel([{ tool_calls: [{ name: 'calculator', arguments: { expression: '6*7' } }] }, { text: 'forty-two' }]);
+    const trace = await runAgent({
+      model,
+      tools: builtinRegistry(),
+      messages: user('x'),
+      workspaceRoot: workspace,
+      stream: true,
+      onEvent: () => {
+        events++;
+        throw new Error('listener broke');
+      },
+    });
+    expect(events).toBe(3); // tool_call, tool_result, text
+    expect(trace.stopReason).toBe('final');
+    expect(trace.toolCalls[0]).toMatchObject({ result: '42' });
+    expect(trace.finalAnswer).toBe('forty-two');
+  });
+
+  it('turns an unexpected exception inside the loop into stopReason error with the message', async () => {
+    const broken: ChatModel = {
+      id: 'broken',
+      provider: 'broken',
+      model: 'broken',
+      // A provider bug: no toolCalls array.
+      chat: async () => ({ text: 'hi', usage: { inputTokens: 1, outputTokens: 1 }, finishReason: 'stop', latencyMs: 1, costUsd: 0, attempts: 1 }) as unknown as ChatResult,
+      stream: async function* () {},
+    };
+    const trace = await runAgent({ model: broken, tools: builtinRegistry(), messages: user('x'), workspaceRoot: workspace });
+    expect(trace.stopReason).toBe('error');
+    expect(trace.error).toMatch(/^the agent loop failed: /);
+    expect(trace.modelCalls).toHaveLength(1);
+  });
+
+  it('answers the calls of a reply it stops after on the time budget as not run, before running them', async () => {
+    const ran: string[] = [];
+    const slowModel: ChatModel = {
+      id: 'slow',
+      provider: 'slow',
+      model: 'slow',
+      // Answers after the deadline has passed, ignoring the signal, as a slow server might.
+      chat: () =>
+        new Promise<ChatResult>((resolve) =>
+          setTimeout(
+            () =>
+              resolve({
+                text: '',
+                toolCalls: [{ id: 'a', name: 'calculator', arguments: { expression: '1' } }],
+                usage: { inputTokens: 1, outputTokens: 1 },
+                finishReason: 'tool_calls',
+                latencyMs: 80,
+                costUsd: 0,
+                attempts: 1,
+              }),
+            80,
+          ),
+        ),
+      stream: async function* () {},
+    };
+    const trace = await runAgent({
+      model: slowModel,
+      tools: builtinRegistry(),
+      messages: user('x'),
+      workspaceRoot: workspace,
+      budget: { maxTimeMs: 20 },
+      onEvent: (e) => e.type === 'tool_call' && ran.push(e.call.name),
+    });
+    expect(trace.stopReason).toBe('max_time');
+    expect(ran).toEqual([]);
+    expect(trace.toolCalls).toEqual([
+      { step: 1, id: 'a', name: 'calculator', arguments: { expression: '1' }, error: 'call to calculator was not run: the time budget was spent', errorKind: 'not_run', latencyMs: 0 },
+    ]);
+    expect(trace.messages.at(-1)).toEqual({ role: 'tool', toolCallId: 'a', name: 'calculator', content: 'call to calculator was not run: the time budget was spent', isError: true });
+  });
+
   it('puts the system prompt first', async () => {
     const trace = await runAgent({ model: new ScriptedModel([{ text: 'x' }]), tools: builtinRegistry(), messages: user('hi'), system: 'be brief', workspaceRoot: workspace });
     expect(trace.messages[0]).toEqual({ role: 'system', content: 'be brief' });
@@ -190,6 +334,39 @@ describe('runAgent through a real provider SDK on a loopback fake', () => {
       expect(trace.modelCalls).toHaveLength(2);
       expect(trace.usage).toEqual({ inputTokens: 1300, outputTokens: 200 });
       expect(trace.costUsd).toBeCloseTo((1300 * 0.15 + 200 * 0.6) / 1e6, 12);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('answers each pending tool call as not run when it stops on the token budget, so the history can be sent again', async () => {
+    const fake = await new OpenAiFake().start();
+    try {
+      fake.say(
+        {
+          toolCalls: [
+            { name: 'calculator', arguments: { expression: '1+1' } },
+            { name: 'calculator', arguments: { expression: '2+2' } },
+          ],
+          usage: { input: 900, output: 200 },
+        },
+        { text: 'fine' },
+      );
+      const trace = await runAgent({ model: model(fake), tools: builtinRegistry(), messages: user('x'), workspaceRoot: workspace, budget: { maxTokens: 1_000 } });
+      expect(trace.stopReason).toBe('max_tokens');
+      expect(trace.toolCalls.map((c) => [c.errorKind, c.error])).toEqual([
+        ['not_run', 'call to calculator was not run: the token budget was spent'],
+        ['not_run', 'call to calculator was not run: the token budget was spent'],
+      ]);
+      expect(trace.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
+      const callIds = (trace.messages[1] as { toolCalls: { id: string }[] }).toolCalls.map((c) => c.id);
+      expect(trace.messages.slice(2).map((m) => (m as { toolCallId: string }).toolCallId)).toEqual(callIds);
+
+      // As `lunar chat` does: the next turn sends this history back, and the provider takes it.
+      const next = await runAgent({ model: model(fake), tools: builtinRegistry(), messages: [...trace.messages, { role: 'user', content: 'and now?' }], workspaceRoot: workspace });
+      expect(next.stopReason).toBe('final');
+      const sent = fake.lastBody.messages as { role: string; tool_call_id?: string }[];
+      expect(sent.filter((m) => m.role === 'tool').map((m) => m.tool_call_id)).toEqual(callIds);
     } finally {
       await fake.close();
     }

@@ -1,6 +1,8 @@
 // The agent's tool loop: send messages and tools, run every tool call of a step (concurrently),
 // feed results back, stop on a final answer or a budget. Whatever happens, the caller gets a
-// Trace; model failures end the run with stopReason 'error', tool failures never do.
+// Trace; model failures end the run with stopReason 'error', tool failures never do, and neither
+// a throwing approval hook nor a throwing event listener escapes. The messages always form a
+// history a provider accepts: every tool call the model asked for has a result, if only "not run".
 
 import { ProviderError } from './providers/errors.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
@@ -38,9 +40,12 @@ export interface RunOptions {
   budget?: Partial<Budget>;
   approve?: Approve;
   temperature?: number;
+  /** Sampling seed, for providers that take one (OpenAI-compatible, Ollama, Gemini). */
+  seed?: number;
   maxOutputTokens?: number;
   /** Stream the model's replies (events carry text deltas); otherwise one chat call per step. */
   stream?: boolean;
+  /** Called as things happen; an exception it throws is ignored (it cannot end the run). */
   onEvent?: (event: LoopEvent) => void;
   signal?: AbortSignal;
   now?: () => Date;
@@ -55,6 +60,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('time budget spent')), budget.maxTimeMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const run: RunOptions = { ...options, onEvent: listenerThatCannotThrow(options.onEvent) };
 
   const messages: Message[] = options.system
     ? [{ role: 'system', content: options.system }, ...options.messages]
@@ -65,6 +71,8 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
   let finalAnswer: string | null = null;
   let stopReason: StopReason = 'max_steps';
   let error: string | undefined;
+  /** The model's last reply in this run with tool calls, and its step, until their results are in. */
+  let unanswered: { reply: number; step: number } | undefined;
 
   try {
     for (let step = 1; step <= budget.maxSteps; step++) {
@@ -76,49 +84,55 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
         messages: [...messages],
         tools: options.tools.specs(),
         temperature: options.temperature,
+        seed: options.seed,
         maxTokens: options.maxOutputTokens,
         signal,
       };
-      const outcome = await callModel(options, request, step);
+      const outcome = await callModel(run, request, step);
       modelCalls.push(outcome.record);
       if (!outcome.result) {
         stopReason = deadline.signal.aborted ? 'max_time' : options.signal?.aborted ? 'aborted' : 'error';
         error = outcome.record.error;
         break;
       }
-      const result = withUniqueCallIds(outcome.result, step, toolCalls);
+      const result = withUniqueCallIds(outcome.result, step, messages);
       messages.push({ role: 'assistant', content: result.text, toolCalls: result.toolCalls.length ? result.toolCalls : undefined });
       if (result.toolCalls.length === 0) {
         finalAnswer = result.text;
         stopReason = 'final';
         break;
       }
+      unanswered = { reply: messages.length - 1, step };
       if (tokensUsed(modelCalls) >= budget.maxTokens) {
         stopReason = 'max_tokens';
         break;
       }
+      if (signal.aborted) {
+        stopReason = deadline.signal.aborted ? 'max_time' : 'aborted';
+        break;
+      }
       const outcomes = await Promise.all(
-        result.toolCalls.map((call) => runToolCall(options, call, step, signal)),
+        result.toolCalls.map((call) => runToolCall(run, call, step, signal)),
       );
       for (const { record, found } of outcomes) {
         retrieved.push(...found);
         toolCalls.push(record);
-        messages.push({
-          role: 'tool',
-          toolCallId: record.id,
-          name: record.name,
-          content: (record.error ?? record.result ?? '').slice(0, MAX_TOOL_RESULT_CHARS),
-          isError: record.error !== undefined ? true : undefined,
-        });
+        messages.push(toolMessage(record));
       }
+      unanswered = undefined;
       if (deadline.signal.aborted) {
         stopReason = 'max_time';
         break;
       }
     }
+  } catch (caught) {
+    // A bug or a malformed reply, not a model failure: still a Trace, with what went wrong.
+    stopReason = 'error';
+    error = `the agent loop failed: ${messageOf(caught)}`;
   } finally {
     clearTimeout(timer);
   }
+  if (unanswered) answerNotRun(messages, toolCalls, unanswered, NOT_RUN_BECAUSE[stopReason] ?? 'the run ended first');
 
   return {
     target: options.model.id,
@@ -137,6 +151,64 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     latencyMs: performance.now() - started,
     costUsd: sum(modelCalls, (c) => c.costUsd),
   };
+}
+
+const NOT_RUN_BECAUSE: Partial<Record<StopReason, string>> = {
+  max_tokens: 'the token budget was spent',
+  max_time: 'the time budget was spent',
+  aborted: 'the run was stopped',
+  error: 'the run ended with an error',
+};
+
+function toolMessage(record: ToolCallRecord): Message {
+  return {
+    role: 'tool',
+    toolCallId: record.id,
+    name: record.name,
+    content: (record.error ?? record.result ?? '').slice(0, MAX_TOOL_RESULT_CHARS),
+    isError: record.error !== undefined ? true : undefined,
+  };
+}
+
+/**
+ * Gives every call of the reply at `reply` that has no result yet a "not run" result, in the
+ * Trace's tool calls and in the messages: providers refuse a history with a tool call left
+ * unanswered, and `lunar chat` sends this history back on the next turn.
+ */
+function answerNotRun(messages: Message[], toolCalls: ToolCallRecord[], at: { reply: number; step: number }, reason: string): void {
+  const reply = messages[at.reply];
+  if (reply?.role !== 'assistant') return;
+  const answered = new Set(messages.slice(at.reply + 1).flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : [])));
+  for (const call of reply.toolCalls ?? []) {
+    if (answered.has(call.id)) continue;
+    const record: ToolCallRecord = {
+      step: at.step,
+      id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+      error: `call to ${call.name} was not run: ${reason}`,
+      errorKind: 'not_run',
+      latencyMs: 0,
+    };
+    toolCalls.push(record);
+    messages.push(toolMessage(record));
+  }
+}
+
+/** onEvent is the caller's code (a terminal, a socket): its failures are not the run's. */
+function listenerThatCannotThrow(listener: RunOptions['onEvent']): RunOptions['onEvent'] {
+  if (!listener) return undefined;
+  return (event) => {
+    try {
+      listener(event);
+    } catch {
+      // Ignored on purpose: the contract is that the caller always gets a Trace.
+    }
+  };
+}
+
+function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
 }
 
 async function callModel(
@@ -215,9 +287,15 @@ async function runToolCall(options: RunOptions, call: ToolCall, step: number, si
   if (!validated.ok) {
     return finish({ error: validated.error, errorKind: options.tools.get(call.name) ? 'invalid_arguments' : 'unknown_tool' });
   }
-  const decision = options.approve ? await options.approve(call) : true;
+  let decision: ApprovalDecision;
+  try {
+    decision = options.approve ? await options.approve(call) : true;
+  } catch (thrown) {
+    // A hook that fails has not approved the call.
+    decision = { allow: false, reason: `approval failed: ${messageOf(thrown)}` };
+  }
   if (decision !== true) {
-    const reason = decision === false ? 'the user did not approve this call' : decision.reason;
+    const reason = typeof decision === 'object' && decision !== null && decision.reason ? decision.reason : 'the user did not approve this call';
     return finish({ error: `call to ${call.name} denied: ${reason}`, errorKind: 'denied' });
   }
   try {
@@ -236,12 +314,27 @@ async function runToolCall(options: RunOptions, call: ToolCall, step: number, si
 
 /**
  * Providers that give no call ids (Ollama, Gemini, the baseline) number calls per reply, so the
- * same id can come back on a later step; a conversation must not hold two results for one id.
+ * same id can come back on a later step or a later chat turn, or twice in one reply; a
+ * conversation must not hold two results for one id. A call keeps its id unless an earlier call
+ * of the conversation or of this reply has it; a renamed call gets `call_<step>_<n>`, skipping
+ * any id already taken, including ids this reply still holds.
  */
-function withUniqueCallIds(result: ChatResult, step: number, earlier: readonly ToolCallRecord[]): ChatResult {
-  const seen = new Set(earlier.map((c) => c.id));
-  if (!result.toolCalls.some((c) => seen.has(c.id))) return result;
-  return { ...result, toolCalls: result.toolCalls.map((c, i) => (seen.has(c.id) ? { ...c, id: `call_${step}_${i + 1}` } : c)) };
+function withUniqueCallIds(result: ChatResult, step: number, conversation: readonly Message[]): ChatResult {
+  const taken = new Set(conversation.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((c) => c.id) : [])));
+  const keeps = result.toolCalls.map((c) => {
+    if (taken.has(c.id)) return false;
+    taken.add(c.id);
+    return true;
+  });
+  if (keeps.every(Boolean)) return result;
+  const toolCalls = result.toolCalls.map((c, i) => {
+    if (keeps[i]) return c;
+    let id = `call_${step}_${i + 1}`;
+    for (let n = 2; taken.has(id); n++) id = `call_${step}_${i + 1}_${n}`;
+    taken.add(id);
+    return { ...c, id };
+  });
+  return { ...result, toolCalls };
 }
 
 function tokensUsed(calls: readonly ModelCallRecord[]): number {

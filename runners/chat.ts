@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline/promises';
 import { runAgent, type Approve } from '../agent/loop.ts';
 import type { Message } from '../agent/providers/types.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
-import { createChatModel } from '../agent/providers/registry.ts';
-import { validateTargets } from './targets.ts';
+import { InputError } from './input-error.ts';
+import { resolveTarget } from './targets.ts';
 
 export interface ChatOptions {
   target: string;
@@ -16,33 +16,43 @@ export interface ChatOptions {
   stream: boolean;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
+  /** Where providers read keys and addresses (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function runChat(options: ChatOptions): Promise<void> {
-  validateTargets([options.target]);
-  const model = createChatModel(options.target);
+  if (options.target === 'scripted') throw new InputError('the scripted target needs a script; use it with lunar bench');
+  // An unknown target, a missing key or a bad script file: one line and exit 2, before the prompt.
+  // (`scripted:FILE` works: the conversation plays the file's steps in order.)
+  const model = resolveTarget(options.target, options.env ? { env: options.env } : {}).model();
   const tools = builtinRegistry();
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const rl = createInterface({ input, output, terminal: Boolean((input as NodeJS.ReadStream).isTTY) });
+  const isTTY = Boolean((input as NodeJS.ReadStream).isTTY);
+  const rl = createInterface({ input, output, terminal: isTTY });
   // One iterator for every read: it buffers lines that arrive while the agent works (piped input),
   // where rl.question would drop them.
   const lines = rl[Symbol.asyncIterator]();
-  const write = (text: string) => output.write(text);
-  const ask = async (prompt: string): Promise<string | undefined> => {
-    write(prompt);
-    const next = await lines.next();
-    return next.done ? undefined : next.value;
-  };
+  const terminal = new Terminal(
+    (text) => output.write(text),
+    async () => {
+      const next = await lines.next();
+      // Piped answers are not echoed: end the prompt's line as Enter would on a terminal.
+      if (!isTTY) output.write('\n');
+      return next.done ? undefined : next.value;
+    },
+  );
+  const write = (text: string) => terminal.write(text);
+  // Tool calls of one step run concurrently; their questions are asked one after another.
   const approve: Approve | undefined = options.confirmTools
-    ? async (call) => ((await ask(`  allow ${call.name}(${JSON.stringify(call.arguments)})? [y/N] `)) ?? '').trim().toLowerCase().startsWith('y')
+    ? async (call) => ((await terminal.ask(`  allow ${call.name}(${JSON.stringify(call.arguments)})? [y/N] `)) ?? '').trim().toLowerCase().startsWith('y')
     : undefined;
 
   write(`Talking to ${model.id} (tools: ${tools.names().join(', ')}; workspace ${options.workspace}). Empty line or Ctrl-D to quit.\n`);
   let history: Message[] = [];
   try {
     for (;;) {
-      const line = await ask('you> ');
+      const line = await terminal.ask('you> ');
       if (line === undefined || line.trim() === '') break;
       write(`${model.id}> `);
       let streamedText = false;
@@ -62,6 +72,7 @@ export async function runChat(options: ChatOptions): Promise<void> {
           else write(`  ← ${event.record.error ?? truncate(event.record.result ?? '')}\n`);
         },
       });
+      await terminal.idle();
       if (trace.finalAnswer !== null && !streamedText) write(trace.finalAnswer);
       if (trace.stopReason !== 'final') write(`\n[stopped: ${trace.stopReason}${trace.error ? `: ${trace.error}` : ''}]`);
       write(`\n  (${trace.modelCalls.length} model call(s), ${trace.usage.inputTokens + trace.usage.outputTokens} tokens, $${trace.costUsd.toFixed(4)}, ${Math.round(trace.latencyMs)} ms)\n`);
@@ -70,6 +81,46 @@ export async function runChat(options: ChatOptions): Promise<void> {
     }
   } finally {
     rl.close();
+  }
+}
+
+/**
+ * The terminal, one thing at a time: a question waits for the questions before it to be answered,
+ * and text written meanwhile waits its turn, so prompts of concurrent tool calls never land on
+ * top of each other. With nothing waiting, text is written at once (streaming stays live).
+ */
+export class Terminal {
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+
+  constructor(
+    private readonly out: (text: string) => void,
+    private readonly read: () => Promise<string | undefined>,
+  ) {}
+
+  write(text: string): void {
+    if (this.waiting === 0) this.out(text);
+    else void this.enqueue(() => this.out(text));
+  }
+
+  /** Writes the prompt once every earlier question is answered, then reads one line. */
+  ask(prompt: string): Promise<string | undefined> {
+    return this.enqueue(() => {
+      this.out(prompt);
+      return this.read();
+    });
+  }
+
+  /** Resolves when every question and write queued so far is done. */
+  async idle(): Promise<void> {
+    while (this.waiting > 0) await this.tail;
+  }
+
+  private enqueue<T>(job: () => T | Promise<T>): Promise<T> {
+    this.waiting++;
+    const run = this.tail.then(job).finally(() => this.waiting--);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 }
 

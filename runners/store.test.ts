@@ -59,4 +59,34 @@ describe('ResultsStore', () => {
     store.add(row);
     expect(() => store.flush()).toThrow(/UNIQUE/);
   });
+
+  it('keeps every row it can write when one row of a batch fails, and rethrows that failure', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'results.db');
+    new ResultsStore(path).close();
+    const db = new Database(path);
+    db.exec(`CREATE TRIGGER refuse_c2 BEFORE INSERT ON attempts WHEN NEW.case_id = 'c2' BEGIN SELECT RAISE(ABORT, 'disk says no'); END;`);
+    db.close();
+    const store = new ResultsStore(path);
+    store.startRun('r', {});
+    for (const caseId of ['c1', 'c2', 'c3']) store.add({ runId: 'r', suite: 's', config: 'default', caseId, category: 'k', target: 't', repeat: 0, status: 'ok', trace, scores: [] });
+    expect(() => store.flush()).toThrow(/disk says no/);
+    expect(store.pendingCount).toBe(0);
+    expect(store.attempts('r').map((a) => a.caseId)).toEqual(['c1', 'c3']);
+    store.close();
+  });
+
+  it('marks the run failed when its last attempts cannot be written, and closes the file even then', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'results.db');
+    const store = new ResultsStore(path);
+    store.startRun('r', {});
+    const row = { runId: 'r', suite: 's', config: 'default', caseId: 'c', category: 'k', target: 't', repeat: 0, status: 'ok' as const, trace, scores: [] };
+    store.add(row);
+    store.add(row);
+    expect(() => store.finishRun('r', 'completed')).toThrow(/UNIQUE/);
+    expect(store.run('r')).toMatchObject({ status: 'failed' });
+    store.add(row);
+    expect(() => store.close()).toThrow(/UNIQUE/);
+    expect(store.open).toBe(false);
+    expect(() => store.close()).not.toThrow();
+  });
 });

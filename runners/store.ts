@@ -78,6 +78,7 @@ export interface StoredAttempt extends Omit<AttemptRow, 'trace'> {
 export class ResultsStore {
   private readonly db: Database.Database;
   private readonly pending: AttemptRow[] = [];
+  private statements?: { attempt: Database.Statement; score: Database.Statement };
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -94,56 +95,91 @@ export class ResultsStore {
       .run(id, startedAt.toISOString(), 'running', JSON.stringify(config));
   }
 
+  /** Writes what is queued, then the run's status; a run whose attempts could not be written is 'failed'. */
   finishRun(id: string, status: 'completed' | 'failed' | 'interrupted', finishedAt = new Date()): void {
-    this.flush();
-    this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt.toISOString(), id);
+    const setStatus = (s: typeof status) =>
+      this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(s, finishedAt.toISOString(), id);
+    try {
+      this.flush();
+    } catch (error) {
+      setStatus('failed');
+      throw error;
+    }
+    setStatus(status);
   }
 
-  /** Queues an attempt; written with the next flush (every `batchSize` attempts, and at the end). */
+  /**
+   * Queues an attempt; written with the next flush: every `batchSize` attempts, whenever the
+   * caller flushes (the bench does on a timer and on Ctrl-C), and when the run finishes.
+   */
   add(row: AttemptRow, batchSize = 64): void {
     this.pending.push(row);
     if (this.pending.length >= batchSize) this.flush();
   }
 
+  /** Attempts queued and not yet written. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Writes the queued attempts in one transaction. If that fails, each is retried in its own, so
+   * one bad row costs only itself; the first error is then rethrown (nothing is queued again).
+   */
   flush(): void {
     if (this.pending.length === 0) return;
     const rows = this.pending.splice(0);
-    const insertAttempt = this.db.prepare(
-      `INSERT INTO attempts (run_id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
-         latency_ms, input_tokens, output_tokens, cost_usd, trace, finished_at)
-       VALUES (@runId, @suite, @config, @caseId, @category, @target, @repeat, @status, @error, @stopReason, @finalAnswer,
-         @latencyMs, @inputTokens, @outputTokens, @costUsd, @trace, @finishedAt)`,
-    );
-    const insertScore = this.db.prepare(
-      'INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
     const finishedAt = new Date().toISOString();
-    this.db.transaction(() => {
+    try {
+      this.db.transaction(() => {
+        for (const row of rows) this.insert(row, finishedAt);
+      })();
+    } catch (batchError) {
+      if (rows.length === 1) throw batchError;
+      let first: unknown;
       for (const row of rows) {
-        const { lastInsertRowid } = insertAttempt.run({
-          runId: row.runId,
-          suite: row.suite,
-          config: row.config,
-          caseId: row.caseId,
-          category: row.category,
-          target: row.target,
-          repeat: row.repeat,
-          status: row.status,
-          error: row.error ?? null,
-          stopReason: row.trace.stopReason,
-          finalAnswer: row.trace.finalAnswer,
-          latencyMs: row.trace.latencyMs,
-          inputTokens: row.trace.usage.inputTokens,
-          outputTokens: row.trace.usage.outputTokens,
-          costUsd: row.trace.costUsd,
-          trace: JSON.stringify(row.trace),
-          finishedAt,
-        });
-        for (const s of row.scores) {
-          insertScore.run(lastInsertRowid, s.scorer, s.value, s.pass === null ? null : Number(s.pass), s.status, s.reason, s.details ? JSON.stringify(s.details) : null);
+        try {
+          this.db.transaction(() => this.insert(row, finishedAt))();
+        } catch (error) {
+          first ??= error;
         }
       }
-    })();
+      if (first !== undefined) throw first;
+    }
+  }
+
+  private insert(row: AttemptRow, finishedAt: string): void {
+    this.statements ??= {
+      attempt: this.db.prepare(
+        `INSERT INTO attempts (run_id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
+           latency_ms, input_tokens, output_tokens, cost_usd, trace, finished_at)
+         VALUES (@runId, @suite, @config, @caseId, @category, @target, @repeat, @status, @error, @stopReason, @finalAnswer,
+           @latencyMs, @inputTokens, @outputTokens, @costUsd, @trace, @finishedAt)`,
+      ),
+      score: this.db.prepare('INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    };
+    const { lastInsertRowid } = this.statements.attempt.run({
+      runId: row.runId,
+      suite: row.suite,
+      config: row.config,
+      caseId: row.caseId,
+      category: row.category,
+      target: row.target,
+      repeat: row.repeat,
+      status: row.status,
+      error: row.error ?? null,
+      stopReason: row.trace.stopReason,
+      finalAnswer: row.trace.finalAnswer,
+      latencyMs: row.trace.latencyMs,
+      inputTokens: row.trace.usage.inputTokens,
+      outputTokens: row.trace.usage.outputTokens,
+      costUsd: row.trace.costUsd,
+      trace: JSON.stringify(row.trace),
+      finishedAt,
+    });
+    for (const s of row.scores) {
+      this.statements.score.run(lastInsertRowid, s.scorer, s.value, s.pass === null ? null : Number(s.pass), s.status, s.reason, s.details ? JSON.stringify(s.details) : null);
+    }
   }
 
   attempts(runId: string): StoredAttempt[] {
@@ -202,9 +238,18 @@ export class ResultsStore {
     return row && { id: row.id, startedAt: row.started_at, finishedAt: row.finished_at, status: row.status, config: JSON.parse(row.config) };
   }
 
+  /** Writes what is queued and closes the file; the file is closed even when the write fails. */
   close(): void {
-    this.flush();
-    this.db.close();
+    if (!this.db.open) return;
+    try {
+      this.flush();
+    } finally {
+      this.db.close();
+    }
+  }
+
+  get open(): boolean {
+    return this.db.open;
   }
 }
 

@@ -3,9 +3,9 @@
 // environment); with nothing reachable, the built-in baseline alone, said plainly.
 
 import { Ollama } from 'ollama';
-import type { Case } from '../datasets/case.ts';
-import { createChatModel, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
-import { loadScript, ScriptedModel } from '../agent/providers/scripted.ts';
+import type { Case, ScriptStep } from '../datasets/case.ts';
+import { createChatModel, missingKeyVariable, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
+import { loadScript, ScriptedModel, ScriptError } from '../agent/providers/scripted.ts';
 import type { ChatModel, ProviderOptions } from '../agent/providers/types.ts';
 import { InputError } from './input-error.ts';
 
@@ -59,15 +59,45 @@ export function validateTargets(ids: readonly string[]): void {
   }
 }
 
-/** The chat model for one attempt. `scripted` reads the case's script; `scripted:FILE` a file. */
-export function modelFor(target: string, c: Case, options: ProviderOptions = {}): ChatModel {
-  if (target === 'scripted') {
-    if (!c.script) throw new InputError(`case ${c.id}: the scripted target needs a "script" field on the case`);
-    return new ScriptedModel(c.script);
+/** A target checked before a run: its id and a fresh chat model for each attempt. */
+export interface ResolvedTarget {
+  id: string;
+  /**
+   * A new model for one attempt (a scripted model keeps its place in the script, so one each).
+   * `scripted` needs the case, for its script; the other targets ignore it.
+   */
+  model(c?: Case): ChatModel;
+}
+
+/**
+ * Resolves a target id once, before anything runs. Bad input is an InputError (exit 2): an
+ * unknown provider, a missing API key (naming the variable), a `scripted:FILE` that cannot be
+ * read or is not a script (naming the file and the line or step). `scripted` reads each case's
+ * own script; `scripted:FILE` reads the file here, once, and every attempt replays its steps.
+ */
+export function resolveTarget(id: string, options: ProviderOptions = {}): ResolvedTarget {
+  validateTargets([id]);
+  if (id === 'scripted') {
+    return {
+      id,
+      model(c) {
+        if (!c?.script) throw new InputError(`${c ? `case ${c.id}: ` : ''}the scripted target needs a "script" field on the case`);
+        return new ScriptedModel(c.script);
+      },
+    };
   }
-  if (target.startsWith('scripted:')) {
-    const file = target.slice('scripted:'.length);
-    return new ScriptedModel(loadScript(file), file);
+  if (id.startsWith('scripted:')) {
+    const file = id.slice('scripted:'.length);
+    let steps: ScriptStep[];
+    try {
+      steps = loadScript(file);
+    } catch (error) {
+      if (error instanceof ScriptError) throw new InputError(`target ${id}: ${error.message}`);
+      throw error;
+    }
+    return { id, model: () => new ScriptedModel(steps, file) };
   }
-  return createChatModel(target, options);
+  const variable = missingKeyVariable(id, options);
+  if (variable) throw new InputError(`target ${id}: ${variable} is not set. Export it (e.g. \`export ${variable}=...\`) or pick another target.`);
+  return { id, model: () => createChatModel(id, options) };
 }
