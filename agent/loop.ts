@@ -5,6 +5,7 @@
 // history a provider accepts: every tool call the model asked for has a result, if only "not run".
 
 import { ProviderError } from './providers/errors.ts';
+import { isPriced } from './providers/pricing.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
 import type { ToolRegistry } from './tools/tool.ts';
 import { citedChunks } from './rag/citations.ts';
@@ -237,6 +238,7 @@ async function callModel(
         latencyMs: result.latencyMs,
         costUsd: result.costUsd,
         attempts: result.attempts,
+        priced: isPriced(options.model.provider, options.model.model),
       },
     };
   } catch (caught) {
@@ -247,7 +249,9 @@ async function callModel(
         usage: { inputTokens: 0, outputTokens: 0 },
         latencyMs: performance.now() - started,
         costUsd: 0,
-        attempts: 0,
+        // A provider that gave up after retries says how many attempts it made.
+        attempts: caught instanceof ProviderError ? (caught.attempts ?? 1) : 0,
+        priced: isPriced(options.model.provider, options.model.model),
         error: message,
       },
     };

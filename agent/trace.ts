@@ -43,6 +43,8 @@ export const ModelCallRecord = z.object({
   latencyMs: z.number(),
   costUsd: z.number(),
   attempts: z.number().int(),
+  /** False when the price table does not know this model: its cost counts as 0 and reports say so. */
+  priced: z.boolean().default(true),
   error: z.string().optional(),
 });
 

@@ -34,10 +34,15 @@ export function formatTable(aggregates: readonly Aggregate[]): string {
     fixed(a.latencyMs.p50, 1),
     fixed(a.latencyMs.p95, 1),
     fixed(a.latencyMs.p99, 1),
-    String(a.tokens.input + a.tokens.output),
-    a.costUsd.toFixed(4),
+    // "~" when some token counts are estimates; "+?" when some calls had no price.
+    `${a.estimatedUsage ? '~' : ''}${a.tokens.input + a.tokens.output}`,
+    `${a.costUsd.toFixed(4)}${a.unpricedCalls ? '+?' : ''}`,
   ]);
-  return renderColumns([header, ...rows]);
+  const notes = [
+    aggregates.some((a) => a.estimatedUsage) ? '~ some token counts are estimates: the provider reported none' : '',
+    aggregates.some((a) => a.unpricedCalls) ? '+? some calls used a model with no price (set one in a LUNAR_PRICES file)' : '',
+  ].filter(Boolean);
+  return [renderColumns([header, ...rows]), ...notes].join('\n');
 }
 
 /** The scorer's mean, and "(scored/attempts)" when it does not cover every attempt: "0.812 (64/70)". */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProviderError } from '../agent/providers/errors.ts';
+import { loadPriceOverrides, PriceFileError } from '../agent/providers/pricing.ts';
 import { formatTable } from '../reports/table.ts';
 import { RunFailedError, runBench } from './bench.ts';
 import { runChat } from './chat.ts';
@@ -28,6 +29,8 @@ export function lunarHome(env: NodeJS.ProcessEnv = process.env): string {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    // A broken price file is bad input: say so before any paid call is made.
+    loadPriceOverrides(process.env);
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (error) {
@@ -175,7 +178,7 @@ function reportError(error: unknown): number {
     // Help and version exit 0; commander already printed usage errors.
     return error.exitCode === 0 ? 0 : 2;
   }
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof PriceFileError) {
     console.error(`lunar: ${error.message}`);
     return 2;
   }

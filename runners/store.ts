@@ -33,6 +33,8 @@ const MIGRATIONS: string[] = [
      input_tokens INTEGER NOT NULL,
      output_tokens INTEGER NOT NULL,
      cost_usd REAL NOT NULL,
+     unpriced_calls INTEGER NOT NULL, -- model calls the price table did not know (counted as $0)
+     estimated_usage INTEGER NOT NULL, -- model calls whose token counts were estimated
      trace TEXT NOT NULL,             -- JSON Trace
      finished_at TEXT NOT NULL,
      UNIQUE (run_id, suite, config, case_id, target, repeat)
@@ -73,6 +75,8 @@ export interface StoredAttempt extends Omit<AttemptRow, 'trace'> {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  unpricedCalls: number;
+  estimatedUsage: number;
 }
 
 export class ResultsStore {
@@ -152,9 +156,9 @@ export class ResultsStore {
     this.statements ??= {
       attempt: this.db.prepare(
         `INSERT INTO attempts (run_id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
-           latency_ms, input_tokens, output_tokens, cost_usd, trace, finished_at)
+           latency_ms, input_tokens, output_tokens, cost_usd, unpriced_calls, estimated_usage, trace, finished_at)
          VALUES (@runId, @suite, @config, @caseId, @category, @target, @repeat, @status, @error, @stopReason, @finalAnswer,
-           @latencyMs, @inputTokens, @outputTokens, @costUsd, @trace, @finishedAt)`,
+           @latencyMs, @inputTokens, @outputTokens, @costUsd, @unpricedCalls, @estimatedUsage, @trace, @finishedAt)`,
       ),
       score: this.db.prepare('INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
@@ -174,6 +178,8 @@ export class ResultsStore {
       inputTokens: row.trace.usage.inputTokens,
       outputTokens: row.trace.usage.outputTokens,
       costUsd: row.trace.costUsd,
+      unpricedCalls: row.trace.modelCalls.filter((c) => c.priced === false).length,
+      estimatedUsage: row.trace.modelCalls.filter((c) => c.usage.estimated).length,
       trace: JSON.stringify(row.trace),
       finishedAt,
     });
@@ -186,7 +192,7 @@ export class ResultsStore {
     const rows = this.db
       .prepare(
         `SELECT id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
-                latency_ms, input_tokens, output_tokens, cost_usd
+                latency_ms, input_tokens, output_tokens, cost_usd, unpriced_calls, estimated_usage
            FROM attempts WHERE run_id = ? ORDER BY suite, config, target, case_id, repeat`,
       )
       .all(runId) as Record<string, any>[];
@@ -222,6 +228,8 @@ export class ResultsStore {
       inputTokens: r.input_tokens,
       outputTokens: r.output_tokens,
       costUsd: r.cost_usd,
+      unpricedCalls: r.unpriced_calls,
+      estimatedUsage: r.estimated_usage,
       scores: byAttempt.get(r.id) ?? [],
     }));
   }

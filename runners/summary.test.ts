@@ -27,6 +27,8 @@ function attempt(fields: Partial<StoredAttempt> & Pick<StoredAttempt, 'scores'>)
     inputTokens: 10,
     outputTokens: 5,
     costUsd: 0.001,
+    unpricedCalls: 0,
+    estimatedUsage: 0,
     ...fields,
   };
 }
@@ -110,5 +112,24 @@ describe('formatTable', () => {
   it('leaves the unscored column out when no row has one', () => {
     const table = formatTable(aggregate([attempt({ scores: [pass('name')] })]));
     expect(table.split('\n')[0]).not.toContain('unscored');
+  });
+});
+
+describe('unpriced and estimated calls', () => {
+  it('are summed per aggregate and marked in the table with a note', () => {
+    const rows = aggregate([
+      attempt({ scores: [pass('name')], unpricedCalls: 2, estimatedUsage: 0 }),
+      attempt({ scores: [pass('name')], unpricedCalls: 1, estimatedUsage: 3 }),
+    ]);
+    expect(rows[0]).toMatchObject({ unpricedCalls: 3, estimatedUsage: 3 });
+    const table = formatTable(rows);
+    expect(table).toMatch(/~30\s+0\.0020\+\?$/m);
+    expect(table).toContain('~ some token counts are estimates');
+    expect(table).toContain('+? some calls used a model with no price');
+  });
+
+  it('leave the table unmarked when every call was priced and counted', () => {
+    const table = formatTable(aggregate([attempt({ scores: [pass('name')] })]));
+    expect(table).not.toMatch(/~|\+\?/);
   });
 });

@@ -45,6 +45,10 @@ export interface Aggregate {
   /** Over every attempt: an attempt that failed late may still have spent tokens. */
   tokens: { input: number; output: number };
   costUsd: number;
+  /** Model calls whose model the price table does not know: their cost is counted as 0. */
+  unpricedCalls: number;
+  /** Model calls whose token counts were estimated (the provider reported none). */
+  estimatedUsage: number;
 }
 
 export function aggregate(attempts: readonly StoredAttempt[]): Aggregate[] {
@@ -92,6 +96,8 @@ function summarise(group: StoredAttempt[]): Aggregate {
     latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) },
     tokens: { input: sum(group.map((a) => a.inputTokens)), output: sum(group.map((a) => a.outputTokens)) },
     costUsd: sum(group.map((a) => a.costUsd)),
+    unpricedCalls: sum(group.map((a) => a.unpricedCalls)),
+    estimatedUsage: sum(group.map((a) => a.estimatedUsage)),
   };
 }
 

@@ -108,6 +108,17 @@ function readDb(home: string): { runs: { status: string }[]; attempts: { case_id
   }
 }
 
+describe('a broken price file', () => {
+  it('is bad input: one line naming the file, exit code 2, before anything runs', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lunar-prices-')), 'prices.json');
+    writeFileSync(file, '{ "openai:x": { "input": "cheap" } }');
+    const ran = await lunar(['bench', 'tools', '--home', mkdtempSync(join(tmpdir(), 'lunar-e2e-'))], { LUNAR_PRICES: file });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr.trim().split('\n')).toHaveLength(1);
+    expect(ran.stderr).toContain(file);
+  });
+});
+
 describe('lunar bench', () => {
   it('runs the tools suite on the baseline when no model is reachable, says so, prints the table and writes results', async () => {
     const home = mkdtempSync(join(tmpdir(), 'lunar-e2e-'));

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ScriptStep } from '../../datasets/case.ts';
 import { ProviderError } from './errors.ts';
+import { streamFromChat } from './stream-from-chat.ts';
+import { finishReasonOf } from './tool-calls.ts';
 import type { ChatModel, ChatRequest, ChatResult, StreamEvent } from './types.ts';
 
 export class ScriptedModel implements ChatModel {
@@ -39,18 +41,15 @@ export class ScriptedModel implements ChatModel {
       text: step.text ?? '',
       toolCalls,
       usage: { inputTokens: 0, outputTokens: 0 },
-      finishReason: toolCalls.length ? 'tool_calls' : 'stop',
+      finishReason: finishReasonOf(toolCalls, 'stop'),
       latencyMs: 0,
       costUsd: 0,
       attempts: 1,
     };
   }
 
-  async *stream(request: ChatRequest): AsyncIterable<StreamEvent> {
-    const result = await this.chat(request);
-    if (result.text) yield { type: 'text', delta: result.text };
-    for (const call of result.toolCalls) yield { type: 'tool_call', call };
-    yield { type: 'done', result };
+  stream(request: ChatRequest): AsyncIterable<StreamEvent> {
+    return streamFromChat((r) => this.chat(r), request);
   }
 }
 
