@@ -4,7 +4,13 @@
 
 import type { Aggregate, ScorerAggregate } from '../runners/summary.ts';
 
+/** One table per suite, each with only the scorers that suite uses, separated by a blank line. */
 export function formatTable(aggregates: readonly Aggregate[]): string {
+  const suites = [...new Set(aggregates.map((a) => a.suite))];
+  return suites.map((suite) => formatSuiteTable(aggregates.filter((a) => a.suite === suite))).join('\n\n');
+}
+
+function formatSuiteTable(aggregates: readonly Aggregate[]): string {
   const scorerNames = [...new Set(aggregates.flatMap((a) => Object.keys(a.scorers)))].sort();
   const showUnscored = aggregates.some((a) => a.unscored > 0);
   const header = [
