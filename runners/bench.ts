@@ -6,27 +6,28 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runAgent } from '../agent/loop.ts';
-import { builtinRegistry } from '../agent/tools/builtin.ts';
-import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
-import type { ToolRegistry } from '../agent/tools/tool.ts';
+import { parseTargetId } from '../agent/providers/registry.ts';
 import type { Trace } from '../agent/trace.ts';
 import { caseMessages, type Case } from '../datasets/case.ts';
-import { loadDataset } from '../datasets/load.ts';
-import { readTrecTopics } from '../datasets/trec.ts';
-import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { InputError } from './input-error.ts';
 import { progress as makeProgress } from './progress.ts';
 import { runPool } from './pool.ts';
 import { KnowledgeBases } from './knowledge.ts';
-import { ResultsStore, type AttemptRow, type StoredAttempt } from './store.ts';
+import { attemptKey, planAttempts, plannedKey, prepareAll, type PlannedAttempt, type PlanOptions, type PreparedSuite } from './plan.ts';
+import { buildLock, Lock, lockDifferences } from './provenance.ts';
+import { ResultsStore, type AttemptRow, type RunStatus, type StoredAttempt } from './store.ts';
 import { aggregate, type Aggregate } from './summary.ts';
-import type { Suite, SuiteVariant } from './suite.ts';
+import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from './targets.ts';
 
-export interface BenchOptions {
+export interface BenchOptions extends PlanOptions {
   suites: Suite[];
+  /** Stop starting attempts once the run's cost reaches this many dollars; the run is 'partial'. */
+  budget?: number;
+  /** Continue this run: its finished attempts are kept, the rest of its plan runs. */
+  resume?: string;
   /** Targets for every suite (--target); when absent each suite's own, else fallbackTargets. */
   targets?: string[];
   fallbackTargets: string[];
@@ -61,25 +62,10 @@ export const DEFAULT_SEED = 0;
 export interface BenchResult {
   runId: string;
   outDir: string;
-  status: 'completed' | 'interrupted';
+  status: Exclude<RunStatus, 'failed'>;
   attempts: StoredAttempt[];
   aggregates: Aggregate[];
-}
-
-/** One suite configuration, ready to run: its cases, tools (knowledge included) and scorers. */
-interface PreparedSuite {
-  suite: Suite;
-  variant: SuiteVariant;
-  cases: Case[];
-  tools: ToolRegistry;
-  scorers: Scorer[];
-}
-
-interface PlannedAttempt {
-  prepared: PreparedSuite;
-  case: Case;
-  target: ResolvedTarget;
-  repeat: number;
+  lock: Lock;
 }
 
 /** A run that could not go on (its attempts could not be stored, ...): what finished is kept. */
@@ -104,7 +90,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env);
   const knowledge = new KnowledgeBases(options.home, (line) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`)));
   try {
-    return await runPrepared({ ...options, suites, concurrency }, await prepareAll(suites, knowledge), targets);
+    return await runPrepared({ ...options, suites, concurrency }, await prepareAll(suites, knowledge, options), targets);
+  } finally {
+    await knowledge.close();
+  }
+}
+
+/** The plan a run would make, without running it (`--dry-run`). */
+export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]> {
+  const suites = distinctSuites(options.suites);
+  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env);
+  const knowledge = new KnowledgeBases(options.home);
+  try {
+    const prepared = await prepareAll(suites, knowledge, options);
+    return planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options);
   } finally {
     await knowledge.close();
   }
@@ -130,15 +129,28 @@ function resolveTargets(ids: readonly string[], env: NodeJS.ProcessEnv | undefin
 }
 
 async function runPrepared(options: BenchOptions & { concurrency: number }, prepared: PreparedSuite[], targets: Map<string, ResolvedTarget>): Promise<BenchResult> {
-  const plan = planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!));
-  for (const attempt of plan) checkTargetFits(attempt);
+  const fullPlan = planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options);
+  const lock = buildLock({
+    prepared,
+    targets: [...targets.keys()].map((id) => ({ id, ...parseTargetId(id) })),
+    seed: DEFAULT_SEED,
+    options: runOptions(options),
+    env: options.env,
+  });
 
-  const runId = newRunId();
-  const outDir = options.outDir ?? join(options.home, 'runs', runId);
   const store = new ResultsStore(join(options.home, 'results.db'));
-  const startedAt = new Date();
-  store.startRun(runId, describeRun(options, prepared), startedAt);
+  let runId: string;
+  let plan: PlannedAttempt[];
+  try {
+    ({ runId, plan } = startOrResume(store, options, prepared, lock, fullPlan));
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  const outDir = options.outDir ?? join(options.home, 'runs', runId);
   const progress = options.progressStream === null ? undefined : makeProgress(plan.length, options.progressStream ?? process.stderr);
+  let spent = 0;
+  let overBudget = false;
 
   // The first failure to store or to run; the pool stops starting attempts once there is one.
   let failure: { error: unknown } | undefined;
@@ -177,7 +189,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
     }
     const aggregates = aggregate(attempts);
     writeResultsJson(join(outDir, 'results.json'), { run: run!, aggregates, attempts });
-    result = { runId, outDir, status, attempts, aggregates };
+    result = { runId, outDir, status, attempts, aggregates, lock };
     return result;
   };
   const abandon = () => {
@@ -208,7 +220,14 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
         if (result || options.abort?.aborted) return;
         store.add({ runId, ...row });
+        // An attempt that spent real time or money is written at once: a kill must not cost it.
+        if (row.trace.latencyMs >= 50 || row.trace.costUsd > 0) flush();
         progress?.tick(row.status, row.trace.costUsd);
+        spent += row.trace.costUsd;
+        if (options.budget !== undefined && spent >= options.budget && !overBudget) {
+          overBudget = true;
+          halt.abort();
+        }
       },
       stopStarting,
     );
@@ -216,65 +235,14 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
     fail(error);
   }
 
-  const ended = finish(options.stop?.aborted || options.abort?.aborted ? 'interrupted' : 'completed');
+  const ended = finish(options.stop?.aborted || options.abort?.aborted ? 'interrupted' : overBudget ? 'partial' : 'completed');
   if (failure) throw new RunFailedError(runId, outDir, ended.attempts.length, failure.error);
   return ended;
-}
-
-/** Loads every dataset and checks every scorer and tool before anything runs (bad input: exit 2). */
-async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeBases): Promise<PreparedSuite[]> {
-  const prepared: PreparedSuite[] = [];
-  for (const suite of suites) {
-    const cases = suite.dataset.kind === 'jsonl' ? loadDataset(suite.dataset.path).cases : readTrecTopics(suite.dataset.topics, suite.dataset.qrels);
-    for (const variant of suite.variants) prepared.push(await prepareVariant(suite, variant, cases, knowledge));
-  }
-  return prepared;
-}
-
-async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<PreparedSuite> {
-  const registry = builtinRegistry();
-  if (variant.knowledge) registry.register(searchKnowledgeTool(await knowledge.get(variant.knowledge)));
-  let tools: ToolRegistry;
-  try {
-    tools = variant.tools ? registry.pick(variant.tools) : registry;
-  } catch (error) {
-    throw new InputError(`${suite.file}: tools: ${(error as Error).message}`);
-  }
-  for (const c of cases) {
-    const unknown = (c.tools ?? []).filter((t) => !tools.get(t));
-    if (unknown.length) throw new InputError(`${suite.datasetPath}: case ${c.id}: tools: not offered by suite ${suite.name}: ${unknown.join(', ')}`);
-  }
-  const scorers = variant.scorers.map(({ name, options }) => {
-    try {
-      return createScorer(name, options);
-    } catch (error) {
-      if (error instanceof UnknownScorerError || error instanceof ScorerOptionsError) throw new InputError(`${suite.file}: scorers: ${error.message}`);
-      throw error;
-    }
-  });
-  return { suite, variant, cases, tools, scorers };
 }
 
 /** A suite's targets, each once, in the order first given (`-t baseline baseline` runs baseline once). */
 function targetsOf(options: BenchOptions, suite: Suite): string[] {
   return [...new Set(options.targets ?? suite.targets ?? options.fallbackTargets)];
-}
-
-function planAttempts(prepared: PreparedSuite[], targetsOf: (suite: Suite) => ResolvedTarget[]): PlannedAttempt[] {
-  const plan: PlannedAttempt[] = [];
-  for (const p of prepared) {
-    for (const target of targetsOf(p.suite)) {
-      for (const c of p.cases) plan.push({ prepared: p, case: c, target, repeat: 0 });
-    }
-  }
-  return plan;
-}
-
-/** A scripted target on a case without a script is bad input: say so before anything runs. */
-function checkTargetFits(attempt: PlannedAttempt): void {
-  if (attempt.target.id === 'scripted' && !attempt.case.script) {
-    throw new InputError(`${attempt.prepared.suite.datasetPath}: case ${attempt.case.id}: script: the scripted target needs a script on every case`);
-  }
 }
 
 /**
@@ -293,7 +261,8 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
       system: variant.system,
       workspaceRoot: variant.workspaceRoot,
       temperature: variant.temperature ?? DEFAULT_TEMPERATURE,
-      seed: DEFAULT_SEED,
+      // Each repeat is its own draw: its own seed (and its own cache entry).
+      seed: DEFAULT_SEED + repeat,
       budget: stripUndefined(variant.budget),
       // Only abandoning the run cuts attempts short; stopping lets them finish.
       signal: abort,
@@ -339,19 +308,69 @@ function emptyTrace(target: string, error: string): Trace {
   };
 }
 
-function describeRun(options: BenchOptions, prepared: PreparedSuite[]) {
-  return {
-    targets: [...new Set(prepared.flatMap((p) => targetsOf(options, p.suite)))],
-    suites: prepared.map((p) => ({
-      name: p.suite.name,
-      config: p.variant.config,
-      file: p.suite.file,
-      dataset: p.suite.datasetPath,
-      cases: p.cases.length,
-      scorers: p.scorers.map((s) => s.name),
-    })),
-  };
+/** What a run records to be resumed and reproduced: its invocation and its lock. */
+interface RunConfig {
+  invocation: { suites: string[]; targets?: string[]; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number; shard?: { index: number; count: number }; budget?: number };
+  lock: Lock;
+  plan: { attempts: number; suites: { name: string; config: string; cases: number; scorers: string[] }[] };
 }
+
+function runOptions(options: BenchOptions): Record<string, unknown> {
+  return { repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
+}
+
+/**
+ * A new run records its invocation and lock. A resumed run must find its suites and datasets as
+ * they were (the lock's hashes) and runs only the attempts it has not stored.
+ */
+function startOrResume(store: ResultsStore, options: BenchOptions, prepared: PreparedSuite[], lock: Lock, fullPlan: PlannedAttempt[]): { runId: string; plan: PlannedAttempt[] } {
+  if (options.resume) {
+    const run = store.run(options.resume);
+    if (!run) throw new InputError(`--resume: no run ${options.resume} in ${join(options.home, 'results.db')}`);
+    const recorded = Lock.safeParse((run.config as Partial<RunConfig>).lock);
+    if (!recorded.success) throw new InputError(`--resume: run ${options.resume} has no lock to check against (made by an older Lunar)`);
+    const changes = lockDifferences(recorded.data, lock);
+    if (changes.length) throw new InputError(`--resume ${options.resume}: ${changes.join('; ')}; start a new run instead`);
+    const done = new Set(store.attempts(options.resume).map(attemptKey));
+    store.reopenRun(options.resume);
+    return { runId: options.resume, plan: fullPlan.filter((a) => !done.has(plannedKey(a))) };
+  }
+  const runId = newRunId();
+  const config: RunConfig = {
+    invocation: {
+      suites: options.suites.map((s) => resolve(s.file)),
+      targets: options.targets,
+      fallbackTargets: options.fallbackTargets,
+      filter: options.filter ? [...options.filter] : undefined,
+      limit: options.limit,
+      repeat: options.repeat,
+      shard: options.shard,
+      budget: options.budget,
+    },
+    lock,
+    plan: {
+      attempts: fullPlan.length,
+      suites: prepared.map((p) => ({ name: p.suite.name, config: p.variant.config, cases: p.cases.length, scorers: p.scorers.map((s) => s.name) })),
+    },
+  };
+  store.startRun(runId, config);
+  return { runId, plan: fullPlan };
+}
+
+/** The invocation a run recorded, for `lunar bench --resume`. */
+export function recordedInvocation(home: string, runId: string): RunConfig['invocation'] {
+  const store = new ResultsStore(join(home, 'results.db'));
+  try {
+    const run = store.run(runId);
+    if (!run) throw new InputError(`--resume: no run ${runId} in ${join(home, 'results.db')}`);
+    const invocation = (run.config as Partial<RunConfig>).invocation;
+    if (!invocation) throw new InputError(`--resume: run ${runId} did not record how it was started (made by an older Lunar)`);
+    return invocation;
+  } finally {
+    store.close();
+  }
+}
+
 
 function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

@@ -13,7 +13,7 @@ const MIGRATIONS: string[] = [
      id TEXT PRIMARY KEY,
      started_at TEXT NOT NULL,
      finished_at TEXT,
-     status TEXT NOT NULL,            -- running | completed | failed | interrupted
+     status TEXT NOT NULL,            -- running | completed | partial | failed | interrupted
      config TEXT NOT NULL             -- JSON: suites, targets, options
    );
    CREATE TABLE attempts (
@@ -53,6 +53,8 @@ const MIGRATIONS: string[] = [
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export type RunStatus = 'completed' | 'partial' | 'failed' | 'interrupted';
 
 export interface AttemptRow {
   runId: string;
@@ -99,8 +101,18 @@ export class ResultsStore {
       .run(id, startedAt.toISOString(), 'running', JSON.stringify(config));
   }
 
+  /** A resumed run is running again; its earlier attempts stay. */
+  reopenRun(id: string): void {
+    this.db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(id);
+  }
+
+  /** Replaces a run's recorded configuration (a merge records its shards). */
+  setRunConfig(id: string, config: unknown): void {
+    this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
+  }
+
   /** Writes what is queued, then the run's status; a run whose attempts could not be written is 'failed'. */
-  finishRun(id: string, status: 'completed' | 'failed' | 'interrupted', finishedAt = new Date()): void {
+  finishRun(id: string, status: RunStatus, finishedAt = new Date()): void {
     const setStatus = (s: typeof status) =>
       this.db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(s, finishedAt.toISOString(), id);
     try {
@@ -189,10 +201,31 @@ export class ResultsStore {
   }
 
   attempts(runId: string): StoredAttempt[] {
+    return this.read(runId, false).map(({ attempt }) => attempt);
+  }
+
+  /** Every stored attempt of a run with its Trace, for merging runs from several files. */
+  rows(runId: string): AttemptRow[] {
+    return this.read(runId, true).map(({ attempt, trace }) => ({
+      runId,
+      suite: attempt.suite,
+      config: attempt.config,
+      caseId: attempt.caseId,
+      category: attempt.category,
+      target: attempt.target,
+      repeat: attempt.repeat,
+      status: attempt.status,
+      error: attempt.error,
+      trace: JSON.parse(trace!) as Trace,
+      scores: attempt.scores,
+    }));
+  }
+
+  private read(runId: string, withTraces: boolean): { attempt: StoredAttempt; trace?: string }[] {
     const rows = this.db
       .prepare(
         `SELECT id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
-                latency_ms, input_tokens, output_tokens, cost_usd, unpriced_calls, estimated_usage
+                latency_ms, input_tokens, output_tokens, cost_usd, unpriced_calls, estimated_usage${withTraces ? ', trace' : ''}
            FROM attempts WHERE run_id = ? ORDER BY suite, config, target, case_id, repeat`,
       )
       .all(runId) as Record<string, any>[];
@@ -213,24 +246,38 @@ export class ResultsStore {
       byAttempt.set(s.attempt_id, list);
     }
     return rows.map((r) => ({
-      runId,
-      suite: r.suite,
-      config: r.config,
-      caseId: r.case_id,
-      category: r.category,
-      target: r.target,
-      repeat: r.repeat,
-      status: r.status,
-      error: r.error ?? undefined,
-      stopReason: r.stop_reason,
-      finalAnswer: r.final_answer,
-      latencyMs: r.latency_ms,
-      inputTokens: r.input_tokens,
-      outputTokens: r.output_tokens,
-      costUsd: r.cost_usd,
-      unpricedCalls: r.unpriced_calls,
-      estimatedUsage: r.estimated_usage,
-      scores: byAttempt.get(r.id) ?? [],
+      trace: r.trace,
+      attempt: {
+        runId,
+        suite: r.suite,
+        config: r.config,
+        caseId: r.case_id,
+        category: r.category,
+        target: r.target,
+        repeat: r.repeat,
+        status: r.status,
+        error: r.error ?? undefined,
+        stopReason: r.stop_reason,
+        finalAnswer: r.final_answer,
+        latencyMs: r.latency_ms,
+        inputTokens: r.input_tokens,
+        outputTokens: r.output_tokens,
+        costUsd: r.cost_usd,
+        unpricedCalls: r.unpriced_calls,
+        estimatedUsage: r.estimated_usage,
+        scores: byAttempt.get(r.id) ?? [],
+      },
+    }));
+  }
+
+  /** Runs in this file, newest first. */
+  runs(): { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown }[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC').all() as Record<string, any>[]).map((row) => ({
+      id: row.id,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      status: row.status,
+      config: JSON.parse(row.config),
     }));
   }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withInterrupts } from '../runners/cli.ts';
+import { withInterrupts } from '../runners/bench-command.ts';
 import { HttpFake, sendJson } from './fakes/http-fake.ts';
 import { OpenAiFake } from './fakes/openai-server.ts';
 

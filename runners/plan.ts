@@ -1,0 +1,148 @@
+// Planning a run: every suite configuration prepared (dataset read, tools and scorers checked),
+// then cases × targets × configurations × repeats expanded into attempts, filtered, limited and
+// sliced for a shard. The plan's order is deterministic, so shards, resumes and merges agree on
+// what an attempt is.
+
+import { builtinRegistry } from '../agent/tools/builtin.ts';
+import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
+import type { ToolRegistry } from '../agent/tools/tool.ts';
+import type { Case } from '../datasets/case.ts';
+import { loadDataset } from '../datasets/load.ts';
+import { readTrecTopics } from '../datasets/trec.ts';
+import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
+import type { Scorer } from '../metrics/score.ts';
+import { InputError } from './input-error.ts';
+import type { KnowledgeBases } from './knowledge.ts';
+import type { Suite, SuiteVariant } from './suite.ts';
+import type { ResolvedTarget } from './targets.ts';
+
+/** One suite configuration, ready to run: its cases, tools (knowledge included) and scorers. */
+export interface PreparedSuite {
+  suite: Suite;
+  variant: SuiteVariant;
+  cases: Case[];
+  tools: ToolRegistry;
+  scorers: Scorer[];
+}
+
+export interface PlannedAttempt {
+  prepared: PreparedSuite;
+  case: Case;
+  target: ResolvedTarget;
+  repeat: number;
+}
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface PlanOptions {
+  /** Keep cases matching any of these: an id (`*` wildcards), `category:NAME` or `tag:NAME`. */
+  filter?: readonly string[];
+  /** At most this many cases per suite, after the filter. */
+  limit?: number;
+  /** Runs of every case (default 1). */
+  repeat?: number;
+  shard?: Shard;
+}
+
+/** The identity of an attempt within a run; the results store is unique on it. */
+export function attemptKey(a: { suite: string; config: string; caseId: string; target: string; repeat: number }): string {
+  return `${a.suite}\u0000${a.config}\u0000${a.caseId}\u0000${a.target}\u0000${a.repeat}`;
+}
+
+export function plannedKey(attempt: PlannedAttempt): string {
+  return attemptKey({ suite: attempt.prepared.suite.name, config: attempt.prepared.variant.config, caseId: attempt.case.id, target: attempt.target.id, repeat: attempt.repeat });
+}
+
+/** Loads every dataset and checks every scorer and tool before anything runs (bad input: exit 2). */
+export async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeBases, options: Pick<PlanOptions, 'filter' | 'limit'> = {}): Promise<PreparedSuite[]> {
+  const prepared: PreparedSuite[] = [];
+  for (const suite of suites) {
+    const all = suite.dataset.kind === 'jsonl' ? loadDataset(suite.dataset.path).cases : readTrecTopics(suite.dataset.topics, suite.dataset.qrels);
+    const cases = selectCases(all, options);
+    for (const variant of suite.variants) prepared.push(await prepareVariant(suite, variant, cases, knowledge));
+  }
+  return prepared;
+}
+
+export function selectCases(cases: readonly Case[], options: Pick<PlanOptions, 'filter' | 'limit'>): Case[] {
+  const matchers = (options.filter ?? []).map(caseMatcher);
+  const kept = matchers.length ? cases.filter((c) => matchers.some((m) => m(c))) : [...cases];
+  return options.limit === undefined ? kept : kept.slice(0, options.limit);
+}
+
+function caseMatcher(term: string): (c: Case) => boolean {
+  if (term.startsWith('category:')) {
+    const category = term.slice('category:'.length);
+    return (c) => c.category === category;
+  }
+  if (term.startsWith('tag:')) {
+    const tag = term.slice('tag:'.length);
+    return (c) => c.tags.includes(tag);
+  }
+  const id = term.startsWith('id:') ? term.slice(3) : term;
+  const pattern = new RegExp(`^${id.split('*').map(escapeRegExp).join('.*')}$`);
+  return (c) => pattern.test(c.id);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<PreparedSuite> {
+  const registry = builtinRegistry();
+  if (variant.knowledge) registry.register(searchKnowledgeTool(await knowledge.get(variant.knowledge)));
+  let tools: ToolRegistry;
+  try {
+    tools = variant.tools ? registry.pick(variant.tools) : registry;
+  } catch (error) {
+    throw new InputError(`${suite.file}: tools: ${(error as Error).message}`);
+  }
+  for (const c of cases) {
+    const unknown = (c.tools ?? []).filter((t) => !tools.get(t));
+    if (unknown.length) throw new InputError(`${suite.datasetPath}: case ${c.id}: tools: not offered by suite ${suite.name}: ${unknown.join(', ')}`);
+  }
+  const scorers = variant.scorers.map(({ name, options }) => {
+    try {
+      return createScorer(name, options);
+    } catch (error) {
+      if (error instanceof UnknownScorerError || error instanceof ScorerOptionsError) throw new InputError(`${suite.file}: scorers: ${error.message}`);
+      throw error;
+    }
+  });
+  return { suite, variant, cases, tools, scorers };
+}
+
+/** suites × configurations × targets × cases × repeats, in that order, then one shard's slice. */
+export function planAttempts(prepared: readonly PreparedSuite[], targetsOf: (suite: Suite) => ResolvedTarget[], options: Pick<PlanOptions, 'repeat' | 'shard'> = {}): PlannedAttempt[] {
+  const repeats = options.repeat ?? 1;
+  const plan: PlannedAttempt[] = [];
+  for (const p of prepared) {
+    for (const target of targetsOf(p.suite)) {
+      for (const c of p.cases) for (let repeat = 0; repeat < repeats; repeat++) plan.push({ prepared: p, case: c, target, repeat });
+    }
+  }
+  for (const attempt of plan) checkTargetFits(attempt);
+  const { shard } = options;
+  // Round robin, so each shard gets a fair share of every suite and target.
+  return shard ? plan.filter((_, i) => i % shard.count === shard.index - 1) : plan;
+}
+
+/** A scripted target on a case without a script is bad input: say so before anything runs. */
+function checkTargetFits(attempt: PlannedAttempt): void {
+  if (attempt.target.id === 'scripted' && !attempt.case.script) {
+    throw new InputError(`${attempt.prepared.suite.datasetPath}: case ${attempt.case.id}: script: the scripted target needs a script on every case`);
+  }
+}
+
+/** Parses `--shard i/n`. */
+export function parseShard(text: string): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new InputError(`--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got "${text}"`);
+  return { index, count };
+}

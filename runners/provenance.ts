@@ -1,0 +1,134 @@
+// The lock of a run: what produced its numbers — content hashes of every dataset, suite file and
+// knowledge corpus, the targets and their parameters, Lunar's version, the git commit, the seed
+// and the run options — stored with the run and shown in every report, so any number can be
+// traced and reproduced. A resume checks it: a suite or dataset that changed since is refused.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { withoutCredentials } from '../agent/providers/errors.ts';
+import type { PreparedSuite } from './plan.ts';
+
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const Lock = z.object({
+  lunar: z.string(),
+  node: z.string(),
+  git: z.object({ commit: z.string(), dirty: z.boolean() }).nullable(),
+  seed: z.number(),
+  suites: z.array(z.object({ name: z.string(), file: z.string(), sha256: z.string() })),
+  datasets: z.array(z.object({ path: z.string(), sha256: z.string(), cases: z.number() })),
+  corpora: z.array(z.object({ path: z.string(), sha256: z.string(), files: z.number() })),
+  /** Judge prompt hashes; none until judges exist. */
+  judgePrompts: z.array(z.object({ name: z.string(), sha256: z.string() })),
+  targets: z.array(z.object({ id: z.string(), provider: z.string(), model: z.string(), address: z.string().optional() })),
+  options: z.record(z.string(), z.unknown()),
+});
+export type Lock = z.infer<typeof Lock>;
+
+export function lunarVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function buildLock(input: {
+  prepared: readonly PreparedSuite[];
+  targets: readonly { id: string; provider: string; model: string }[];
+  seed: number;
+  options: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+}): Lock {
+  const suites = unique(input.prepared.map((p) => p.suite), (s) => s.file);
+  const corpora = unique(input.prepared.flatMap((p) => (p.variant.knowledge ? [p.variant.knowledge.corpus] : [])), (c) => c.path);
+  const env = input.env ?? process.env;
+  return {
+    lunar: lunarVersion(),
+    node: process.version,
+    git: gitState(),
+    seed: input.seed,
+    suites: suites.map((s) => ({ name: s.name, file: s.file, sha256: hashFile(s.file) })),
+    datasets: suites.flatMap((s) =>
+      s.dataset.kind === 'jsonl'
+        ? [{ path: s.dataset.path, sha256: hashFile(s.dataset.path), cases: countCases(input.prepared, s.name) }]
+        : [
+            { path: s.dataset.topics, sha256: hashFile(s.dataset.topics), cases: countCases(input.prepared, s.name) },
+            { path: s.dataset.qrels, sha256: hashFile(s.dataset.qrels), cases: countCases(input.prepared, s.name) },
+          ],
+    ),
+    corpora: corpora.map((c) => ({ path: c.path, ...hashCorpus(c.path) })),
+    judgePrompts: [],
+    targets: unique([...input.targets], (t) => t.id).map((t) => ({ ...t, ...addressOf(t.provider, env) })),
+    options: input.options,
+  };
+}
+
+/** What changed between a recorded lock and now, one line each; empty when nothing did. */
+export function lockDifferences(recorded: Lock, current: Lock): string[] {
+  const changes: string[] = [];
+  const compare = (kind: string, a: { path?: string; file?: string; sha256: string }[], b: { path?: string; file?: string; sha256: string }[]) => {
+    const now = new Map(b.map((x) => [x.path ?? x.file, x.sha256]));
+    for (const x of a) {
+      const key = x.path ?? x.file;
+      if (now.get(key) !== x.sha256) changes.push(`${kind} ${key} changed since the run started`);
+    }
+  };
+  compare('suite', recorded.suites, current.suites);
+  compare('dataset', recorded.datasets, current.datasets);
+  compare('corpus', recorded.corpora, current.corpora);
+  return changes;
+}
+
+/** A one-line summary for terminals: the details are in results.json. */
+export function describeLock(lock: Lock): string {
+  const git = lock.git ? `git ${lock.git.commit.slice(0, 10)}${lock.git.dirty ? ' (uncommitted changes)' : ''}` : 'no git';
+  return `lock: lunar ${lock.lunar}, node ${lock.node}, ${git}, seed ${lock.seed}, ${lock.suites.length} suite(s), ${lock.datasets.length} dataset file(s), ${lock.corpora.length} corpus folder(s), targets ${lock.targets.map((t) => t.id).join(', ')}`;
+}
+
+function gitState(): Lock['git'] {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return null;
+  }
+}
+
+/** Where a provider is reached, when it is not its public default (never a key). */
+function addressOf(provider: string, env: NodeJS.ProcessEnv): { address?: string } {
+  const variable = { ollama: 'OLLAMA_HOST', openai: 'OPENAI_BASE_URL', gemini: 'GEMINI_BASE_URL', groq: 'GROQ_BASE_URL' }[provider];
+  const value = variable ? env[variable] : undefined;
+  return value ? { address: withoutCredentials(value) } : {};
+}
+
+export function hashFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** A folder's hash: every file's relative path and content hash, in name order. */
+function hashCorpus(path: string): { sha256: string; files: number } {
+  const hash = createHash('sha256');
+  if (!existsSync(path)) return { sha256: '', files: 0 };
+  if (statSync(path).isFile()) return { sha256: hashFile(path), files: 1 };
+  const files = walk(path);
+  for (const file of files) hash.update(`${relative(path, file)}\u0000${hashFile(file)}\n`);
+  return { sha256: hash.digest('hex'), files: files.length };
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((e) => (e.name.startsWith('.') ? [] : e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+}
+
+function countCases(prepared: readonly PreparedSuite[], suite: string): number {
+  return prepared.find((p) => p.suite.name === suite)?.cases.length ?? 0;
+}
+
+function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
