@@ -96,10 +96,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   }
 }
 
-/** The plan a run would make, without running it (`--dry-run`). */
+/** The plan a run would make, without running it (`--dry-run`): no keys needed to see the cost. */
 export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]> {
   const suites = distinctSuites(options.suites);
-  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env);
+  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env, false);
   const knowledge = new KnowledgeBases(options.home);
   try {
     const prepared = await prepareAll(suites, knowledge, options);
@@ -122,9 +122,9 @@ function distinctSuites(suites: readonly Suite[]): Suite[] {
   return [...byName.values()];
 }
 
-function resolveTargets(ids: readonly string[], env: NodeJS.ProcessEnv | undefined): Map<string, ResolvedTarget> {
+function resolveTargets(ids: readonly string[], env: NodeJS.ProcessEnv | undefined, keys = true): Map<string, ResolvedTarget> {
   const resolved = new Map<string, ResolvedTarget>();
-  for (const id of ids) if (!resolved.has(id)) resolved.set(id, resolveTarget(id, env ? { env } : {}));
+  for (const id of ids) if (!resolved.has(id)) resolved.set(id, resolveTarget(id, env ? { env } : {}, { keys }));
   return resolved;
 }
 
