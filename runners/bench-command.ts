@@ -7,6 +7,7 @@ import { formatTable } from '../reports/table.ts';
 import { planBench, recordedInvocation, runBench, type BenchOptions } from './bench.ts';
 import { nonNegativeNumber, positiveInt } from './cli-args.ts';
 import { estimatePlan, formatEstimate } from './estimate.ts';
+import { mergeRuns } from './merge.ts';
 import { parseShard } from './plan.ts';
 import { describeLock } from './provenance.ts';
 import type { StoredAttempt } from './store.ts';
@@ -60,6 +61,21 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       if (result.status === 'interrupted') process.exitCode = 130;
       else if (result.status === 'partial') console.log(`the budget of $${options.budget} was reached: resume with lunar bench --resume ${result.runId} --budget <more>`);
       if (result.status !== 'interrupted' && failures.length) process.exitCode = 1;
+    });
+}
+
+export function registerMergeCommand(program: Command, paths: { home: () => string }): void {
+  program
+    .command('merge')
+    .description('Join the result files of shard runs (lunar bench --shard i/n, one --home each) into one run, checked to be the same plan and to cover it once.')
+    .argument('<results...>', 'results.db files, or the --home folders of the shard runs')
+    .option('--home <dir>', 'where the merged run is stored (default $LUNAR_HOME or .lunar)')
+    .option('-o, --out <dir>', "write the merged run's files here instead of <home>/runs/<run-id>/")
+    .action((inputs: string[], flags: { home?: string; out?: string }) => {
+      const result = mergeRuns(inputs, flags.home ? resolve(flags.home) : paths.home(), flags.out ? resolve(flags.out) : undefined);
+      console.log(formatTable(result.aggregates));
+      console.log(`\nrun ${result.runId} ${result.status}: ${result.attempts.length} attempts from ${result.shards} shard run(s); files in ${result.outDir}`);
+      if (describeFailures(result.attempts).length) process.exitCode = 1;
     });
 }
 

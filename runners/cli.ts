@@ -11,7 +11,7 @@ import { loadPriceOverrides, PriceFileError } from '../agent/providers/pricing.t
 import { RunFailedError } from './bench.ts';
 import { runChat } from './chat.ts';
 import { positiveInt } from './cli-args.ts';
-import { registerBenchCommand } from './bench-command.ts';
+import { registerBenchCommand, registerMergeCommand } from './bench-command.ts';
 import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { InputError } from './input-error.ts';
@@ -45,6 +45,7 @@ function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   registerBenchCommand(program, { home: lunarHome, suitesFolder });
+  registerMergeCommand(program, { home: lunarHome });
 
   program
     .command('chat')
