@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OllamaFake } from '../test/fakes/ollama-server.ts';
 import { describe, expect, it } from 'vitest';
 import { missingKeyVariable } from '../agent/providers/registry.ts';
 import { InputError } from './input-error.ts';
-import { resolveTarget } from './targets.ts';
+import { resolveTarget, detectTargets, HOW_TO_ADD_A_MODEL } from './targets.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lunar-targets-'));
 const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
@@ -86,5 +87,37 @@ describe('missingKeyVariable', () => {
     expect(missingKeyVariable('openai:gpt-4o-mini', { env: {}, apiKey: 'sk-given' })).toBeUndefined();
     expect(missingKeyVariable('ollama:qwen2.5:7b', { env: {} })).toBeUndefined();
     expect(missingKeyVariable('baseline', { env: {} })).toBeUndefined();
+  });
+});
+
+describe('detectTargets', () => {
+  it('finds the models pulled on an Ollama server and a model per API key, plus the baseline', async () => {
+    const ollama = await new OllamaFake().start();
+    try {
+      ollama.models = ['qwen2.5:7b', 'llama3.2:latest'];
+      const detected = await detectTargets({ OLLAMA_HOST: ollama.url, OPENAI_API_KEY: 'sk-x', GROQ_API_KEY: 'gsk-x' });
+      expect(detected.targets).toEqual(['ollama:llama3.2:latest', 'ollama:qwen2.5:7b', 'openai:gpt-4o-mini', 'groq:llama-3.3-70b-versatile', 'baseline']);
+      expect(detected.message).toMatch(/^Targets found: ollama:llama3\.2:latest, ollama:qwen2\.5:7b, openai:gpt-4o-mini, groq:llama-3\.3-70b-versatile/);
+    } finally {
+      await ollama.close();
+    }
+  });
+
+  it('falls back to the baseline alone, saying how to add a model, when nothing answers', async () => {
+    const detected = await detectTargets({ OLLAMA_HOST: 'http://127.0.0.1:9' });
+    expect(detected).toEqual({ targets: ['baseline'], message: HOW_TO_ADD_A_MODEL });
+  });
+
+  it('gives up on an Ollama server that does not answer in time', async () => {
+    const ollama = await new OllamaFake().start();
+    try {
+      ollama.fault({ kind: 'delay', ms: 2_000 });
+      const started = performance.now();
+      const detected = await detectTargets({ OLLAMA_HOST: ollama.url }, 200);
+      expect(detected.targets).toEqual(['baseline']);
+      expect(performance.now() - started).toBeLessThan(1_500);
+    } finally {
+      await ollama.close();
+    }
   });
 });
