@@ -1,6 +1,18 @@
 // The table `lunar bench` prints: one row per suite × configuration × target, pass rate (and the
 // attempts nothing could check, when there are any), scorer means with the attempts they cover
 // when that is not every attempt, latency percentiles, tokens and cost.
+//
+// With repeats (`--repeat N`, N > 1 on some row), per row:
+//   cases    "2×3": 2 cases × 3 repeats; "5 of 2×3" when only 5 of those attempts are stored.
+//   pass^1   the chance one repeat passes (the pass rate over cases with every repeat scorable).
+//   pass^N   the chance all N repeats of a case pass (τ-bench's pass^k at k = N).
+//   pass@N   the chance at least one of the N repeats passes.
+//   scorer   "0.812 ±0.031": the mean of the per-repeat means ± their sample standard deviation
+//            (n − 1) across repeats; then "(scored/attempts)" as without repeats.
+// The headers read "pass^N"/"pass@N" with the number when every repeated row has the same N,
+// else "pass^n"/"pass@n" (n is each row's, shown in its cases cell). A row without repeats shows
+// "-" there. A note names any row whose pass^k leaves cases out (a case missing a repeat, or one
+// with a repeat nothing could check); errored attempts stay in as failed draws.
 
 import type { Aggregate, ScorerAggregate } from '../runners/summary.ts';
 
@@ -13,6 +25,9 @@ export function formatTable(aggregates: readonly Aggregate[]): string {
 function formatSuiteTable(aggregates: readonly Aggregate[]): string {
   const scorerNames = [...new Set(aggregates.flatMap((a) => Object.keys(a.scorers)))].sort();
   const showUnscored = aggregates.some((a) => a.unscored > 0);
+  const repeated = aggregates.filter((a) => (a.repeats ?? 1) > 1);
+  const ns = [...new Set(repeated.map((a) => a.repeats!))];
+  const N = ns.length === 1 ? String(ns[0]) : 'n';
   const header = [
     'suite',
     'config',
@@ -21,6 +36,7 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
     'errors',
     'pass rate',
     ...(showUnscored ? ['unscored'] : []),
+    ...(repeated.length ? ['pass^1', `pass^${N}`, `pass@${N}`] : []),
     ...scorerNames,
     'p50 ms',
     'p95 ms',
@@ -32,10 +48,11 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
     a.suite,
     a.config,
     a.target,
-    String(a.attempts),
+    casesCell(a),
     String(a.errors),
     percent(a.passRate),
     ...(showUnscored ? [String(a.unscored)] : []),
+    ...(repeated.length ? repeatCells(a) : []),
     ...scorerNames.map((n) => scorerCell(a.scorers[n], a.attempts)),
     fixed(a.latencyMs.p50, 1),
     fixed(a.latencyMs.p95, 1),
@@ -45,16 +62,44 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
     `${a.costUsd.toFixed(4)}${a.unpricedCalls ? '+?' : ''}`,
   ]);
   const notes = [
+    repeated.length ? 'pass^k: all k repeats of a case pass; pass@k: at least one does; ± sample std of the per-repeat means' : '',
+    ...repeated.filter((a) => a.passKCases! < a.cases!).map(leftOutNote),
     aggregates.some((a) => a.estimatedUsage) ? '~ some token counts are estimates: the provider reported none' : '',
     aggregates.some((a) => a.unpricedCalls) ? '+? some calls used a model with no price (set one in a LUNAR_PRICES file)' : '',
   ].filter(Boolean);
   return [renderColumns([header, ...rows]), ...notes].join('\n');
 }
 
-/** The scorer's mean, and "(scored/attempts)" when it does not cover every attempt: "0.812 (64/70)". */
+/** Attempts; with repeats "cases×repeats", prefixed "attempts of" when some are missing. */
+function casesCell(a: Aggregate): string {
+  if ((a.repeats ?? 1) <= 1) return String(a.attempts);
+  const grid = `${a.cases}×${a.repeats}`;
+  return a.attempts === a.cases! * a.repeats! ? grid : `${a.attempts} of ${grid}`;
+}
+
+/** pass^1, pass^n, pass@n of a row with repeats; "-" for a row without. */
+function repeatCells(a: Aggregate): string[] {
+  const n = a.repeats ?? 1;
+  if (n <= 1) return ['-', '-', '-'];
+  return [percent(a.passHatK![1] ?? null), percent(a.passHatK![n] ?? null), percent(a.passAtK![n] ?? null)];
+}
+
+function leftOutNote(a: Aggregate): string {
+  const { incomplete, unscored } = a.passKLeftOut!;
+  const why = [incomplete ? `${incomplete} missing a repeat` : '', unscored ? `${unscored} with a repeat nothing could check` : ''].filter(Boolean).join(', ');
+  return `${a.suite}/${a.config}/${a.target}: pass^k and pass@k over ${a.passKCases} of ${a.cases} cases (${why})`;
+}
+
+/**
+ * The scorer's mean, and "(scored/attempts)" when it does not cover every attempt: "0.812 (64/70)".
+ * With repeats, the mean of the per-repeat means and their std: "0.812 ±0.031 (64/70)".
+ */
 function scorerCell(scorer: ScorerAggregate | undefined, attempts: number): string {
   const scored = scorer?.scored ?? 0;
-  const value = fixed(scorer?.mean ?? null, 3);
+  const spread = scorer?.acrossRepeats;
+  const value = spread
+    ? `${fixed(spread.mean, 3)}${spread.std === null ? '' : ` ±${spread.std.toFixed(3)}`}`
+    : fixed(scorer?.mean ?? null, 3);
   return scored === attempts ? value : `${value} (${scored}/${attempts})`;
 }
 

@@ -133,3 +133,124 @@ describe('unpriced and estimated calls', () => {
     expect(table).not.toMatch(/~|\+\?/);
   });
 });
+
+describe('repeats', () => {
+  const errorAttempt = { status: 'error' as const, error: 'provider failed', stopReason: 'error', finalAnswer: null, latencyMs: 0.2, scores: [] };
+  const at = (target: string, caseId: string, repeat: number, fields: Partial<StoredAttempt> & Pick<StoredAttempt, 'scores'>) => attempt({ target, caseId, repeat, ...fields });
+
+  /**
+   * 2 cases × 3 repeats, worked by hand (E = errored attempt, a failed draw):
+   *   A: r0 pass (name 1), r1 pass (name 1), r2 fail (name 0.4)   c = 2
+   *   B: r0 fail (name 0.2), r1 E,           r2 fail (name 0)     c = 0
+   * pass^k = mean C(c,k)/C(3,k): k=1 (2/3 + 0)/2 = 1/3; k=2 (1/3 + 0)/2 = 1/6; k=3 0.
+   * pass@k = mean 1 − C(3−c,k)/C(3,k): k=1 1/3; k=2 (1 + 0)/2 = 1/2; k=3 (1 + 0)/2 = 1/2.
+   * name per repeat: r0 (1 + 0.2)/2 = 0.6, r1 1 (B errored), r2 (0.4 + 0)/2 = 0.2 → mean 0.6,
+   * sample std √((0 + 0.16 + 0.16)/2) = 0.4.
+   */
+  const twoByThree = [
+    at('h', 'A', 0, { scores: [pass('name', 1)] }),
+    at('h', 'A', 1, { scores: [pass('name', 1)] }),
+    at('h', 'A', 2, { scores: [fail('name', 0.4)] }),
+    at('h', 'B', 0, { scores: [fail('name', 0.2)] }),
+    at('h', 'B', 1, errorAttempt),
+    at('h', 'B', 2, { scores: [fail('name', 0)] }),
+  ];
+
+  it('gives pass^k and pass@k for k = 1..n over the cases, an errored attempt a failed draw', () => {
+    const [a] = aggregate(twoByThree);
+    expect(a).toMatchObject({ repeats: 3, cases: 2, passKCases: 2, passKLeftOut: { incomplete: 0, unscored: 0 } });
+    expect(a!.passHatK).toEqual({ 1: 1 / 3, 2: 1 / 6, 3: 0 });
+    expect(a!.passAtK).toEqual({ 1: 1 / 3, 2: 1 / 2, 3: 1 / 2 });
+    // The existing fields keep their meaning: 2 passes of 6 attempts.
+    expect(a).toMatchObject({ attempts: 6, errors: 1, unscored: 0, passed: 2, passRate: 2 / 6 });
+  });
+
+  it('gives each scorer the mean and sample std of its per-repeat means', () => {
+    const [a] = aggregate(twoByThree);
+    const spread = a!.scorers.name!.acrossRepeats!;
+    expect(spread.perRepeat).toHaveLength(3);
+    [0.6, 1, 0.2].forEach((m, i) => expect(spread.perRepeat[i]).toBeCloseTo(m, 12));
+    expect(spread.mean).toBeCloseTo(0.6, 12);
+    expect(spread.std).toBeCloseTo(0.4, 12);
+    // The pooled mean is unchanged: (1 + 1 + 0.4 + 0.2 + 0) / 5.
+    expect(a!.scorers.name).toMatchObject({ scored: 5, skipped: 0, errors: 0 });
+    expect(a!.scorers.name!.mean).toBeCloseTo(2.6 / 5, 12);
+  });
+
+  /**
+   * The same two cases, plus:
+   *   C: r0 pass (name 1), r1 unscored (judge skipped), r2 pass (name 1)  → left out: unscored
+   *   D: r0 fail (name 0), r1 fail (name 0), no r2                        → left out: incomplete
+   * pass^k / pass@k stay those of A and B. The spread is over complete cases A, B, C:
+   * name r0 (1 + 0.2 + 1)/3 = 11/15, r1 1 (A only), r2 (0.4 + 0 + 1)/3 = 7/15; judge never scored.
+   */
+  const withLeftOut = [
+    ...twoByThree.map((a) => ({ ...a, target: 'r' })),
+    at('r', 'C', 0, { scores: [pass('name', 1)] }),
+    at('r', 'C', 1, { scores: [skipped('judge')] }),
+    at('r', 'C', 2, { scores: [pass('name', 1)] }),
+    at('r', 'D', 0, { scores: [fail('name', 0)] }),
+    at('r', 'D', 1, { scores: [fail('name', 0)] }),
+  ];
+
+  it('leaves out cases missing a repeat or with an unscored repeat, and says how many', () => {
+    const [a] = aggregate(withLeftOut);
+    expect(a).toMatchObject({ repeats: 3, cases: 4, passKCases: 2, passKLeftOut: { incomplete: 1, unscored: 1 } });
+    expect(a!.passHatK).toEqual({ 1: 1 / 3, 2: 1 / 6, 3: 0 });
+    expect(a!.passAtK).toEqual({ 1: 1 / 3, 2: 1 / 2, 3: 1 / 2 });
+    const name = a!.scorers.name!.acrossRepeats!;
+    [11 / 15, 1, 7 / 15].forEach((m, i) => expect(name.perRepeat[i]).toBeCloseTo(m, 12));
+    expect(name.mean).toBeCloseTo((11 / 15 + 1 + 7 / 15) / 3, 12);
+    expect(name.std).toBeCloseTo(Math.sqrt(((11 / 15 - 11 / 15) ** 2 + (1 - 11 / 15) ** 2 + (7 / 15 - 11 / 15) ** 2) / 2), 12);
+    expect(a!.scorers.judge!.acrossRepeats).toEqual({ perRepeat: [null, null, null], mean: null, std: null });
+    // Existing fields: 11 attempts, 1 errored, 1 unscored; passes A0 A1 C0 C2 → 4 of 10.
+    expect(a).toMatchObject({ attempts: 11, errors: 1, unscored: 1, passed: 4, passRate: 4 / 10 });
+  });
+
+  it('gives null pass^k and pass@k when no case qualifies', () => {
+    const [a] = aggregate([at('z', 'A', 0, { scores: [pass('name')] }), at('z', 'A', 1, { scores: [] })]);
+    expect(a).toMatchObject({ repeats: 2, cases: 1, passKCases: 0, passKLeftOut: { incomplete: 0, unscored: 1 }, passAtK: { 1: null, 2: null }, passHatK: { 1: null, 2: null } });
+  });
+
+  it('adds no repeat fields with one repeat', () => {
+    const [a] = aggregate(mixed);
+    for (const field of ['repeats', 'cases', 'passKCases', 'passKLeftOut', 'passAtK', 'passHatK']) expect(a).not.toHaveProperty(field);
+    expect(a!.scorers.name).not.toHaveProperty('acrossRepeats');
+  });
+
+  it('table: pass^1, pass^n, pass@n columns and "mean ±std" scorer cells, "-" on a row without repeats', () => {
+    const single = at('one', 'A', 0, { latencyMs: 10, scores: [pass('name', 1)] });
+    const table = formatTable(aggregate([...twoByThree, single]));
+    const [header, rule, rowH, rowOne, ...notes] = table.split('\n');
+    expect(header!.split(/\s{2,}/)).toEqual(['suite', 'config', 'target', 'cases', 'errors', 'pass rate', 'pass^1', 'pass^3', 'pass@3', 'name', 'p50 ms', 'p95 ms', 'p99 ms', 'tokens', 'cost $']);
+    expect(rule).toMatch(/^-+( +-+)+$/);
+    // h: 2 cases × 3 repeats; pass rate 2/6; pass^1 1/3, pass^3 0, pass@3 1/2; name 0.6 ± 0.4 over 5 of 6.
+    // Latencies of the 5 that ran: all 100. Tokens 6 × 15; cost 6 × 0.001.
+    expect(rowH!.trim().split(/\s{2,}/)).toEqual(['s', 'default', 'h', '2×3', '1', '33.3%', '33.3%', '0.0%', '50.0%', '0.600 ±0.400 (5/6)', '100.0', '100.0', '100.0', '90', '0.0060']);
+    expect(rowOne!.trim().split(/\s{2,}/)).toEqual(['s', 'default', 'one', '1', '0', '100.0%', '-', '-', '-', '1.000', '10.0', '10.0', '10.0', '15', '0.0010']);
+    expect(notes).toEqual(['pass^k: all k repeats of a case pass; pass@k: at least one does; ± sample std of the per-repeat means']);
+  });
+
+  it('table: names rows whose pass^k leaves cases out, and shows missing attempts', () => {
+    const table = formatTable(aggregate(withLeftOut));
+    const lines = table.split('\n');
+    // 11 of 4 × 3 attempts; pass rate 4/10; unscored 1; judge scored nothing; name scored 9 of 11.
+    const row = lines[2]!.trim().split(/\s{2,}/);
+    expect(row.slice(3, 11)).toEqual(['11 of 4×3', '1', '40.0%', '1', '33.3%', '0.0%', '50.0%', '- (0/11)']);
+    const std = Math.sqrt(((1 - 11 / 15) ** 2 + (7 / 15 - 11 / 15) ** 2) / 2);
+    expect(row[11]).toBe(`${(11 / 15).toFixed(3)} ±${std.toFixed(3)} (9/11)`);
+    expect(lines).toContain('s/default/r: pass^k and pass@k over 2 of 4 cases (1 missing a repeat, 1 with a repeat nothing could check)');
+  });
+
+  it('table: headers say pass^n when rows repeat a different number of times', () => {
+    const twice = [at('two', 'A', 0, { scores: [pass('name')] }), at('two', 'A', 1, { scores: [fail('name')] })];
+    const header = formatTable(aggregate([...twoByThree, ...twice])).split('\n')[0]!;
+    expect(header.split(/\s{2,}/).slice(6, 9)).toEqual(['pass^1', 'pass^n', 'pass@n']);
+  });
+
+  it('table: no repeat columns when nothing repeats', () => {
+    const table = formatTable(aggregate(mixed));
+    expect(table).not.toContain('pass^');
+    expect(table).not.toContain('±');
+  });
+});

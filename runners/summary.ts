@@ -2,8 +2,13 @@
 // (with the number of attempts it covers), latency percentiles, tokens and cost. Computed from
 // stored attempts, so a report made later from the results store gives the same figures as the
 // table printed at the end of the run.
+//
+// With --repeat N (N > 1) an aggregate also says how reliable the target is across repeats:
+// pass@k and pass^k for k = 1..N over the group's cases, and for each scorer the spread of its
+// per-repeat means. With one repeat these fields are absent.
 
-import { mean, quantile } from '../metrics/stats.ts';
+import { meanOverCasesExact, passAtKExact, passHatKExact, toNumber, type CaseDraws } from '../metrics/reliability.ts';
+import { mean, quantile, stddev } from '../metrics/stats.ts';
 import type { StoredAttempt } from './store.ts';
 
 export interface ScorerAggregate {
@@ -17,6 +22,22 @@ export interface ScorerAggregate {
   scored: number;
   skipped: number;
   errors: number;
+  /** Only when the group has more than one repeat: see RepeatSpread. */
+  acrossRepeats?: RepeatSpread;
+}
+
+/**
+ * How a scorer's mean varies from one repeat to the next. Taken over the cases that have an
+ * attempt in every repeat (the same cases in each repeat, so a half-finished repeat does not
+ * count as variation); within a repeat, over the scores that were 'scored', as `mean` is.
+ */
+export interface RepeatSpread {
+  /** The scorer's mean within each repeat, in repeat order; null where it scored nothing. */
+  perRepeat: (number | null)[];
+  /** The mean of the non-null per-repeat means; null when there are none. */
+  mean: number | null;
+  /** Their sample standard deviation (n − 1); null with fewer than two. */
+  std: number | null;
 }
 
 export interface Aggregate {
@@ -49,6 +70,31 @@ export interface Aggregate {
   unpricedCalls: number;
   /** Model calls whose token counts were estimated (the provider reported none). */
   estimatedUsage: number;
+
+  // The fields below are present only when the group has more than one repeat.
+
+  /** n: the number of distinct repeat indices among the group's attempts. */
+  repeats?: number;
+  /** Distinct cases in the group. */
+  cases?: number;
+  /**
+   * Cases pass@k and pass^k are computed over: those with an attempt in each of the n repeats,
+   * every one of them scorable (attemptOutcome not 'unscored'). An errored attempt is scorable:
+   * it counts as a failed draw, as it counts as a failure in passRate.
+   */
+  passKCases?: number;
+  /** Cases left out of pass@k and pass^k: missing a repeat, or with a repeat nothing could check. */
+  passKLeftOut?: { incomplete: number; unscored: number };
+  /**
+   * k (1..n) → mean over passKCases of 1 − C(n−c, k)/C(n, k), c the case's passing repeats: the
+   * chance that at least one of k repeats passes. null when passKCases is 0.
+   */
+  passAtK?: Record<number, number | null>;
+  /**
+   * k (1..n) → mean over passKCases of C(c, k)/C(n, k) (τ-bench's pass^k): the chance that all
+   * k repeats pass. pass^1 = pass@1 = the pass rate over those cases. null when passKCases is 0.
+   */
+  passHatK?: Record<number, number | null>;
 }
 
 export function aggregate(attempts: readonly StoredAttempt[]): Aggregate[] {
@@ -83,7 +129,7 @@ function summarise(group: StoredAttempt[]): Aggregate {
   const unscored = count('unscored');
   const judged = group.length - unscored;
   const latencies = group.filter((a) => a.status === 'ok').map((a) => a.latencyMs);
-  return {
+  const base: Aggregate = {
     suite,
     config,
     target,
@@ -98,6 +144,56 @@ function summarise(group: StoredAttempt[]): Aggregate {
     costUsd: sum(group.map((a) => a.costUsd)),
     unpricedCalls: sum(group.map((a) => a.unpricedCalls)),
     estimatedUsage: sum(group.map((a) => a.estimatedUsage)),
+  };
+  const repeats = [...new Set(group.map((a) => a.repeat))].sort((a, b) => a - b);
+  return repeats.length > 1 ? withRepeats(base, group, repeats) : base;
+}
+
+/** Adds the repeat fields of Aggregate (see there) to a group with more than one repeat. */
+function withRepeats(base: Aggregate, group: StoredAttempt[], repeats: number[]): Aggregate {
+  const n = repeats.length;
+  const byCase = new Map<string, StoredAttempt[]>();
+  for (const a of group) {
+    const attempts = byCase.get(a.caseId);
+    if (attempts) attempts.push(a);
+    else byCase.set(a.caseId, [a]);
+  }
+  // A case is complete when it has exactly one attempt in each of the n repeats.
+  const complete = [...byCase.values()].filter((attempts) => attempts.length === n && new Set(attempts.map((a) => a.repeat)).size === n);
+  const draws: CaseDraws[] = [];
+  let unscored = 0;
+  for (const attempts of complete) {
+    const outcomes = attempts.map(attemptOutcome);
+    if (outcomes.includes('unscored')) unscored += 1;
+    // 'fail' covers errored attempts and errored scores: a failed draw.
+    else draws.push({ n, c: outcomes.filter((o) => o === 'pass').length });
+  }
+  const passAtK: Record<number, number | null> = {};
+  const passHatK: Record<number, number | null> = {};
+  for (let k = 1; k <= n; k += 1) {
+    const at = meanOverCasesExact(draws, k, passAtKExact);
+    const hat = meanOverCasesExact(draws, k, passHatKExact);
+    passAtK[k] = at === null ? null : toNumber(at);
+    passHatK[k] = hat === null ? null : toNumber(hat);
+  }
+  const completeAttempts = complete.flat();
+  const scorers: Record<string, ScorerAggregate> = {};
+  for (const [name, scorer] of Object.entries(base.scorers)) {
+    const perRepeat = repeats.map((r) =>
+      mean(completeAttempts.filter((a) => a.repeat === r).flatMap((a) => a.scores.filter((s) => s.scorer === name && s.status === 'scored').map((s) => s.value!))),
+    );
+    const present = perRepeat.filter((m): m is number => m !== null);
+    scorers[name] = { ...scorer, acrossRepeats: { perRepeat, mean: mean(present), std: stddev(present) } };
+  }
+  return {
+    ...base,
+    scorers,
+    repeats: n,
+    cases: byCase.size,
+    passKCases: draws.length,
+    passKLeftOut: { incomplete: byCase.size - complete.length, unscored },
+    passAtK,
+    passHatK,
   };
 }
 
