@@ -5,6 +5,7 @@
 // history a provider accepts: every tool call the model asked for has a result, if only "not run".
 
 import { ProviderError } from './providers/errors.ts';
+import { isCachedResult } from './providers/cache.ts';
 import { isPriced } from './providers/pricing.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
 import type { ToolRegistry } from './tools/tool.ts';
@@ -239,6 +240,7 @@ async function callModel(
         costUsd: result.costUsd,
         attempts: result.attempts,
         priced: isPriced(options.model.provider, options.model.model),
+        ...(isCachedResult(result) ? { cached: true } : {}),
       },
     };
   } catch (caught) {

@@ -45,6 +45,8 @@ export const ModelCallRecord = z.object({
   attempts: z.number().int(),
   /** False when the price table does not know this model: its cost counts as 0 and reports say so. */
   priced: z.boolean().default(true),
+  /** Served from the model-call cache: latency and cost are the recorded ones. */
+  cached: z.boolean().optional(),
   error: z.string().optional(),
 });
 

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
 import { formatTable } from '../reports/table.ts';
 import { planBench, recordedInvocation, runBench, type BenchOptions } from './bench.ts';
 import { nonNegativeNumber, positiveInt } from './cli-args.ts';
@@ -18,7 +19,7 @@ interface BenchFlags {
   target?: string[];
   out?: string;
   home?: string;
-  concurrency: number;
+  concurrency?: number;
   repeat: number;
   filter?: string[];
   limit?: number;
@@ -26,6 +27,7 @@ interface BenchFlags {
   dryRun: boolean;
   budget?: number;
   resume?: string;
+  cache: CacheMode;
 }
 
 export function registerBenchCommand(program: Command, paths: { home: () => string; suitesFolder: () => string }): void {
@@ -36,13 +38,14 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
     .option('-t, --target <id...>', "targets to run, overriding the suites' own (e.g. baseline, ollama:qwen2.5:7b, openai:gpt-4o-mini, gemini:gemini-2.5-flash, groq:llama-3.3-70b-versatile, scripted)")
     .option('-o, --out <dir>', "write the run's files (results.json) here instead of <home>/runs/<run-id>/")
     .option('--home <dir>', 'where results.db and runs/ live (default $LUNAR_HOME or .lunar)')
-    .addOption(new Option('-c, --concurrency <n>', 'attempts in flight at once').default(4).argParser(positiveInt))
+    .addOption(new Option('-c, --concurrency <n>', "attempts in flight at once (default: what the targets' providers can take: Ollama 2, hosted APIs 8, local policies 4; at most 64)").argParser(positiveInt))
     .addOption(new Option('-r, --repeat <n>', 'run every case n times: reports give the spread, pass@k and pass^k').default(1).argParser(positiveInt))
     .option('-f, --filter <term...>', 'only cases matching a term: a case id (* as wildcard), category:NAME or tag:NAME')
     .addOption(new Option('-l, --limit <n>', 'at most n cases per suite (after --filter)').argParser(positiveInt))
     .option('--shard <i/n>', 'run one deterministic slice of the plan (CI matrix jobs); join the slices with lunar merge')
     .option('--dry-run', 'print the plan and its estimated cost, run nothing', false)
     .addOption(new Option('--budget <dollars>', 'stop starting attempts once the run has cost this much; the run is reported as partial').argParser(nonNegativeNumber))
+    .addOption(new Option('--cache <mode>', 'model-call cache: on (read and record), off, refresh (record over), replay (recorded answers only; no keys needed; a miss is an error naming the case)').choices([...CACHE_MODES]).default('on'))
     .option('--resume <run-id>', 'continue a run that was stopped or killed: finished attempts are kept, the rest of its plan runs')
     .action(async (names: string[], flags: BenchFlags) => {
       const home = flags.home ? resolve(flags.home) : paths.home();
@@ -94,6 +97,7 @@ async function freshOptions(names: string[], flags: BenchFlags, home: string, su
     limit: flags.limit,
     shard: flags.shard ? parseShard(flags.shard) : undefined,
     budget: flags.budget,
+    cache: flags.cache,
   };
 }
 
@@ -113,6 +117,7 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
     shard: recorded.shard,
     budget: flags.budget ?? recorded.budget,
     resume: flags.resume,
+    cache: flags.cache,
   };
 }
 

@@ -6,7 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runAgent } from '../agent/loop.ts';
+import { CallCache, cachedChatModel, type CacheMode } from '../agent/providers/cache.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
+import { scheduledChatModel } from '../agent/providers/scheduled.ts';
+import type { ChatModel, ProviderOptions } from '../agent/providers/types.ts';
+import { Scheduler, strictestLimits } from './scheduler.ts';
 import type { Trace } from '../agent/trace.ts';
 import { caseMessages, type Case } from '../datasets/case.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
@@ -24,6 +28,11 @@ import { resolveTarget, type ResolvedTarget } from './targets.ts';
 
 export interface BenchOptions extends PlanOptions {
   suites: Suite[];
+  /**
+   * Model-call cache (<home>/cache.db): on (default) reads and records, off neither, refresh
+   * records over, replay only reads — a miss is an errored attempt naming the case.
+   */
+  cache?: CacheMode;
   /** Stop starting attempts once the run's cost reaches this many dollars; the run is 'partial'. */
   budget?: number;
   /** Continue this run: its finished attempts are kept, the rest of its plan runs. */
@@ -35,7 +44,10 @@ export interface BenchOptions extends PlanOptions {
   home: string;
   /** Where the run's files go (default <home>/runs/<run-id>). */
   outDir?: string;
+  /** Attempts in flight; default: what the providers' lanes can take (capped at 64). */
   concurrency?: number;
+  /** Injectable for tests; by default one per run from the suites' `limits`. */
+  scheduler?: Scheduler;
   /**
    * Stop starting attempts (first Ctrl-C): attempts in flight run to their end and are kept; the
    * run is 'interrupted'.
@@ -82,15 +94,21 @@ export class RunFailedError extends Error {
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
-  const concurrency = options.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency: expected a whole number, 1 or more (got ${concurrency})`);
   const suites = distinctSuites(options.suites);
+  const scheduler = options.scheduler ?? new Scheduler({ providers: strictestLimits(suites.map((s) => s.limits)) });
   // Targets first: an unknown target, a missing key or a bad script file is exit 2 before any
-  // dataset is read or index built.
-  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env);
+  // dataset is read or index built. Replaying needs no keys: every answer comes from the recording.
+  const providerOptions: ProviderOptions = {
+    ...(options.env ? { env: options.env } : {}),
+    // Retried 429s slow the provider's lane down before its calls give up.
+    onRetry: (failure) => failure.kind === 'rate_limited' && scheduler.noteRateLimited(failure.provider, failure),
+  };
+  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), providerOptions, options.cache !== 'replay');
+  const concurrency = options.concurrency ?? defaultConcurrency(scheduler, [...targets.keys()]);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency: expected a whole number, 1 or more (got ${concurrency})`);
   const knowledge = new KnowledgeBases(options.home, (line) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`)));
   try {
-    return await runPrepared({ ...options, suites, concurrency }, await prepareAll(suites, knowledge, options), targets);
+    return await runPrepared({ ...options, suites, concurrency, scheduler }, await prepareAll(suites, knowledge, options), targets);
   } finally {
     await knowledge.close();
   }
@@ -99,7 +117,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 /** The plan a run would make, without running it (`--dry-run`): no keys needed to see the cost. */
 export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]> {
   const suites = distinctSuites(options.suites);
-  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env, false);
+  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env ? { env: options.env } : {}, false);
   const knowledge = new KnowledgeBases(options.home);
   try {
     const prepared = await prepareAll(suites, knowledge, options);
@@ -122,9 +140,9 @@ function distinctSuites(suites: readonly Suite[]): Suite[] {
   return [...byName.values()];
 }
 
-function resolveTargets(ids: readonly string[], env: NodeJS.ProcessEnv | undefined, keys = true): Map<string, ResolvedTarget> {
+function resolveTargets(ids: readonly string[], providerOptions: ProviderOptions, keys = true): Map<string, ResolvedTarget> {
   const resolved = new Map<string, ResolvedTarget>();
-  for (const id of ids) if (!resolved.has(id)) resolved.set(id, resolveTarget(id, env ? { env } : {}, { keys }));
+  for (const id of ids) if (!resolved.has(id)) resolved.set(id, resolveTarget(id, providerOptions, { keys }));
   return resolved;
 }
 
@@ -139,12 +157,15 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   });
 
   const store = new ResultsStore(join(options.home, 'results.db'));
+  const mode = options.cache ?? 'on';
+  const cache = mode === 'off' ? undefined : CallCache.inHome(options.home);
   let runId: string;
   let plan: PlannedAttempt[];
   try {
     ({ runId, plan } = startOrResume(store, options, prepared, lock, fullPlan));
   } catch (error) {
     store.close();
+    cache?.close();
     throw error;
   }
   const outDir = options.outDir ?? join(options.home, 'runs', runId);
@@ -186,6 +207,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       run = store.run(runId)!;
     } finally {
       store.close();
+      cache?.close();
     }
     const aggregates = aggregate(attempts);
     writeResultsJson(join(outDir, 'results.json'), { run: run!, aggregates, attempts });
@@ -216,7 +238,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       plan,
       options.concurrency,
       async (attempt) => {
-        const row = await runAttempt(attempt, options.abort);
+        const row = await runAttempt(attempt, options.abort, options.scheduler!, cache && { cache, mode });
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
         if (result || options.abort?.aborted) return;
         store.add({ runId, ...row });
@@ -240,6 +262,19 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   return ended;
 }
 
+/**
+ * Enough attempts in flight to fill every target's lane: lanes cap model calls, the pool caps
+ * attempts, and a pool smaller than the lanes would leave a provider's quota unused.
+ */
+function defaultConcurrency(scheduler: Scheduler, targetIds: readonly string[]): number {
+  const providers = [...new Set(targetIds.map((id) => parseTargetId(id).provider))];
+  const total = providers.reduce((sum, provider) => {
+    const limit = scheduler.maxConcurrency(provider);
+    return sum + (Number.isFinite(limit) ? limit : 4);
+  }, 0);
+  return Math.max(1, Math.min(64, total));
+}
+
 /** A suite's targets, each once, in the order first given (`-t baseline baseline` runs baseline once). */
 function targetsOf(options: BenchOptions, suite: Suite): string[] {
   return [...new Set(options.targets ?? suite.targets ?? options.fallbackTargets)];
@@ -249,13 +284,14 @@ function targetsOf(options: BenchOptions, suite: Suite): string[] {
  * Runs and scores one attempt. Never throws: whatever goes wrong becomes an errored attempt with
  * the message, so one bad attempt cannot take the run down.
  */
-async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined): Promise<Omit<AttemptRow, 'runId'>> {
+async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: { cache: CallCache; mode: CacheMode }): Promise<Omit<AttemptRow, 'runId'>> {
   const { prepared, case: c, target, repeat } = attempt;
   const { variant } = prepared;
   const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
   try {
     const trace = await runAgent({
-      model: target.model(c),
+      // The cache outside the scheduler: a cached answer takes no place in a provider's quota.
+      model: withCache(scheduledChatModel(target.model(c), scheduler), caching, repeat, c.id),
       tools: c.tools ? prepared.tools.pick(c.tools) : prepared.tools,
       messages: caseMessages(c),
       system: variant.system,
@@ -280,6 +316,16 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, message), scores: [] };
   }
+}
+
+/**
+ * One cache wrapper per attempt, so repeated identical calls inside it are separate draws. The
+ * local policies (baseline, scripted) are not cached: they are instant, and a script is not part
+ * of the request a cache key is made from.
+ */
+function withCache(model: ChatModel, caching: { cache: CallCache; mode: CacheMode } | undefined, repeat: number, label: string): ChatModel {
+  if (!caching || model.provider === 'baseline' || model.provider === 'scripted') return model;
+  return cachedChatModel(model, caching.cache, { mode: caching.mode, repeat, label });
 }
 
 /** A scorer that throws yields an error score with the reason; it never takes the run down. */
@@ -316,7 +362,7 @@ interface RunConfig {
 }
 
 function runOptions(options: BenchOptions): Record<string, unknown> {
-  return { repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
+  return { cache: options.cache ?? 'on', repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
 }
 
 /**

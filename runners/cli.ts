@@ -12,6 +12,7 @@ import { RunFailedError } from './bench.ts';
 import { runChat } from './chat.ts';
 import { positiveInt } from './cli-args.ts';
 import { registerBenchCommand, registerMergeCommand } from './bench-command.ts';
+import { registerCacheCommands } from './cache-commands.ts';
 import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { InputError } from './input-error.ts';
@@ -46,6 +47,7 @@ function buildProgram(): Command {
 
   registerBenchCommand(program, { home: lunarHome, suitesFolder });
   registerMergeCommand(program, { home: lunarHome });
+  registerCacheCommands(program, () => lunarHome());
 
   program
     .command('chat')

@@ -9,7 +9,7 @@ import { attemptKey } from './plan.ts';
 import { loadSuite } from './suite.ts';
 
 const tools = loadSuite(resolve(import.meta.dirname, '..', 'suites', 'tools.yaml'));
-const common = { suites: [tools], targets: ['baseline'], fallbackTargets: [], limit: 10, repeat: 2, progressStream: null } as const;
+const common = { suites: [tools], targets: ['baseline'], fallbackTargets: [] as string[], limit: 10, repeat: 2, progressStream: null };
 const home = () => mkdtempSync(join(tmpdir(), 'lunar-shard-'));
 
 describe('shards and merge', () => {

@@ -9,6 +9,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unitVector } from '../agent/rag/embedders/common.ts';
 import { HashEmbedder } from '../agent/rag/embedders/hash.ts';
 import { IndexStore } from '../agent/rag/index-store.ts';
 import { indexDocuments } from '../agent/rag/indexer.ts';
@@ -16,7 +17,7 @@ import { search, type SearchConfigInput } from '../agent/rag/search.ts';
 import type { Embedder } from '../agent/rag/types.ts';
 import { readTrecDocuments, readTrecTopics } from '../datasets/trec.ts';
 import { evaluate, type Qrels, type Run } from '../metrics/retrieval.ts';
-import { quantile } from '../metrics/stats.ts';
+import { mean, quantile } from '../metrics/stats.ts';
 import { relevanceOf } from '../datasets/case.ts';
 
 const TERRIER_BM25_MAP = 0.2965;
@@ -36,28 +37,31 @@ export async function perfRetrieval(sharedData: string, sizes: readonly number[]
 async function vaswaniMap(folder: string, dir: string, log: (line: string) => void): Promise<void> {
   const embedder = new HashEmbedder();
   const store = new IndexStore(join(dir, 'vaswani.db'), embedder.id);
-  const docs = readTrecDocuments(join(folder, 'doc-text.trec'));
-  const stats = await indexDocuments(store, embedder, docs);
-  log(`vaswani: indexed ${docs.length} documents (${stats.chunks} chunks) in ${(stats.ms / 1000).toFixed(2)} s: ${Math.round(stats.chunks / (stats.ms / 1000))} chunks/s with the hash embedder`);
-  const topics = readTrecTopics(join(folder, 'query-text.odd.trec'), join(folder, 'qrels.odd'));
-  const qrels: Qrels = new Map(topics.map((t) => [t.id, relevanceOf(t)]));
-  for (const [label, config] of [
-    ['BM25', { mode: 'bm25' }],
-    ['hybrid (weighted)', { mode: 'hybrid', fusion: 'weighted' }],
-    ['hybrid (rrf)', { mode: 'hybrid', fusion: 'rrf' }],
-  ] as const) {
-    const run: Run = new Map();
-    for (const topic of topics) {
-      const hits = await search(store, embedder, topic.input!, { ...config, k: 1000, candidate_multiplier: 1, mmr: { enabled: false }, decay: { enabled: false } });
-      run.set(topic.id, hits.map((h) => ({ docno: h.path, score: h.score })));
+  try {
+    const docs = readTrecDocuments(join(folder, 'doc-text.trec'));
+    const stats = await indexDocuments(store, embedder, docs);
+    log(`vaswani: indexed ${docs.length} documents (${stats.chunks} chunks) in ${(stats.ms / 1000).toFixed(2)} s: ${Math.round(stats.chunks / (stats.ms / 1000))} chunks/s with the hash embedder`);
+    const topics = readTrecTopics(join(folder, 'query-text.odd.trec'), join(folder, 'qrels.odd'));
+    const qrels: Qrels = new Map(topics.map((t) => [t.id, relevanceOf(t)]));
+    for (const [label, config] of [
+      ['BM25', { mode: 'bm25' }],
+      ['hybrid (weighted)', { mode: 'hybrid', fusion: 'weighted' }],
+      ['hybrid (rrf)', { mode: 'hybrid', fusion: 'rrf' }],
+    ] as const) {
+      const run: Run = new Map();
+      for (const topic of topics) {
+        const hits = await search(store, embedder, topic.input!, { ...config, k: 1000, candidate_multiplier: 1, mmr: { enabled: false }, decay: { enabled: false } });
+        run.set(topic.id, hits.map((h) => ({ docno: h.path, score: h.score })));
+      }
+      const rows = evaluate(qrels, run, { measures: ['map', 'ndcg_cut.1000'], perQuery: false, complete: true });
+      const map = rows.find((r) => r.measure === 'map')!.value;
+      const ndcg = rows.find((r) => r.measure === 'ndcg_cut_1000')?.value;
+      const versus = label === 'BM25' ? `; Terrier BM25 ${TERRIER_BM25_MAP} over all 93 queries: difference ${(map - TERRIER_BM25_MAP >= 0 ? '+' : '')}${(map - TERRIER_BM25_MAP).toFixed(4)}` : '';
+      log(`vaswani ${label}: MAP ${map.toFixed(4)}${ndcg !== undefined ? `, nDCG ${ndcg.toFixed(4)}` : ''} over ${topics.length} odd queries${versus}`);
     }
-    const rows = evaluate(qrels, run, { measures: ['map', 'ndcg_cut.1000'], perQuery: false, complete: true });
-    const map = rows.find((r) => r.measure === 'map')!.value;
-    const ndcg = rows.find((r) => r.measure === 'ndcg_cut_1000')?.value;
-    const versus = label === 'BM25' ? `; Terrier BM25 ${TERRIER_BM25_MAP} over all 93 queries: difference ${(map - TERRIER_BM25_MAP >= 0 ? '+' : '')}${(map - TERRIER_BM25_MAP).toFixed(4)}` : '';
-    log(`vaswani ${label}: MAP ${map.toFixed(4)}${ndcg !== undefined ? `, nDCG ${ndcg.toFixed(4)}` : ''} over ${topics.length} odd queries${versus}`);
+  } finally {
+    store.close();
   }
-  store.close();
 }
 
 /**
@@ -70,6 +74,14 @@ async function latencyAt(size: number, dir: string, log: (line: string) => void)
   const corpus = syntheticCorpus(size, 200, 7);
   const embedder = new LookupEmbedder(corpus.queryVectors);
   const store = new IndexStore(join(dir, `synthetic-${size}.db`), embedder.id);
+  try {
+    await latencyOn(store, embedder, corpus, size, log);
+  } finally {
+    store.close();
+  }
+}
+
+async function latencyOn(store: IndexStore, embedder: LookupEmbedder, corpus: SyntheticCorpus, size: number, log: (line: string) => void): Promise<void> {
   const started = performance.now();
   for (let start = 0; start < size; start += 1_000) {
     store.transaction(() => {
@@ -91,14 +103,13 @@ async function latencyAt(size: number, dir: string, log: (line: string) => void)
     const config = { ...base, vector_index: 'quantized' as const, rescore_multiplier: multiplier };
     const vector = await timeQueries(store, embedder, queries, { ...config, mode: 'vector' });
     const hybrid = await timeQueries(store, embedder, queries, config);
-    const vectorRecall = mean(queries.map((_, i) => overlap(vectorExact.results[i]!, vector.results[i]!)));
-    const hybridRecall = mean(queries.map((_, i) => overlap(hybridExact.results[i]!, hybrid.results[i]!)));
+    const vectorRecall = mean(queries.map((_, i) => overlap(vectorExact.results[i]!, vector.results[i]!))) ?? 0;
+    const hybridRecall = mean(queries.map((_, i) => overlap(hybridExact.results[i]!, hybrid.results[i]!))) ?? 0;
     log(
       `synthetic ${size}: quantised, ${Math.ceil(40 * multiplier)} candidates re-scored: vector ${line(vector)}; hybrid ${line(hybrid)} (${(hybridExact.p50 / hybrid.p50).toFixed(1)}x faster than exact), ` +
         `recall@10 vs exact: vector ${vectorRecall.toFixed(3)}, hybrid ${hybridRecall.toFixed(3)}`,
     );
   }
-  store.close();
 }
 
 /** An embedder for benchmarks: the vector prepared for each query text. */
@@ -107,7 +118,7 @@ class LookupEmbedder implements Embedder {
   readonly dimensions = 384;
   constructor(private readonly table: Map<string, Float32Array>) {}
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    return texts.map((t) => this.table.get(t) ?? new Float32Array(384));
+    return texts.map((t) => this.table.get(t) ?? unitVector(new Float32Array(384)));
   }
 }
 
@@ -134,10 +145,6 @@ function overlap(exact: readonly string[], approx: readonly string[]): number {
   if (exact.length === 0) return 1;
   const found = new Set(approx);
   return exact.filter((id) => found.has(id)).length / exact.length;
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 }
 
 interface SyntheticCorpus {
@@ -167,7 +174,7 @@ function syntheticCorpus(size: number, queries: number, seed: number): Synthetic
       for (let d = 0; d < 384; d++) v[d]! += weight * topic[d]!;
     }
     for (let d = 0; d < 384; d++) v[d]! += 0.8 * gauss();
-    vectors.push(normalise(v));
+    vectors.push(unitVector(v));
   }
   const queryVectors = new Map<string, Float32Array>();
   while (queryVectors.size < queries) {
@@ -175,16 +182,9 @@ function syntheticCorpus(size: number, queries: number, seed: number): Synthetic
     // Content words, as a real query has after stop words are dropped: not the 100 most frequent.
     const words = ranks[target]!.filter((rank) => rank >= 100).map((rank) => vocabulary[rank]!);
     const text = Array.from({ length: 3 + Math.floor(random() * 4) }, () => words[Math.floor(random() * words.length)]!).join(' ');
-    queryVectors.set(text, normalise(Float32Array.from(vectors[target]!, (x) => x + 0.05 * gauss())));
+    queryVectors.set(text, unitVector(Float32Array.from(vectors[target]!, (x) => x + 0.05 * gauss())));
   }
   return { texts, vectors, queryVectors };
-}
-
-function normalise(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm);
-  return v.map((x) => x / norm);
 }
 
 function makeVocabulary(size: number, random: () => number): string[] {

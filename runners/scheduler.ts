@@ -271,6 +271,11 @@ export class Scheduler {
     this.onRateLimited(lane, stale ? lane.epoch - 1 : lane.epoch, error);
   }
 
+  /** The most calls a provider's lane lets run at once (Infinity for unlimited). */
+  maxConcurrency(provider: string): number {
+    return this.lane(provider).max;
+  }
+
   /** Every lane used so far (and every configured one), by provider. */
   stats(): Record<string, LaneStats> {
     for (const provider of Object.keys(this.providers)) this.lane(provider);

@@ -7,7 +7,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { SearchConfig } from '../agent/rag/search.ts';
+import { PROVIDERS } from '../agent/providers/registry.ts';
 import { InputError } from './input-error.ts';
+import { LimitsShape } from './scheduler.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
 
 const ScorerEntry = z.union([
@@ -57,6 +59,8 @@ export const SuiteShape = z
       .strict()
       .optional(),
     matrix: Matrix.optional(),
+    /** Per provider: concurrency, requests and tokens per minute (e.g. { openai: { rpm: 500 } }). */
+    limits: LimitsShape.refine((r) => Object.keys(r).every((k) => k in PROVIDERS || k === 'scripted'), 'limits: keys must be provider names').optional(),
   })
   .strict();
 
@@ -92,6 +96,7 @@ export interface Suite {
   /** The dataset's file (the topics file for TREC), for messages. */
   datasetPath: string;
   targets?: string[];
+  limits?: z.infer<typeof LimitsShape>;
   variants: SuiteVariant[];
 }
 
@@ -123,6 +128,7 @@ export function loadSuite(file: string): Suite {
     dataset,
     datasetPath: dataset.kind === 'jsonl' ? dataset.path : dataset.topics,
     targets: base.targets,
+    limits: base.limits,
     variants,
   };
 }

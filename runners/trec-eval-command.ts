@@ -5,6 +5,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { evaluate, formatTrecEval, parseMeasures, parseQrels, parseRun, TrecEvalError } from '../metrics/retrieval.ts';
+import { nonNegativeInt } from './cli-args.ts';
 
 export interface TrecEvalIo {
   readText(path: string): string;
@@ -85,10 +86,4 @@ function readInput(io: TrecEvalIo, path: string, kind: string): string {
 function integer(value: string): number {
   if (!/^[+-]?\d+$/.test(value)) throw new InvalidArgumentError('expected an integer');
   return Number(value);
-}
-
-function nonNegativeInt(value: string): number {
-  const n = integer(value);
-  if (n < 0) throw new InvalidArgumentError('expected an integer >= 0');
-  return n;
 }

@@ -53,7 +53,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 /** A suite of `n` cases over a fresh folder, each expecting "done" in the answer. */
 function smallSuite(n: number): { dir: string; suite: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lunar-e2e-suite-'));
-  const cases = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `c${i + 1}`, input: 'say done', category: 'k', expected_contains: 'done' }));
+  const cases = Array.from({ length: n }, (_, i) => JSON.stringify({ id: `c${i + 1}`, input: `say done (${i + 1})`, category: 'k', expected_contains: 'done' }));
   writeFileSync(join(dir, 'data.jsonl'), `${cases.join('\n')}\n`);
   writeFileSync(join(dir, 'suite.yaml'), 'name: small\ndataset: data.jsonl\ntools: [calculator]\nscorers: [answer_contains]\n');
   return { dir, suite: join(dir, 'suite.yaml') };

@@ -55,6 +55,8 @@ describe('cache replay', () => {
     // A third repeat was never recorded: replay says which case lacks it.
     const missing = await lunar(['bench', suite, '-t', 'openai:gpt-4o-mini', '--repeat', '3', '--home', ciHome, '--cache', 'replay'], {});
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/3 attempts failed on openai:gpt-4o-mini: replay: no cached answer for case [abc] \(repeat 2\)/);
+    for (const id of ['a', 'b', 'c']) {
+      expect(missing.stderr).toContain(`1 attempt failed on openai:gpt-4o-mini: replay: no cached answer for case ${id} (repeat 3)`);
+    }
   }, 60_000);
 });

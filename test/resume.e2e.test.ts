@@ -27,12 +27,23 @@ async function slowServer(): Promise<HttpFake> {
   return fake.start();
 }
 
-function bench(args: string[], env: Record<string, string>, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+/**
+ * Runs `lunar bench`; with `kill`, sends SIGKILL once `kill.when()` holds (polled), plus a random
+ * extra delay, so the kill lands somewhere inside the run whatever the start-up time.
+ */
+function bench(args: string[], env: Record<string, string>, kill?: { when: () => boolean; extraMs: number }): Promise<{ code: number | null; signal: string | null; stdout: string }> {
   return new Promise((done) => {
     const child = spawn('node', [join(root, 'bin', 'lunar.js'), 'bench', ...args], { cwd: root, env: { ...process.env, CI: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
-    if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    if (kill) {
+      const poll = setInterval(() => {
+        if (!kill.when()) return;
+        clearInterval(poll);
+        setTimeout(() => child.kill('SIGKILL'), kill.extraMs);
+      }, 10);
+      child.on('exit', () => clearInterval(poll));
+    }
     child.on('exit', (code, signal) => done({ code, signal, stdout }));
   });
 }
@@ -42,15 +53,15 @@ describe('resume after SIGKILL', () => {
     const fake = await slowServer();
     try {
       const dir = mkdtempSync(join(tmpdir(), 'lunar-resume-'));
-      const lines = Array.from({ length: CASES }, (_, i) => JSON.stringify({ id: `c${String(i).padStart(2, '0')}`, input: 'say done', category: 'k', expected_contains: 'done' }));
+      const lines = Array.from({ length: CASES }, (_, i) => JSON.stringify({ id: `c${String(i).padStart(2, '0')}`, input: `say done (${i})`, category: 'k', expected_contains: 'done' }));
       writeFileSync(join(dir, 'data.jsonl'), `${lines.join('\n')}\n`);
       writeFileSync(join(dir, 'suite.yaml'), 'name: slow\ndataset: data.jsonl\ntools: [calculator]\nscorers: [answer_contains]\n');
       const home = join(dir, 'home');
       const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` };
       const args = [join(dir, 'suite.yaml'), '-t', 'openai:gpt-4o-mini', '--home', home, '--concurrency', '4'];
 
-      // 40 attempts of 80 ms, 4 at a time, take about 0.8 s after start-up: kill somewhere inside.
-      const killed = await bench(args, env, 1_200 + Math.floor(Math.random() * 600));
+      // 40 attempts of 80 ms, 4 at a time, take about 0.8 s once the first request arrives: kill inside.
+      const killed = await bench(args, env, { when: () => fake.requests.length > 0, extraMs: Math.floor(Math.random() * 600) });
       expect(killed.signal).toBe('SIGKILL');
       const db = new Database(join(home, 'results.db'), { readonly: true });
       const run = db.prepare('SELECT id, status FROM runs').get() as { id: string; status: string };

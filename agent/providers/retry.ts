@@ -14,6 +14,8 @@ export interface RetryPolicy {
   backoffMaxMs: number;
   /** Longest Retry-After honoured: a server asking for more is given up on at once. */
   retryAfterMaxMs: number;
+  /** Told of each failure about to be retried (the scheduler slows a provider on 429s). */
+  onRetry?: (failure: ProviderError) => void;
   /** Injectable for tests; defaults to Math.random. */
   random?: () => number;
   /** Injectable for tests; defaults to a timer that respects the caller's signal. */
@@ -66,6 +68,7 @@ export async function withRetry<T>(
       const asked = `the server asked to wait ${seconds(failure.retryAfterMs)} s, more than the ${seconds(policy.retryAfterMaxMs)} s allowed`;
       throw withAttempts(failure, n, `${failure.message} (${asked}; not retried)`);
     }
+    policy.onRetry?.(failure);
     try {
       await sleep(backoffDelay(n, failure.retryAfterMs, policy), callerSignal);
     } catch (error) {
@@ -199,6 +202,7 @@ export function retryPolicyFrom(options: {
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   retryAfterMaxMs?: number;
+  onRetry?: (failure: ProviderError) => void;
 }): RetryPolicy {
   return {
     retries: options.retries ?? DEFAULT_RETRY_POLICY.retries,
@@ -206,5 +210,6 @@ export function retryPolicyFrom(options: {
     backoffBaseMs: options.backoffBaseMs ?? DEFAULT_RETRY_POLICY.backoffBaseMs,
     backoffMaxMs: options.backoffMaxMs ?? DEFAULT_RETRY_POLICY.backoffMaxMs,
     retryAfterMaxMs: options.retryAfterMaxMs ?? DEFAULT_RETRY_POLICY.retryAfterMaxMs,
+    onRetry: options.onRetry,
   };
 }

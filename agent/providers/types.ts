@@ -103,6 +103,8 @@ export interface ProviderOptions {
   backoffMaxMs?: number;
   /** Longest Retry-After honoured, in milliseconds (default 120 000); a longer one gives up at once. */
   retryAfterMaxMs?: number;
+  /** Told of each failure about to be retried (the harness's scheduler slows down on 429s). */
+  onRetry?: (failure: import('./errors.ts').ProviderError) => void;
   /** Price overrides, USD per million tokens, keyed `provider:model`. */
   prices?: Record<string, { input: number; output: number }>;
   env?: NodeJS.ProcessEnv;

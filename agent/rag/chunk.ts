@@ -53,6 +53,11 @@ export interface ChunkOptions {
 
 export const DEFAULT_MAX_TOKENS = 400;
 export const DEFAULT_OVERLAP_TOKENS = 80;
+/**
+ * Bump when a change here cuts the same document differently: an index records the version it was
+ * chunked with, and re-chunks every document when it differs (indexer.ts).
+ */
+export const CHUNKER_VERSION = 1;
 export const MIN_MAX_TOKENS = 16;
 /** Separator between the headings of the trail line. */
 export const TRAIL_SEPARATOR = ' > ';

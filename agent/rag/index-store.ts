@@ -1,7 +1,11 @@
 // The RAG index: one SQLite file holding documents, chunks, an FTS5 index (porter, unicode61)
 // and sqlite-vec tables — float vectors for exact search and re-scoring, binary-quantised ones for
-// a fast first pass — plus the embedding cache, keyed by model and chunk-text hash, so an
-// unchanged chunk is never embedded twice.
+// a fast first pass — plus the embedding cache, keyed by model and text hash, so an unchanged
+// chunk is never embedded twice (and a repeated query is embedded once).
+//
+// sqlite-vec limits: a vec0 KNN query takes k ≤ 4096, so every KNN here asks for at most that
+// many rows; binary quantisation packs 8 dimensions a byte, so the bit table exists only when the
+// dimensions are a multiple of 8 (otherwise quantised search falls back to exact search).
 
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -10,6 +14,21 @@ import * as sqliteVec from 'sqlite-vec';
 import type { Chunk } from './types.ts';
 
 const SCHEMA_VERSION = 1;
+
+/** The most rows a sqlite-vec vec0 KNN query may ask for. */
+export const VEC0_MAX_K = 4096;
+
+/** Meta keys describing the indexed content; a rebuild forgets them with the content. */
+const CONTENT_META = ['embedder', 'dimensions', 'chunking'];
+
+export interface IndexStoreOptions {
+  /**
+   * Start the index again: drop every document, chunk, FTS5 row and vector table, and forget the
+   * embedder and chunking the index was built with; the embedding cache is kept (its rows are keyed
+   * by model, so they never answer for another embedder).
+   */
+  rebuild?: boolean;
+}
 
 export class IndexModelMismatch extends Error {
   constructor(built: string, asked: string, path: string) {
@@ -37,23 +56,59 @@ export class IndexStore {
   private dims: number | undefined;
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(path: string, readonly embedderId: string) {
+  constructor(path: string, readonly embedderId: string, options: IndexStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.path = path;
     this.db = new Database(path);
-    sqliteVec.load(this.db);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    // vec0 scans read every vector page on each query: keep them in memory rather than
-    // re-reading them through SQLite's small default page cache (a 3x difference at 100k).
-    this.db.pragma('cache_size = -262144');
-    this.db.pragma('mmap_size = 1073741824');
-    this.createSchema();
-    const built = this.meta('embedder');
-    if (built && built !== embedderId) throw new IndexModelMismatch(built, embedderId, path);
-    if (!built) this.setMeta('embedder', embedderId);
-    const dims = this.meta('dimensions');
-    this.dims = dims ? Number(dims) : undefined;
+    try {
+      sqliteVec.load(this.db);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      // vec0 scans read every vector page on each query: keep them in memory rather than
+      // re-reading them through SQLite's small default page cache (a 3x difference at 100k).
+      this.db.pragma('cache_size = -262144');
+      this.db.pragma('mmap_size = 1073741824');
+      this.createSchema();
+      if (options.rebuild) this.clearContent();
+      const built = this.meta('embedder');
+      if (built && built !== embedderId) throw new IndexModelMismatch(built, embedderId, path);
+      if (!built) this.setMeta('embedder', embedderId);
+      const dims = this.meta('dimensions');
+      this.dims = dims ? Number(dims) : undefined;
+    } catch (error) {
+      // Nothing holds the handle yet: close it, or the file stays open (and locked on Windows).
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** The embedder id an index file was built with, read without changing the file; undefined when none. */
+  static builtWith(path: string): string | undefined {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+      if (!table) return undefined;
+      return (db.prepare("SELECT value FROM meta WHERE key = 'embedder'").get() as { value: string } | undefined)?.value;
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Drops the content and what it was built with; keeps the embedding cache (see IndexStoreOptions.rebuild). */
+  private clearContent(): void {
+    this.transaction(() => {
+      this.db.exec(`
+        DROP TABLE IF EXISTS chunks_vec;
+        DROP TABLE IF EXISTS chunks_vec_bit;
+        DELETE FROM chunks_fts;
+        DELETE FROM chunk_vectors;
+        DELETE FROM chunks;
+        DELETE FROM documents;
+      `);
+      const forget = this.prepare('DELETE FROM meta WHERE key = ?');
+      for (const key of CONTENT_META) forget.run(key);
+    });
+    this.statements.clear();
   }
 
   get dimensions(): number | undefined {
@@ -81,18 +136,25 @@ export class IndexStore {
     else if (Number(version) > SCHEMA_VERSION) throw new Error(`${this.path}: index schema ${version} is newer than this Lunar; upgrade Lunar`);
   }
 
-  /** vec0 tables need the dimension, known only once the first vector exists. */
+  /**
+   * vec0 tables need the dimension, known only once the first vector exists. The bit table only
+   * when the dimension is a multiple of 8: vec_quantize_binary packs 8 dimensions a byte and
+   * refuses other sizes.
+   */
   private ensureVectorTables(dims: number): void {
     if (this.dims === dims && this.hasTable('chunks_vec')) return;
     if (this.dims !== undefined && this.dims !== dims) {
       throw new Error(`${this.path}: vectors have ${dims} dimensions but the index has ${this.dims}; re-index with --rebuild`);
     }
-    this.db.exec(`
-      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vec USING vec0(embedding float[${dims}] distance_metric=cosine);
-      CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vec_bit USING vec0(embedding bit[${dims}]);
-    `);
+    this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vec USING vec0(embedding float[${dims}] distance_metric=cosine);`);
+    if (dims % 8 === 0) this.db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vec_bit USING vec0(embedding bit[${dims}]);`);
     this.setMeta('dimensions', String(dims));
     this.dims = dims;
+  }
+
+  /** Whether the binary-quantised table exists (vectors stored, dimensions a multiple of 8). */
+  get hasQuantized(): boolean {
+    return this.hasTable('chunks_vec_bit');
   }
 
   private hasTable(name: string): boolean {
@@ -130,7 +192,7 @@ export class IndexStore {
     );
     const insertFts = this.prepare('INSERT INTO chunks_fts (rowid, text) VALUES (?, ?)');
     const insertVec = vectors.length ? this.prepare('INSERT INTO chunks_vec (rowid, embedding) VALUES (?, ?)') : undefined;
-    const insertBit = vectors.length ? this.prepare('INSERT INTO chunks_vec_bit (rowid, embedding) VALUES (?, vec_quantize_binary(?))') : undefined;
+    const insertBit = vectors.length && this.hasQuantized ? this.prepare('INSERT INTO chunks_vec_bit (rowid, embedding) VALUES (?, vec_quantize_binary(?))') : undefined;
     const insertFloat = this.prepare('INSERT INTO chunk_vectors (rowid, vector) VALUES (?, ?)');
     chunks.forEach((chunk, i) => {
       const { lastInsertRowid } = insertChunk.run(chunk.path, chunk.index, chunk.text, JSON.stringify(chunk.headings), chunk.startLine, chunk.endLine, chunk.tokens);
@@ -139,7 +201,7 @@ export class IndexStore {
       const vector = vectors[i];
       if (vector) {
         insertVec!.run(rowid, vector);
-        insertBit!.run(rowid, vector);
+        insertBit?.run(rowid, vector);
         insertFloat.run(rowid, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
       }
     });
@@ -157,12 +219,11 @@ export class IndexStore {
     if (rowids.length) {
       const deleteFts = this.prepare('DELETE FROM chunks_fts WHERE rowid = ?');
       const vectors = this.hasTable('chunks_vec');
+      const bits = this.hasQuantized;
       for (const rowid of rowids) {
         deleteFts.run(rowid);
-        if (vectors) {
-          this.prepare('DELETE FROM chunks_vec WHERE rowid = ?').run(rowid);
-          this.prepare('DELETE FROM chunks_vec_bit WHERE rowid = ?').run(rowid);
-        }
+        if (vectors) this.prepare('DELETE FROM chunks_vec WHERE rowid = ?').run(rowid);
+        if (bits) this.prepare('DELETE FROM chunks_vec_bit WHERE rowid = ?').run(rowid);
         this.prepare('DELETE FROM chunk_vectors WHERE rowid = ?').run(rowid);
       }
       this.prepare('DELETE FROM chunks WHERE path = ?').run(path);
@@ -182,20 +243,22 @@ export class IndexStore {
     return rows.map((r) => ({ rowid: r.rowid, score: -r.rank }));
   }
 
-  /** Exact cosine KNN over float vectors. Similarity = 1 - cosine distance. */
+  /** Exact cosine KNN over float vectors, at most VEC0_MAX_K rows. Similarity = 1 - cosine distance. */
   knnExact(vector: Float32Array, limit: number): { rowid: number; similarity: number }[] {
     if (!this.hasTable('chunks_vec')) return [];
-    const rows = this.prepare('SELECT rowid, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ?').all(vector, limit) as { rowid: number; distance: number }[];
+    const rows = this.prepare('SELECT rowid, distance FROM chunks_vec WHERE embedding MATCH ? AND k = ?').all(vector, Math.min(limit, VEC0_MAX_K)) as { rowid: number; distance: number }[];
     return rows.map((r) => ({ rowid: r.rowid, similarity: 1 - r.distance }));
   }
 
   /**
-   * Approximate KNN: Hamming distance over binary-quantised vectors picks `candidates` rows, which
-   * are then re-scored by exact cosine on their float vectors.
+   * Approximate KNN: Hamming distance over binary-quantised vectors picks `candidates` rows (at
+   * most VEC0_MAX_K), which are then re-scored by exact cosine on their float vectors. Without a
+   * bit table (dimensions not a multiple of 8) this is exact search.
    */
   knnQuantized(vector: Float32Array, limit: number, candidates: number): { rowid: number; similarity: number }[] {
-    if (!this.hasTable('chunks_vec_bit')) return [];
-    const coarse = this.prepare('SELECT rowid FROM chunks_vec_bit WHERE embedding MATCH vec_quantize_binary(?) AND k = ?').all(vector, Math.max(limit, candidates)) as { rowid: number }[];
+    if (!this.hasQuantized) return this.knnExact(vector, limit);
+    const asked = Math.min(Math.max(limit, candidates), VEC0_MAX_K);
+    const coarse = this.prepare('SELECT rowid FROM chunks_vec_bit WHERE embedding MATCH vec_quantize_binary(?) AND k = ?').all(vector, asked) as { rowid: number }[];
     const floats = this.vectors(coarse.map((r) => r.rowid));
     const scored = coarse.map((r) => ({ rowid: r.rowid, similarity: cosine(vector, floats.get(r.rowid)!) }));
     return scored.sort((a, b) => b.similarity - a.similarity || a.rowid - b.rowid).slice(0, limit);

@@ -1,11 +1,18 @@
 // Incremental indexing: a document whose content hash is unchanged is skipped, a changed one is
 // re-chunked and re-embedded (through the embedding cache, so unchanged chunks cost nothing), a
 // document that disappeared is removed. Files that are not UTF-8 text are skipped with a warning.
+// The index records how it was chunked (max tokens, overlap, chunker version); when that differs
+// from what is asked for now, every document is re-chunked — the embedding cache still spares
+// the embed calls for chunks whose text came out the same.
+//
+// Every embed reply is checked: one vector per text, all of the index's length, none zero or
+// non-finite (a zero vector makes sqlite-vec's cosine distance NaN, and the ranking arbitrary).
 
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { chunkMarkdown, frontMatter } from './chunk.ts';
+import { CHUNKER_VERSION, chunkMarkdown, DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOKENS, frontMatter } from './chunk.ts';
+import { checkVectors } from './embedders/common.ts';
 import type { IndexStore } from './index-store.ts';
 import type { Chunk, Embedder } from './types.ts';
 
@@ -17,6 +24,7 @@ export interface SourceDocument {
 
 export interface IndexStats {
   added: number;
+  /** Changed documents re-indexed, and unchanged ones re-chunked because the chunk settings changed. */
   updated: number;
   unchanged: number;
   removed: number;
@@ -66,11 +74,14 @@ export async function indexDocuments(
   const started = performance.now();
   const stats: IndexStats = { added: 0, updated: 0, unchanged: 0, removed: 0, chunks: 0, embedded: 0, cachedEmbeddings: 0, skipped: [], ms: 0 };
   const known = store.documents();
+  const chunking = chunkingKey(options);
+  // Chunked some other way (or by a Lunar that did not record it): every document is cut again.
+  const rechunkAll = known.size > 0 && store.meta('chunking') !== chunking;
   const changed: { source: SourceDocument; hash: string; isNew: boolean }[] = [];
   for (const source of sources) {
     const hash = sha256(source.text);
     const existing = known.get(source.path);
-    if (existing?.hash === hash) stats.unchanged++;
+    if (existing?.hash === hash && !rechunkAll) stats.unchanged++;
     else changed.push({ source, hash, isNew: !existing });
   }
   if (options.prune) {
@@ -98,8 +109,19 @@ export async function indexDocuments(
     });
     options.onProgress?.(Math.min(start + batchSize, changed.length), changed.length);
   }
+  // Recorded only once every document is cut this way: an interrupted run re-chunks all again next time.
+  store.setMeta('chunking', chunking);
   stats.ms = performance.now() - started;
   return stats;
+}
+
+/** What decides how a document is cut, as stored in the index's meta table. */
+function chunkingKey(options: IndexOptions): string {
+  return JSON.stringify({
+    max_tokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
+    overlap_tokens: options.overlapTokens ?? DEFAULT_OVERLAP_TOKENS,
+    chunker: CHUNKER_VERSION,
+  });
 }
 
 function prepareDocument(source: SourceDocument, options: IndexOptions): { chunks: Chunk[]; date: string | null } {
@@ -116,6 +138,7 @@ async function embedChunks(store: IndexStore, embedder: Embedder, chunks: readon
   stats.cachedEmbeddings += chunks.length - missing.length;
   if (missing.length) {
     const fresh = await embedder.embed(missing.map((i) => chunks[i]!.text), 'document', signal);
+    checkVectors(embedder.id, fresh, missing.length, store.dimensions);
     store.transaction(() =>
       missing.forEach((chunkIndex, j) => {
         vectors[chunkIndex] = fresh[j]!;

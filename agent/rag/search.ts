@@ -1,11 +1,38 @@
 // Search over the index: BM25 (FTS5), vector (sqlite-vec), or hybrid — both candidate lists merged
-// by weighted normalised scores or by reciprocal rank fusion — then temporal decay for dated
-// documents and MMR re-ranking to cut near-duplicates.
+// by weighted scores or by reciprocal rank fusion — then temporal decay for dated documents and
+// MMR re-ranking to cut near-duplicates.
+//
+// Order. Hits are ranked by score compared as float32, ties broken by path descending (byte order)
+// and then by chunk index: trec_eval reads a run file's scores as float32 and breaks ties by docno
+// descending, so a run written from the hits ranks exactly as the hits do. After MMR each hit's
+// score is its MMR value, nudged down where needed so that scores strictly decrease (the pre-MMR
+// score stays in the breakdown as `pre_mmr`).
 
 import { z } from 'zod';
-import { cosine, type IndexStore, type StoredChunk } from './index-store.ts';
+import { compareBytes } from '../../metrics/retrieval.ts';
+import { checkVectors, emptyUsage } from './embedders/common.ts';
+import type { IndexStore, StoredChunk } from './index-store.ts';
+import { sha256 } from './indexer.ts';
 import { ftsQuery } from './query.ts';
-import type { Embedder, SearchHit } from './types.ts';
+import type { EmbedUsage, Embedder, SearchHit } from './types.ts';
+
+const Decay = z
+  .object({
+    enabled: z.boolean().default(true),
+    half_life_days: z.number().positive().default(30),
+    /**
+     * The least share of its score a dated chunk keeps, however old: the score is multiplied by
+     * floor + (1 − floor) · 0.5^(age / half_life). 0 is pure exponential decay (a year-old page all
+     * but vanishes); 1 turns decay off.
+     */
+    floor: z.number().min(0).max(1).default(0.5),
+    /** The reference date (ISO, e.g. 2026-11-24); default today. Fix it for reproducible runs. */
+    now: z
+      .string()
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date: use an ISO date such as 2026-11-24 or 2026-11-24T09:00:00Z')
+      .optional(),
+  })
+  .strict();
 
 export const SearchConfig = z
   .object({
@@ -22,20 +49,27 @@ export const SearchConfig = z
     /** Candidates the quantised pass hands to float re-scoring, per candidate wanted (≥ 1). */
     rescore_multiplier: z.number().min(1).default(2.5),
     mmr: z.object({ enabled: z.boolean().default(true), lambda: z.number().min(0).max(1).default(0.7) }).strict().default({ enabled: true, lambda: 0.7 }),
-    decay: z
-      .object({
-        enabled: z.boolean().default(true),
-        half_life_days: z.number().positive().default(30),
-        /** The reference date (ISO); default today. Fix it for reproducible runs. */
-        now: z.string().optional(),
-      })
-      .strict()
-      .default({ enabled: true, half_life_days: 30 }),
+    decay: Decay.default({ enabled: true, half_life_days: 30, floor: 0.5 }),
   })
   .strict();
 
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export type SearchConfigInput = z.input<typeof SearchConfig>;
+
+/** What a search spent besides time, filled in when passed to search(). */
+export interface SearchReport {
+  /** The query's vector: from the index's embedding cache, or embedded now at this cost. Absent when no vector search ran. */
+  queryEmbedding?: { cached: boolean; usage: EmbedUsage };
+}
+
+/** A candidate before its chunk is loaded; `path` and `index` break score ties once known. */
+export interface Scored {
+  rowid: number;
+  score: number;
+  breakdown: Record<string, number>;
+  path?: string;
+  index?: number;
+}
 
 interface Candidate {
   chunk: StoredChunk;
@@ -44,30 +78,36 @@ interface Candidate {
 }
 
 const DAY_MS = 86_400_000;
+const HAS_WORD = /[\p{L}\p{N}]/u;
 
-export async function search(store: IndexStore, embedder: Embedder, query: string, input: SearchConfigInput = {}, signal?: AbortSignal): Promise<SearchHit[]> {
+export async function search(
+  store: IndexStore,
+  embedder: Embedder,
+  query: string,
+  input: SearchConfigInput = {},
+  signal?: AbortSignal,
+  report?: SearchReport,
+): Promise<SearchHit[]> {
   const config = SearchConfig.parse(input);
+  // Nothing to look for: BM25 has no terms, and a vector of punctuation matches arbitrary chunks.
+  if (!HAS_WORD.test(query)) return [];
   const pool = config.k * config.candidate_multiplier;
   const text = config.mode === 'vector' ? [] : bm25Candidates(store, query, pool);
-  const vector = config.mode === 'bm25' ? [] : await vectorCandidates(store, embedder, query, pool, config, signal);
+  const vector = config.mode === 'bm25' ? [] : await vectorCandidates(store, embedder, query, pool, config, signal, report);
   if (text.length === 0 && vector.length === 0) return [];
 
-  const fused = config.mode === 'hybrid' ? fuse(text, vector, config) : (config.mode === 'bm25' ? text : vector).map((c) => ({ rowid: c.rowid, score: c.score, breakdown: { ...c.breakdown } }));
-  const chunks = store.chunks(fused.map((f) => f.rowid));
-  let candidates: Candidate[] = fused.flatMap((f) => {
-    const chunk = chunks.get(f.rowid);
-    return chunk ? [{ chunk, score: f.score, breakdown: f.breakdown }] : [];
-  });
-  if (config.decay.enabled) candidates = applyDecay(candidates, config.decay.half_life_days, config.decay.now);
-  candidates.sort(byScore);
+  const chunks = store.chunks([...new Set([...text, ...vector].map((c) => c.rowid))]);
+  const located = (list: Scored[]) =>
+    list.flatMap((c) => {
+      const chunk = chunks.get(c.rowid);
+      return chunk ? [{ ...c, path: chunk.path, index: chunk.index }] : [];
+    });
+  const fused = config.mode === 'hybrid' ? fuse(located(text), located(vector), config) : located(config.mode === 'bm25' ? text : vector);
+  let candidates: Candidate[] = fused.map((f) => ({ chunk: chunks.get(f.rowid)!, score: f.score, breakdown: { ...f.breakdown } }));
+  if (config.decay.enabled) candidates = applyDecay(candidates, config.decay);
+  candidates.sort((a, b) => compareRanked(rankKey(a), rankKey(b)));
   const ranked = config.mmr.enabled ? mmr(candidates, store, config.mmr.lambda, config.k) : candidates.slice(0, config.k);
   return ranked.map(toHit);
-}
-
-interface Scored {
-  rowid: number;
-  score: number;
-  breakdown: Record<string, number>;
 }
 
 function bm25Candidates(store: IndexStore, query: string, limit: number): Scored[] {
@@ -76,23 +116,55 @@ function bm25Candidates(store: IndexStore, query: string, limit: number): Scored
   return store.bm25(match, limit).map((r) => ({ rowid: r.rowid, score: r.score, breakdown: { bm25: r.score } }));
 }
 
-async function vectorCandidates(store: IndexStore, embedder: Embedder, query: string, limit: number, config: SearchConfig, signal?: AbortSignal): Promise<Scored[]> {
-  if (query.trim() === '') return [];
-  const [vector] = await embedder.embed([query], 'query', signal);
-  const rows = config.vector_index === 'quantized' ? store.knnQuantized(vector!, limit, Math.ceil(limit * config.rescore_multiplier)) : store.knnExact(vector!, limit);
+async function vectorCandidates(
+  store: IndexStore,
+  embedder: Embedder,
+  query: string,
+  limit: number,
+  config: SearchConfig,
+  signal?: AbortSignal,
+  report?: SearchReport,
+): Promise<Scored[]> {
+  const vector = await queryVector(store, embedder, query, signal, report);
+  const rows = config.vector_index === 'quantized' ? store.knnQuantized(vector, limit, Math.ceil(limit * config.rescore_multiplier)) : store.knnExact(vector, limit);
   return rows.map((r) => ({ rowid: r.rowid, score: r.similarity, breakdown: { vector: r.similarity } }));
 }
 
-/** Merges the two candidate lists: min-max normalised weighted sum, or reciprocal rank fusion. */
+/**
+ * The query's vector, from the embedding cache when this model embedded the same query before. The
+ * key is sha256("query\0" + text): models that embed queries and documents differently (nomic's
+ * prefixes, Gemini's task types) give a query another vector than the same text as a document.
+ */
+async function queryVector(store: IndexStore, embedder: Embedder, query: string, signal?: AbortSignal, report?: SearchReport): Promise<Float32Array> {
+  const key = sha256(`query\0${query}`);
+  const cached = store.cachedEmbedding(key);
+  if (cached && (store.dimensions === undefined || cached.length === store.dimensions)) {
+    if (report) report.queryEmbedding = { cached: true, usage: emptyUsage() };
+    return cached;
+  }
+  const usage = emptyUsage();
+  const vectors = await embedder.embed([query], 'query', signal, usage);
+  checkVectors(embedder.id, vectors, 1, store.dimensions);
+  store.cacheEmbedding(key, vectors[0]!);
+  if (report) report.queryEmbedding = { cached: false, usage };
+  return vectors[0]!;
+}
+
+/**
+ * Merges the two candidate lists. Weighted: text_weight × the BM25 score min-max scaled within its
+ * list, plus vector_weight × the cosine similarity clamped to 0..1 — not min-max scaled, so a weak
+ * best vector match stays weak instead of being stretched to the full weight. RRF: the sum of
+ * 1 / (rrf_k + rank) over the lists a candidate is in.
+ */
 export function fuse(text: readonly Scored[], vector: readonly Scored[], config: Pick<SearchConfig, 'fusion' | 'vector_weight' | 'text_weight' | 'rrf_k'>): Scored[] {
   const merged = new Map<number, Scored>();
   const add = (list: readonly Scored[], part: 'text' | 'vector') => {
     const weight = part === 'text' ? config.text_weight : config.vector_weight;
-    const normalised = minMax(list.map((c) => c.score));
+    const scaled = part === 'text' ? minMax(list.map((c) => c.score)) : list.map((c) => Math.min(1, Math.max(0, c.score)));
     list.forEach((candidate, rank) => {
-      const entry = merged.get(candidate.rowid) ?? { rowid: candidate.rowid, score: 0, breakdown: {} };
+      const entry = merged.get(candidate.rowid) ?? { rowid: candidate.rowid, score: 0, breakdown: {}, path: candidate.path, index: candidate.index };
       Object.assign(entry.breakdown, candidate.breakdown);
-      const contribution = config.fusion === 'rrf' ? 1 / (config.rrf_k + rank + 1) : weight * normalised[rank]!;
+      const contribution = config.fusion === 'rrf' ? 1 / (config.rrf_k + rank + 1) : weight * scaled[rank]!;
       entry.breakdown[`${part}_${config.fusion}`] = contribution;
       entry.score += contribution;
       merged.set(candidate.rowid, entry);
@@ -100,23 +172,49 @@ export function fuse(text: readonly Scored[], vector: readonly Scored[], config:
   };
   add(text, 'text');
   add(vector, 'vector');
-  return [...merged.values()].map((e) => ({ ...e, breakdown: { ...e.breakdown, fused: e.score } })).sort((a, b) => b.score - a.score || a.rowid - b.rowid);
+  return [...merged.values()].map((e) => ({ ...e, breakdown: { ...e.breakdown, fused: e.score } })).sort(compareRanked);
+}
+
+/**
+ * The ranking order: score descending compared as float32, then path descending in byte order,
+ * then chunk index ascending (then rowid, for candidates not yet located). See the header.
+ */
+export function compareRanked(a: Scored, b: Scored): number {
+  const x = Math.fround(a.score);
+  const y = Math.fround(b.score);
+  if (x !== y) return x > y ? -1 : 1;
+  if (a.path !== undefined && b.path !== undefined && a.path !== b.path) return compareBytes(b.path, a.path);
+  return (a.index ?? 0) - (b.index ?? 0) || a.rowid - b.rowid;
+}
+
+function rankKey(c: Candidate): Scored {
+  return { rowid: c.chunk.rowid, score: c.score, breakdown: c.breakdown, path: c.chunk.path, index: c.chunk.index };
 }
 
 /** Scales scores to 0..1 within one list; a list of equal scores maps to 1 (all equally good). */
 function minMax(scores: readonly number[]): number[] {
-  const lo = Math.min(...scores);
-  const hi = Math.max(...scores);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of scores) {
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
   return scores.map((s) => (hi === lo ? 1 : (s - lo) / (hi - lo)));
 }
 
-/** Dated documents lose half their score every half-life; undated ones are left alone. */
-function applyDecay(candidates: Candidate[], halfLifeDays: number, now?: string): Candidate[] {
-  const reference = now ? Date.parse(now) : Date.now();
+/**
+ * Dated documents keep floor + (1 − floor) · 0.5^(age / half-life) of their score: the part above
+ * the floor halves every half-life. Undated ones are left alone; a date after `now` counts as age 0.
+ */
+export function decayFactor(ageDays: number, halfLifeDays: number, floor: number): number {
+  return floor + (1 - floor) * 0.5 ** (Math.max(0, ageDays) / halfLifeDays);
+}
+
+function applyDecay(candidates: Candidate[], decay: SearchConfig['decay']): Candidate[] {
+  const reference = decay.now ? Date.parse(decay.now) : Date.now();
   return candidates.map((c) => {
     if (!c.chunk.date) return c;
-    const ageDays = Math.max(0, (reference - Date.parse(c.chunk.date)) / DAY_MS);
-    const factor = 0.5 ** (ageDays / halfLifeDays);
+    const factor = decayFactor((reference - Date.parse(c.chunk.date)) / DAY_MS, decay.half_life_days, decay.floor);
     return { ...c, score: c.score * factor, breakdown: { ...c.breakdown, decay: factor } };
   });
 }
@@ -124,34 +222,71 @@ function applyDecay(candidates: Candidate[], halfLifeDays: number, now?: string)
 /**
  * Maximal marginal relevance: repeatedly take the candidate with the best
  * λ·relevance − (1−λ)·(highest cosine similarity to anything already taken).
- * Relevance is the candidate's score scaled to 0..1 within the list.
+ * Relevance is the candidate's score scaled to 0..1 within the list. Each remaining candidate keeps
+ * its highest similarity so far, updated with the last pick only: O(k · candidates · dimensions).
+ * Equal values go to the candidate ranked first.
  */
 function mmr(candidates: Candidate[], store: IndexStore, lambda: number, k: number): Candidate[] {
-  if (candidates.length <= 1) return candidates.slice(0, k);
-  const vectors = store.vectors(candidates.map((c) => c.chunk.rowid));
+  const n = candidates.length;
+  const take = Math.min(k, n);
+  if (take === 0) return [];
+  const stored = store.vectors(candidates.map((c) => c.chunk.rowid));
+  const vectors = candidates.map((c) => stored.get(c.chunk.rowid));
+  const norms = vectors.map((v) => (v ? Math.sqrt(dot(v, v)) : 0));
   const relevance = minMax(candidates.map((c) => c.score));
-  const remaining = candidates.map((c, i) => ({ c, relevance: relevance[i]!, vector: vectors.get(c.chunk.rowid) }));
-  const chosen: typeof remaining = [];
-  while (chosen.length < k && remaining.length) {
-    let bestAt = 0;
+  const maxSimilarity = new Float64Array(n).fill(-Infinity);
+  const taken = new Uint8Array(n);
+  const chosen: { at: number; value: number }[] = [];
+  let last = -1;
+  while (chosen.length < take) {
+    let bestAt = -1;
     let bestValue = -Infinity;
-    remaining.forEach((r, i) => {
-      const redundancy = chosen.length && r.vector ? Math.max(...chosen.map((s) => (s.vector ? cosine(r.vector!, s.vector) : 0))) : 0;
-      const value = lambda * r.relevance - (1 - lambda) * redundancy;
+    const lastVector = last >= 0 ? vectors[last] : undefined;
+    for (let i = 0; i < n; i++) {
+      if (taken[i]) continue;
+      const v = vectors[i];
+      if (last >= 0) {
+        // A pick without a vector counts as similarity 0 to everything, as does a zero vector.
+        const similarity = lastVector && v && norms[i]! > 0 && norms[last]! > 0 ? dot(v, lastVector) / (norms[i]! * norms[last]!) : 0;
+        if (similarity > maxSimilarity[i]!) maxSimilarity[i] = similarity;
+      }
+      const redundancy = last >= 0 && v ? maxSimilarity[i]! : 0;
+      const value = lambda * relevance[i]! - (1 - lambda) * redundancy;
       if (value > bestValue) {
         bestValue = value;
         bestAt = i;
       }
-    });
-    const [picked] = remaining.splice(bestAt, 1);
-    picked!.c.breakdown.mmr = bestValue;
-    chosen.push(picked!);
+    }
+    taken[bestAt] = 1;
+    chosen.push({ at: bestAt, value: bestValue });
+    last = bestAt;
   }
-  return chosen.map((r) => r.c);
+  let previous = Infinity;
+  return chosen.map(({ at, value }) => {
+    const c = candidates[at]!;
+    let score = Math.fround(value);
+    if (!(score < previous)) score = float32Below(previous);
+    previous = score;
+    return { ...c, score, breakdown: { ...c.breakdown, pre_mmr: c.score, mmr: value } };
+  });
 }
 
-function byScore(a: Candidate, b: Candidate): number {
-  return b.score - a.score || a.chunk.rowid - b.chunk.rowid;
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+const f32 = new Float32Array(1);
+const bits = new Int32Array(f32.buffer);
+
+/** The largest float32 below `x` (itself a float32). */
+export function float32Below(x: number): number {
+  f32[0] = x;
+  if (f32[0] === 0) bits[0] = 0x80000001 | 0; // -0 and +0: the smallest negative subnormal
+  else if (f32[0] > 0) bits[0]--;
+  else bits[0]++;
+  return f32[0]!;
 }
 
 function toHit(c: Candidate): SearchHit {

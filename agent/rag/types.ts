@@ -18,16 +18,32 @@ export interface Chunk {
 
 export type EmbedKind = 'document' | 'query';
 
+/** What an embedder has spent: over its lifetime (Embedder.usage), or over one call (embed's `usage`). */
+export interface EmbedUsage {
+  /** Successful requests (retries not counted). */
+  requests: number;
+  /** Retries made on top of those. */
+  retries: number;
+  inputTokens: number;
+  /** True when the provider reports no token counts (Gemini) and inputTokens is characters / 4. */
+  tokensEstimated: boolean;
+  costUsd: number;
+}
+
 export interface Embedder {
   /** Stable id naming the model and its settings, e.g. `hash:384`, `ollama:nomic-embed-text`. Stored with the index. */
   readonly id: string;
   /** Vector length, when known before the first call (the hash embedder); otherwise learnt from the first reply. */
   readonly dimensions?: number;
+  /** What a remote embedder has spent so far, over every call; absent for local ones (hash). */
+  readonly usage?: EmbedUsage;
   /**
    * One vector per text, in order. `kind` lets models that embed queries and documents differently
-   * (nomic's task prefixes, Gemini's task types) do so.
+   * (nomic's task prefixes, Gemini's task types) do so. A remote embedder also adds what this call
+   * spent to `usage` when given (its own `usage` counts it either way), so one caller's cost can be
+   * told apart from another's running at the same time.
    */
-  embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal): Promise<Float32Array[]>;
+  embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]>;
 }
 
 export type SearchMode = 'bm25' | 'vector' | 'hybrid';

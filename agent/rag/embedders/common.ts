@@ -4,6 +4,7 @@
 
 import { ProviderError } from '../../providers/errors.ts';
 import type { ProviderOptions } from '../../providers/types.ts';
+import type { EmbedUsage } from '../types.ts';
 
 export interface EmbedderOptions extends ProviderOptions {
   /**
@@ -20,32 +21,39 @@ export interface EmbedderOptions extends ProviderOptions {
   concurrency?: number;
 }
 
-/** What a remote embedder has spent so far, over every embed call. */
-export interface EmbedUsage {
-  /** Successful requests (retries not counted). */
-  requests: number;
-  /** Retries made on top of those. */
-  retries: number;
-  inputTokens: number;
-  /** True when the provider reports no token counts (Gemini) and inputTokens is characters / 4. */
-  tokensEstimated: boolean;
-  costUsd: number;
-}
+export type { EmbedUsage } from '../types.ts';
 
 export function emptyUsage(tokensEstimated = false): EmbedUsage {
   return { requests: 0, retries: 0, inputTokens: 0, tokensEstimated, costUsd: 0 };
 }
 
+/** Adds one successful request (made in `attempts` tries) to every usage record given. */
+export function recordRequest(records: readonly (EmbedUsage | undefined)[], attempts: number, inputTokens: number, costUsd: number, tokensEstimated = false): void {
+  for (const usage of records) {
+    if (!usage) continue;
+    usage.requests++;
+    usage.retries += attempts - 1;
+    usage.inputTokens += inputTokens;
+    usage.costUsd += costUsd;
+    if (tokensEstimated) usage.tokensEstimated = true;
+  }
+}
+
 /**
  * A unit-length Float32Array. All embedders return unit vectors, so cosine, dot product and L2
  * distance rank alike (Gemini's reduced-dimension vectors come unnormalised; others are already
- * unit and pass through unchanged up to rounding). A zero vector stays zero.
+ * unit and pass through unchanged up to rounding). A zero vector cannot stay zero — its cosine
+ * with anything is undefined, and sqlite-vec answers NaN, which leaves the ranking arbitrary — so
+ * it becomes the unit vector along dimension 0, as the hash embedder does for text without words.
  */
 export function unitVector(values: ArrayLike<number>): Float32Array {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
   const out = new Float32Array(values.length);
-  if (sum === 0) return out;
+  if (sum === 0) {
+    if (out.length > 0) out[0] = 1;
+    return out;
+  }
   const scale = 1 / Math.sqrt(sum);
   for (let i = 0; i < values.length; i++) out[i] = values[i]! * scale;
   return out;
@@ -116,14 +124,25 @@ export async function runBatches<T>(
   return results.flat();
 }
 
-/** Checks a reply has one vector per text, all of one length (and the length seen before, if any). */
-export function checkVectors(provider: string, vectors: Float32Array[], expected: number, dimensions: number | undefined): void {
+/**
+ * Checks a reply has one vector per text, all of one length (and the length seen before, if any),
+ * each finite and not all zeros (a zero vector has no direction: its cosine is NaN in sqlite-vec).
+ */
+export function checkVectors(provider: string, vectors: readonly Float32Array[], expected: number, dimensions: number | undefined): void {
   if (vectors.length !== expected) {
     throw new ProviderError(provider, 'bad_response', `${provider}: asked for ${expected} embeddings, got ${vectors.length}`);
   }
   const size = dimensions ?? vectors[0]?.length;
-  const odd = vectors.find((v) => v.length !== size || v.length === 0);
-  if (odd) {
-    throw new ProviderError(provider, 'bad_response', `${provider}: embedding of length ${odd.length} where ${size} was expected`);
-  }
+  vectors.forEach((v, i) => {
+    if (!v || v.length !== size || v.length === 0) {
+      throw new ProviderError(provider, 'bad_response', `${provider}: embedding of length ${v?.length ?? 0} where ${size} was expected`);
+    }
+    let zero = true;
+    for (let d = 0; d < v.length; d++) {
+      const x = v[d]!;
+      if (!Number.isFinite(x)) throw new ProviderError(provider, 'bad_response', `${provider}: embedding ${i} holds ${x}`);
+      if (x !== 0) zero = false;
+    }
+    if (zero) throw new ProviderError(provider, 'bad_response', `${provider}: embedding ${i} is all zeros (it has no direction to compare)`);
+  });
 }

@@ -17,7 +17,7 @@ import { costOf, priceOf } from '../../providers/pricing.ts';
 import { recordingFetch } from '../../providers/recording-fetch.ts';
 import { retryPolicyFrom, withRetry, type RetryPolicy } from '../../providers/retry.ts';
 import type { EmbedKind, Embedder } from '../types.ts';
-import { batchesOf, checkVectors, emptyUsage, positive, runBatches, unitVector, type EmbedUsage, type EmbedderOptions } from './common.ts';
+import { batchesOf, checkVectors, emptyUsage, positive, recordRequest, runBatches, unitVector, type EmbedUsage, type EmbedderOptions } from './common.ts';
 
 const NAME = 'gemini';
 export const DEFAULT_GEMINI_EMBED_MODEL = 'gemini-embedding-001';
@@ -60,15 +60,15 @@ export class GeminiEmbedder implements Embedder {
     return this.requested ?? this.learnt;
   }
 
-  async embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     // Built on first use, so an embedder without a key can be created and fails (missing_key) only when used.
     this.client ??= geminiClient(this.apiKey, this.address);
     const ai = this.client;
-    return runBatches(NAME, batchesOf(texts, this.batchSize), this.concurrency, signal, (batch, s) => this.request(ai, batch, kind, s));
+    return runBatches(NAME, batchesOf(texts, this.batchSize), this.concurrency, signal, (batch, s) => this.request(ai, batch, kind, s, usage));
   }
 
-  private async request(ai: GoogleGenAI, texts: readonly string[], kind: EmbedKind, signal: AbortSignal): Promise<Float32Array[]> {
+  private async request(ai: GoogleGenAI, texts: readonly string[], kind: EmbedKind, signal: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]> {
     // Whole Content objects, one per text: bare strings would be merged into one content (one
     // vector for all) by models such as gemini-embedding-2.
     const contents: Content[] = texts.map((text) => ({ role: 'user', parts: [{ text }] }));
@@ -87,11 +87,9 @@ export class GeminiEmbedder implements Embedder {
     let characters = 0;
     for (const text of texts) characters += text.length;
     const tokens = Math.ceil(characters / 4);
-    this.usage.requests++;
-    this.usage.retries += done.attempts - 1;
-    this.usage.inputTokens += tokens;
     const env = this.options.env ?? process.env;
-    this.usage.costUsd += costOf(priceOf(NAME, this.model, this.options.prices, env), { inputTokens: tokens, outputTokens: 0 });
+    const cost = costOf(priceOf(NAME, this.model, this.options.prices, env), { inputTokens: tokens, outputTokens: 0 });
+    recordRequest([this.usage, usage], done.attempts, tokens, cost, true);
     return vectors;
   }
 

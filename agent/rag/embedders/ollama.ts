@@ -10,7 +10,7 @@ import { classify, ollamaAttempt, ollamaHost } from '../../providers/ollama.ts';
 import { costOf, priceOf } from '../../providers/pricing.ts';
 import { retryPolicyFrom, withRetry, type RetryPolicy } from '../../providers/retry.ts';
 import type { EmbedKind, Embedder } from '../types.ts';
-import { batchesOf, checkVectors, emptyUsage, positive, runBatches, unitVector, type EmbedUsage, type EmbedderOptions } from './common.ts';
+import { batchesOf, checkVectors, emptyUsage, positive, recordRequest, runBatches, unitVector, type EmbedUsage, type EmbedderOptions } from './common.ts';
 
 const NAME = 'ollama';
 export const DEFAULT_OLLAMA_EMBED_MODEL = 'nomic-embed-text';
@@ -50,14 +50,14 @@ export class OllamaEmbedder implements Embedder {
     return this.learnt;
   }
 
-  async embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     const prefix = ollamaTaskPrefix(this.model, kind);
     const inputs = prefix ? texts.map((t) => prefix + t) : [...texts];
-    return runBatches(NAME, batchesOf(inputs, this.batchSize), this.concurrency, signal, (batch, s) => this.request(batch, s));
+    return runBatches(NAME, batchesOf(inputs, this.batchSize), this.concurrency, signal, (batch, s) => this.request(batch, s, usage));
   }
 
-  private async request(input: string[], signal: AbortSignal): Promise<Float32Array[]> {
+  private async request(input: string[], signal: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]> {
     const done = await withRetry(
       NAME,
       this.policy,
@@ -70,11 +70,9 @@ export class OllamaEmbedder implements Embedder {
     checkVectors(NAME, vectors, input.length, this.learnt);
     this.learnt ??= vectors[0]!.length;
     const tokens = done.value.prompt_eval_count ?? 0;
-    this.usage.requests++;
-    this.usage.retries += done.attempts - 1;
-    this.usage.inputTokens += tokens;
     const env = this.options.env ?? process.env;
-    this.usage.costUsd += costOf(priceOf(NAME, this.model, this.options.prices, env), { inputTokens: tokens, outputTokens: 0 });
+    const cost = costOf(priceOf(NAME, this.model, this.options.prices, env), { inputTokens: tokens, outputTokens: 0 });
+    recordRequest([this.usage, usage], done.attempts, tokens, cost);
     return vectors;
   }
 }

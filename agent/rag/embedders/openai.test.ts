@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeEmbedding } from '../../../test/fakes/http-fake.ts';
 import { OpenAiFake, TEST_KEY, closedPortUrl, rejection } from '../../../test/fakes/openai-server.ts';
 import type { EmbedderOptions } from './common.ts';
-import { OpenAiEmbedder, countTokens } from './openai.ts';
+import { countTokens } from '../tokens.ts';
+import { OpenAiEmbedder } from './openai.ts';
 
 let fake: OpenAiFake;
 
@@ -92,8 +93,8 @@ describe('OpenAiEmbedder', () => {
 
   it('splits at the token budget, counting with cl100k_base', async () => {
     // "a b c" is 3 tokens (a, ␠b, ␠c), "g h" 2. Budget 5: [a b c] | [d e f, g h]. 13 bytes > 5, so tokens are counted.
-    expect(await countTokens('a b c')).toBe(3);
-    expect(await countTokens('<|endoftext|>')).toBeGreaterThan(1); // ordinary text, never rejected
+    expect(countTokens('a b c')).toBe(3);
+    expect(countTokens('<|endoftext|>')).toBeGreaterThan(1); // ordinary text, never rejected
     const texts = ['a b c', 'd e f', 'g h'];
     const vectors = await embedder(undefined, { maxBatchTokens: 5 }).embed(texts, 'document');
     expect(fake.embeddingBodies.map((b) => b.input)).toEqual([['a b c'], ['d e f', 'g h']]);

@@ -4,8 +4,9 @@
 //
 // Batching: at most `batchSize` inputs per request (2048, the API's limit) and at most
 // `maxBatchTokens` tokens summed over them (250 000; the API refuses over 300 000). Tokens are
-// counted with cl100k_base, text-embedding-3's tokenizer, and only when the batch could reach the
-// budget: a token is at least one UTF-8 byte, so texts whose bytes fit are sent without counting.
+// counted with cl100k_base, text-embedding-3's tokenizer (countTokens in agent/rag/tokens.ts, the
+// chunker's own counter), and only when the batch could reach the budget: a token is at least one
+// UTF-8 byte, so texts whose bytes fit are sent without counting.
 // Batches are cut lazily, so counting overlaps the requests already on the wire.
 //
 // Vectors are asked for as base64 (the SDK's own default, a quarter the size of JSON numbers) and
@@ -18,29 +19,14 @@ import { missingKey } from '../../providers/errors.ts';
 import { openaiClient } from '../../providers/openai.ts';
 import { costOf, priceOf } from '../../providers/pricing.ts';
 import { retryPolicyFrom, withRetry, type RetryPolicy } from '../../providers/retry.ts';
+import { countTokens } from '../tokens.ts';
 import type { EmbedKind, Embedder } from '../types.ts';
-import { checkVectors, emptyUsage, positive, runBatches, unitVector, type EmbedUsage, type EmbedderOptions } from './common.ts';
+import { checkVectors, emptyUsage, positive, recordRequest, runBatches, unitVector, type EmbedUsage, type EmbedderOptions } from './common.ts';
 
 const NAME = 'openai';
 export const DEFAULT_OPENAI_EMBED_MODEL = 'text-embedding-3-small';
 export const OPENAI_MAX_BATCH_INPUTS = 2048;
 export const OPENAI_DEFAULT_BATCH_TOKENS = 250_000;
-
-type Encoder = { encode(text: string, allowedSpecial?: string[] | 'all', disallowedSpecial?: string[] | 'all'): number[] };
-let encoder: Promise<Encoder> | undefined;
-
-/** cl100k_base, loaded on first need (its ranks take half a second to read). */
-function cl100k(): Promise<Encoder> {
-  encoder ??= Promise.all([import('js-tiktoken/lite'), import('js-tiktoken/ranks/cl100k_base')]).then(
-    ([{ Tiktoken }, { default: ranks }]) => new Tiktoken(ranks),
-  );
-  return encoder;
-}
-
-/** Tokens in `text` under cl100k_base; special-token text such as "<|endoftext|>" counts as ordinary text. */
-export async function countTokens(text: string): Promise<number> {
-  return (await cl100k()).encode(text, [], []).length;
-}
 
 export class OpenAiEmbedder implements Embedder {
   readonly id: string;
@@ -77,7 +63,7 @@ export class OpenAiEmbedder implements Embedder {
     return this.requested ?? this.learnt;
   }
 
-  async embed(texts: readonly string[], _kind: EmbedKind, signal?: AbortSignal): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], _kind: EmbedKind, signal?: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     // Checked before any work, so a missing key fails at once, not after counting tokens.
     if (!this.client) throw missingKey(NAME, 'OPENAI_API_KEY');
@@ -86,9 +72,8 @@ export class OpenAiEmbedder implements Embedder {
     const inputs = texts.map((t) => (t === '' ? ' ' : t));
     let bytes = 0;
     for (const text of inputs) bytes += Buffer.byteLength(text, 'utf8');
-    const count = bytes > this.maxBatchTokens ? await cl100k() : undefined;
-    const tokens = count ? (text: string) => count.encode(text, [], []).length : (text: string) => Buffer.byteLength(text, 'utf8');
-    return runBatches(NAME, this.batches(inputs, tokens), this.concurrency, signal, (batch, s) => this.request(client, batch, s));
+    const tokens = bytes > this.maxBatchTokens ? countTokens : (text: string) => Buffer.byteLength(text, 'utf8');
+    return runBatches(NAME, this.batches(inputs, tokens), this.concurrency, signal, (batch, s) => this.request(client, batch, s, usage));
   }
 
   /** Consecutive batches within the input and token limits; a single text over the token budget travels alone. */
@@ -108,7 +93,7 @@ export class OpenAiEmbedder implements Embedder {
     if (batch.length > 0) yield batch;
   }
 
-  private async request(client: OpenAI, input: string[], signal: AbortSignal): Promise<Float32Array[]> {
+  private async request(client: OpenAI, input: string[], signal: AbortSignal, usage?: EmbedUsage): Promise<Float32Array[]> {
     const params: OpenAI.EmbeddingCreateParams = { model: this.model, input, encoding_format: 'base64' };
     if (this.requested !== undefined) params.dimensions = this.requested;
     const done = await withRetry(
@@ -127,11 +112,9 @@ export class OpenAiEmbedder implements Embedder {
     checkVectors(NAME, Array.from(vectors, (v) => v ?? new Float32Array(0)), input.length, this.dimensions);
     this.learnt ??= vectors[0]!.length;
     const tokens = done.value.usage?.prompt_tokens ?? 0;
-    this.usage.requests++;
-    this.usage.retries += done.attempts - 1;
-    this.usage.inputTokens += tokens;
     const env = this.options.env ?? process.env;
-    this.usage.costUsd += costOf(priceOf(NAME, this.model, this.options.prices, env), { inputTokens: tokens, outputTokens: 0 });
+    const cost = costOf(priceOf(NAME, this.model, this.options.prices, env), { inputTokens: tokens, outputTokens: 0 });
+    recordRequest([this.usage, usage], done.attempts, tokens, cost);
     return vectors;
   }
 }
