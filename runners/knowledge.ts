@@ -24,9 +24,9 @@ export class KnowledgeBases {
   constructor(private readonly home: string, private readonly log: (line: string) => void = () => {}) {}
 
   async get(settings: KnowledgeSettings): Promise<Knowledge> {
-    const path = resolve(settings.index ?? defaultIndexPath(this.home, settings));
     const embedder = embedderFor(settings.embedder);
     const key = JSON.stringify({ corpus: settings.corpus, embedder: embedder.id, chunk: settings.chunk });
+    const path = resolve(settings.index ?? defaultIndexPath(this.home, key));
     let entry = this.open.get(path);
     if (entry && entry.key !== key) {
       throw new InputError(
@@ -91,7 +91,7 @@ function describe(key: { corpus: KnowledgeSettings['corpus']; embedder: string; 
   return `corpus ${key.corpus.path}, embedder ${key.embedder}, chunks of ${key.chunk.maxTokens} tokens with ${key.chunk.overlapTokens} of overlap`;
 }
 
-function defaultIndexPath(home: string, settings: KnowledgeSettings): string {
-  const key = JSON.stringify([settings.corpus, settings.embedder, settings.chunk]);
+/** One index per corpus, embedder (by its full id: `hash` is `hash:384`) and chunking. */
+function defaultIndexPath(home: string, key: string): string {
   return join(home, 'indexes', `${createHash('sha256').update(key).digest('hex').slice(0, 16)}.db`);
 }

@@ -1,7 +1,7 @@
 // Retrieval end to end: the lunar index/search commands, the knowledge tool inside the agent
 // loop with citations in the Trace, and the Vaswani collection scored two ways that must agree.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,14 +11,16 @@ import { runAgent } from '../agent/loop.ts';
 import { HashEmbedder } from '../agent/rag/embedders/hash.ts';
 import { IndexStore } from '../agent/rag/index-store.ts';
 import { indexDocuments, indexFolder } from '../agent/rag/indexer.ts';
-import { search } from '../agent/rag/search.ts';
+import { search, type SearchConfigInput } from '../agent/rag/search.ts';
+import type { EmbedKind, EmbedUsage, Embedder } from '../agent/rag/types.ts';
 import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import { ToolRegistry } from '../agent/tools/tool.ts';
 import { relevanceOf } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
 import { readTrecDocuments, readTrecTopics } from '../datasets/trec.ts';
-import { evaluate } from '../metrics/retrieval.ts';
+import { evaluate, formatFixed4, parseQrels, parseRun } from '../metrics/retrieval.ts';
 import { createScorer } from '../metrics/registry.ts';
+import { mean } from '../metrics/stats.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const corpus = join(root, 'datasets', 'corpus');
@@ -39,7 +41,36 @@ describe('lunar index and lunar search', () => {
     const json = JSON.parse((await lunar(['search', 'refund window', '--index', index, '--json', '-k', '2'])).stdout);
     expect(json).toHaveLength(2);
     expect(json[0]).toHaveProperty('breakdown');
-  });
+  }, 120_000);
+
+  it('warns about skipped files, shows progress and embedding usage; search defaults to the index embedder and takes -k 2000; rebuild checks the embedder first and keeps the cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-index-'));
+    const docs = join(dir, 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'sync.md'), '# Sync\n\nIf sync stalls, sign out and sign in again.\n');
+    writeFileSync(join(docs, 'refunds.md'), '# Refunds\n\nRefunds are given within 30 days.\n');
+    writeFileSync(join(docs, 'logo.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    const index = join(dir, 'index.db');
+    const built = await lunar(['index', docs, '--index', index, '--embedder', 'hash:128']);
+    expect(built.stderr).toContain('warning: skipped logo.md: binary file');
+    expect(built.stderr).toMatch(/^2\/2 documents, [\d.]+s elapsed/m); // not a terminal: plain lines
+    expect(built.stdout).toMatch(/: 2 added, .* 2 chunks written \(2 embedded, 0 from cache\)/);
+    expect(built.stdout).toContain('embedder hash:128: local, no requests, no cost');
+
+    // No --embedder: the index's own (hash:128), not hash:384. k × 4 candidates = 8000 > vec0's 4096.
+    const found = JSON.parse((await lunar(['search', 'sync stalls', '--index', index, '-k', '2000', '--json'])).stdout);
+    expect(found.map((h: { path: string }) => h.path)).toEqual(['sync.md', 'refunds.md']);
+
+    const refused = await lunar(['index', docs, '--index', index, '--rebuild', '--embedder', 'nonsense']).catch((e) => e);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/unknown embedder "nonsense"/);
+    const kept = new IndexStore(index, 'hash:128');
+    expect(kept.counts()).toEqual({ documents: 2, chunks: 2 });
+    kept.close();
+
+    const rebuilt = await lunar(['index', docs, '--index', index, '--rebuild']);
+    expect(rebuilt.stdout).toMatch(/: 2 added, 0 updated, 0 removed, 0 unchanged; 2 chunks written \(0 embedded, 2 from cache\)/);
+  }, 180_000);
 
   it('says to re-index when the index was built with another embedder', async () => {
     const index = join(mkdtempSync(join(tmpdir(), 'lunar-index-')), 'index.db');
@@ -47,7 +78,7 @@ describe('lunar index and lunar search', () => {
     const failed = await lunar(['search', 'refund', '--index', index, '--embedder', 'hash:128']).catch((e) => e);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(/built with embedder hash:384 .*re-index/);
-  });
+  }, 120_000);
 });
 
 describe('the knowledge tool in the agent loop', () => {
@@ -67,6 +98,32 @@ describe('the knowledge tool in the agent loop', () => {
     expect(trace.citations).toEqual(trace.retrieved.map((r) => r.id));
   });
 
+  it('reports what embedding the query cost, nothing once the index has cached it', async () => {
+    const hash = new HashEmbedder();
+    // A priced remote embedder, simulated: hash vectors at $0.0001 a request.
+    const priced: Embedder & { usage: EmbedUsage } = {
+      id: hash.id,
+      dimensions: hash.dimensions,
+      usage: { requests: 0, retries: 0, inputTokens: 0, tokensEstimated: false, costUsd: 0 },
+      async embed(texts: readonly string[], kind: EmbedKind, signal?: AbortSignal, usage?: EmbedUsage) {
+        for (const u of [this.usage, usage]) if (u) Object.assign(u, { requests: u.requests + 1, inputTokens: u.inputTokens + texts.length, costUsd: u.costUsd + 0.0001 });
+        return hash.embed(texts, kind, signal);
+      },
+    };
+    const store = new IndexStore(join(mkdtempSync(join(tmpdir(), 'lunar-kb-')), 'index.db'), hash.id);
+    await indexFolder(store, hash, corpus);
+    const tool = searchKnowledgeTool({ store, embedder: priced, search: { mode: 'hybrid', k: 2 } });
+    const context = { workspaceRoot: root, signal: new AbortController().signal, now: () => new Date() };
+    const first = await tool.run({ query: 'How long is the refund window?' }, context);
+    const again = await tool.run({ query: 'How long is the refund window?' }, context);
+    const bm25 = await searchKnowledgeTool({ store, embedder: priced, search: { mode: 'bm25', k: 2 } }).run({ query: 'refund window' }, context);
+    store.close();
+    expect(first.embedding).toEqual({ cached: false, usage: { requests: 1, retries: 0, inputTokens: 1, tokensEstimated: false, costUsd: 0.0001 } });
+    expect(again.embedding).toMatchObject({ cached: true, usage: { requests: 0, costUsd: 0 } });
+    expect(bm25.embedding).toBeUndefined();
+    expect(priced.usage.requests).toBe(1);
+  });
+
   it('scores retrieval from the Trace with the same measures as trec_eval', async () => {
     const { cases } = loadDataset(join(root, 'datasets', 'rag.jsonl'));
     const question = cases.find((c) => c.relevant?.length)!;
@@ -79,27 +136,49 @@ describe('the knowledge tool in the agent loop', () => {
 });
 
 describe.skipIf(!existsSync(vaswani))('Vaswani through the indexer and search', () => {
-  it('BM25 MAP by the suite scorer equals trec_eval semantics over the same ranking, and is near Terrier’s stemmed BM25', async () => {
-    const embedder = new HashEmbedder();
-    const store = new IndexStore(join(mkdtempSync(join(tmpdir(), 'lunar-vaswani-')), 'index.db'), embedder.id);
-    await indexDocuments(store, embedder, readTrecDocuments(join(vaswani, 'doc-text.trec')));
-    const topics = readTrecTopics(join(vaswani, 'query-text.odd.trec'), join(vaswani, 'qrels.odd'));
-    const map = createScorer('map', { k: 1000 });
+  const embedder = new HashEmbedder();
+  const store = new IndexStore(join(mkdtempSync(join(tmpdir(), 'lunar-vaswani-')), 'index.db'), embedder.id);
+  const topics = readTrecTopics(join(vaswani, 'query-text.odd.trec'), join(vaswani, 'qrels.odd'));
+  const qrels = parseQrels(readFileSync(join(vaswani, 'qrels.odd'), 'latin1'), 'qrels.odd');
+  const indexed = indexDocuments(store, embedder, readTrecDocuments(join(vaswani, 'doc-text.trec')));
+  const map = createScorer('map', { k: 1000 });
+
+  /**
+   * MAP two ways over the same hits: the suite scorer (per-query AP@1000 over the hits in their
+   * order, averaged), and trec_eval's rules over a run file written from the hits (scores read back
+   * as float32, ties broken by docno descending).
+   */
+  async function bothWays(config: SearchConfigInput): Promise<{ suite: string; trec: string; value: number }> {
+    await indexed;
     const perQuery: number[] = [];
-    const trecRun = new Map<string, { docno: string; score: number }[]>();
+    const lines: string[] = [];
     for (const topic of topics) {
-      const hits = await search(store, embedder, topic.input!, { mode: 'bm25', k: 1000, candidate_multiplier: 1, mmr: { enabled: false }, decay: { enabled: false } });
-      trecRun.set(topic.id, hits.map((h) => ({ docno: h.path, score: h.score })));
+      const hits = await search(store, embedder, topic.input!, { ...config, k: 1000, candidate_multiplier: 1, mmr: { enabled: false }, decay: { enabled: false } });
+      hits.forEach((h, rank) => lines.push(`${topic.id} Q0 ${h.path} ${rank + 1} ${h.score} lunar`));
       const score = await map.score({ case: topic, trace: { retrieved: hits.map((h) => ({ id: h.chunkId, path: h.path, score: h.score, text: '' })) } as never });
       perQuery.push(score!.value!);
     }
-    store.close();
-    const qrels = new Map(topics.map((t) => [t.id, relevanceOf(t)]));
-    const trec = evaluate(qrels, trecRun, { measures: ['map'], perQuery: false, complete: true }).find((r) => r.measure === 'map')!.value;
-    const suite = perQuery.reduce((a, b) => a + b, 0) / perQuery.length;
-    expect(suite).toBeCloseTo(trec, 3);
+    const run = parseRun(lines.join('\n'), 'run');
+    const trec = evaluate(qrels, run, { measures: ['map'], perQuery: false, complete: true }).find((r) => r.measure === 'map')!.value;
+    return { suite: formatFixed4(mean(perQuery)!), trec: formatFixed4(trec), value: trec };
+  }
+
+  it('BM25: the suite scorer’s MAP equals trec_eval’s to 4 decimals, and is near Terrier’s stemmed BM25', async () => {
+    const { suite, trec, value } = await bothWays({ mode: 'bm25' });
+    expect(suite).toBe(trec);
     // Terrier's stemmed BM25 scores 0.2965 over all 93 queries; an unstemmed BM25 about 0.21.
-    expect(trec).toBeGreaterThan(0.27);
-    expect(trec).toBeLessThan(0.33);
-  }, 120_000);
+    expect(value).toBeGreaterThan(0.27);
+    expect(value).toBeLessThan(0.33);
+  }, 300_000);
+
+  it('hybrid, weighted: the suite scorer’s MAP equals trec_eval’s to 4 decimals', async () => {
+    const { suite, trec } = await bothWays({ mode: 'hybrid', fusion: 'weighted' });
+    expect(suite).toBe(trec);
+  }, 300_000);
+
+  it('hybrid, RRF: the suite scorer’s MAP equals trec_eval’s to 4 decimals', async () => {
+    const { suite, trec } = await bothWays({ mode: 'hybrid', fusion: 'rrf' });
+    expect(suite).toBe(trec);
+    store.close();
+  }, 300_000);
 });
