@@ -281,3 +281,26 @@ describe('runBench', () => {
     }
   });
 });
+
+describe('budget', () => {
+  it('stops starting attempts once the spent cost reaches the budget and reports the run as partial', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-bench-'));
+    const fake = await new OpenAiFake().start();
+    fakes.push(fake);
+    // gpt-4o-mini: 1,000 tokens in and 500 out cost 0.00015 + 0.0003 = $0.00045 a call.
+    fake.say(...Array.from({ length: 10 }, () => ({ text: 'done', usage: { input: 1_000, output: 500 } })));
+    const result = await bench(join(dir, 'home'), {
+      suites: [makeSuite(dir, 10)],
+      targets: ['openai:gpt-4o-mini'],
+      env: { OPENAI_BASE_URL: `${fake.url}/v1` },
+      concurrency: 1,
+      budget: 0.001,
+      cache: 'off',
+    });
+    // After 2 attempts $0.0009 is spent; the 3rd brings it to $0.00135 ≥ $0.001: no 4th starts.
+    expect(result.status).toBe('partial');
+    expect(result.attempts).toHaveLength(3);
+    expect(readDb(join(dir, 'home')).runs[0]!.status).toBe('partial');
+    expect(result.aggregates[0]!.costUsd).toBeCloseTo(0.00135, 10);
+  });
+});
