@@ -59,9 +59,18 @@ const MAX_TOOL_RESULT_CHARS = 20_000;
 export async function runAgent(options: RunOptions): Promise<Trace> {
   const budget = { ...DEFAULT_BUDGET, ...options.budget };
   const started = performance.now();
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new Error('time budget spent')), budget.maxTimeMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  // One controller for both ways a run is cut short — its time budget, or the caller's signal —
+  // forwarded by a listener: AbortSignal.any per run costs more than a fast model call.
+  const stopper = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stopper.abort(new Error('time budget spent'));
+  }, budget.maxTimeMs);
+  const forward = () => stopper.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) forward();
+  const signal = stopper.signal;
   const run: RunOptions = { ...options, onEvent: listenerThatCannotThrow(options.onEvent) };
 
   const messages: Message[] = options.system
@@ -93,7 +102,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
       const outcome = await callModel(run, request, step);
       modelCalls.push(outcome.record);
       if (!outcome.result) {
-        stopReason = deadline.signal.aborted ? 'max_time' : options.signal?.aborted ? 'aborted' : 'error';
+        stopReason = timedOut ? 'max_time' : options.signal?.aborted ? 'aborted' : 'error';
         error = outcome.record.error;
         break;
       }
@@ -110,7 +119,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
         break;
       }
       if (signal.aborted) {
-        stopReason = deadline.signal.aborted ? 'max_time' : 'aborted';
+        stopReason = timedOut ? 'max_time' : 'aborted';
         break;
       }
       const outcomes = await Promise.all(
@@ -122,7 +131,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
         messages.push(toolMessage(record));
       }
       unanswered = undefined;
-      if (deadline.signal.aborted) {
+      if (timedOut) {
         stopReason = 'max_time';
         break;
       }
@@ -133,6 +142,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     error = `the agent loop failed: ${messageOf(caught)}`;
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', forward);
   }
   if (unanswered) answerNotRun(messages, toolCalls, unanswered, NOT_RUN_BECAUSE[stopReason] ?? 'the run ended first');
 

@@ -290,8 +290,7 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
   const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
   try {
     const trace = await runAgent({
-      // The cache outside the scheduler: a cached answer takes no place in a provider's quota.
-      model: withCache(scheduledChatModel(target.model(c), scheduler), caching, repeat, c.id),
+      model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
       tools: c.tools ? prepared.tools.pick(c.tools) : prepared.tools,
       messages: caseMessages(c),
       system: variant.system,
@@ -319,13 +318,15 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
 }
 
 /**
- * One cache wrapper per attempt, so repeated identical calls inside it are separate draws. The
- * local policies (baseline, scripted) are not cached: they are instant, and a script is not part
- * of the request a cache key is made from.
+ * A model call's path: the cache, then the provider's lane in the scheduler (a cached answer
+ * takes no place in a quota). One cache wrapper per attempt, so repeated identical calls inside
+ * it are separate draws. The local policies (baseline, scripted) skip both: they are instant and
+ * unlimited, and a script is not part of the request a cache key is made from.
  */
-function withCache(model: ChatModel, caching: { cache: CallCache; mode: CacheMode } | undefined, repeat: number, label: string): ChatModel {
-  if (!caching || model.provider === 'baseline' || model.provider === 'scripted') return model;
-  return cachedChatModel(model, caching.cache, { mode: caching.mode, repeat, label });
+function forAttempt(model: ChatModel, scheduler: Scheduler, caching: { cache: CallCache; mode: CacheMode } | undefined, repeat: number, label: string): ChatModel {
+  if (model.provider === 'baseline' || model.provider === 'scripted') return model;
+  const scheduled = scheduledChatModel(model, scheduler);
+  return caching ? cachedChatModel(scheduled, caching.cache, { mode: caching.mode, repeat, label }) : scheduled;
 }
 
 /** A scorer that throws yields an error score with the reason; it never takes the run down. */
