@@ -2,8 +2,8 @@
 // from the suite, else from what is reachable (Ollama's pulled models, API keys in the
 // environment); with nothing reachable, the built-in baseline alone, said plainly.
 
-import { Ollama } from 'ollama';
 import type { Case, ScriptStep } from '../datasets/case.ts';
+import { sdk } from '../agent/providers/sdk.ts';
 import { createChatModel, missingKeyVariable, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
 import { loadScript, ScriptedModel, ScriptError } from '../agent/providers/scripted.ts';
 import type { ChatModel, ProviderOptions } from '../agent/providers/types.ts';
@@ -38,7 +38,7 @@ export async function detectTargets(env: NodeJS.ProcessEnv = process.env, ollama
 async function ollamaModels(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string[]> {
   const host = env.OLLAMA_HOST ?? 'http://127.0.0.1:11434';
   const signal = AbortSignal.timeout(timeoutMs);
-  const client = new Ollama({ host, fetch: (input, init) => fetch(input, { ...init, signal }) });
+  const client = new sdk.ollama.Ollama({ host, fetch: (input, init) => fetch(input, { ...init, signal }) });
   try {
     const { models } = await client.list();
     return models.map((m) => m.name).sort();

@@ -2,18 +2,17 @@
 // httpOptions.retryOptions is unset, and automaticContinuation is turned off because it would
 // silently resend a stream that closed early: withRetry stays the only retry loop.
 
-import {
-  ApiError,
-  FunctionCallingConfigMode,
+import type {
   GoogleGenAI,
-  type Content,
-  type GenerateContentConfig,
-  type GenerateContentParameters,
-  type GenerateContentResponse,
-  type GenerateContentResponseUsageMetadata,
-  type Part,
-  type ToolConfig,
+  Content,
+  GenerateContentConfig,
+  GenerateContentParameters,
+  GenerateContentResponse,
+  GenerateContentResponseUsageMetadata,
+  Part,
+  ToolConfig,
 } from '@google/genai';
+import { sdk as sdks } from './sdk.ts';
 import { ProviderError, connectionFailure, kindForStatus, missingKey, oneLine, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { recordingFetch } from './recording-fetch.ts';
@@ -107,7 +106,7 @@ export function geminiConnection(options: ProviderOptions): { apiKey?: string; a
 export function geminiClient(apiKey: string | undefined, address: string): GoogleGenAI {
   if (!apiKey) throw missingKey(NAME, KEY_VARIABLE);
   // vertexai: false, so GOOGLE_GENAI_USE_VERTEXAI in the environment cannot switch backends.
-  return new GoogleGenAI({ apiKey, vertexai: false, httpOptions: { baseUrl: address } });
+  return new sdks.genai.GoogleGenAI({ apiKey, vertexai: false, httpOptions: { baseUrl: address } });
 }
 
 export function toGeminiParams(model: string, request: ChatRequest): GenerateContentParameters {
@@ -129,6 +128,7 @@ export function toGeminiParams(model: string, request: ChatRequest): GenerateCon
 }
 
 function toToolConfig(choice: ToolChoice): ToolConfig {
+  const FunctionCallingConfigMode = sdks.genai.FunctionCallingConfigMode;
   if (typeof choice === 'object') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.name] } };
   const mode = { auto: FunctionCallingConfigMode.AUTO, none: FunctionCallingConfigMode.NONE, required: FunctionCallingConfigMode.ANY }[choice];
   return { functionCallingConfig: { mode } };
@@ -251,7 +251,7 @@ export function classify(error: unknown, address: string, apiKey: string | undef
   if (network) return network;
   // Also an error event in a stream (the SDK throws those with a code as ApiErrors and drops the
   // rest with the fields it does not know): the kind of its status, as for any stream.
-  if (error instanceof ApiError) {
+  if (error instanceof sdks.genai.ApiError) {
     const body = errorBody(error.message);
     const details = body?.error?.details ?? [];
     // A wrong key is a 400 INVALID_ARGUMENT with reason API_KEY_INVALID, not a 401.

@@ -1,7 +1,8 @@
 // Groq through groq-sdk. Groq speaks the OpenAI chat-completions format (under /openai/v1), so
 // everything but building the client lives in chat-completions.ts.
 
-import { Groq } from 'groq-sdk';
+import type { Groq } from 'groq-sdk';
+import { sdk as sdks } from './sdk.ts';
 import { chatCompletionsModel, type WireChunk } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
@@ -18,7 +19,7 @@ export const groqProvider: ProviderDefinition = {
     // Groq is hosted only, so a key is always required (a custom base URL is a proxy, not a local server).
     const key = options.apiKey || env.GROQ_API_KEY;
     const client = key
-      ? new Groq({
+      ? new sdks.groq.Groq({
           apiKey: key,
           baseURL,
           maxRetries: 0, // retry.ts is the one retry loop
@@ -34,7 +35,7 @@ export const groqProvider: ProviderDefinition = {
       address: baseURL,
       secrets: [key],
       maxTokensField: 'max_completion_tokens',
-      errors: Groq,
+      errors: sdks.groq.Groq,
       complete: (params, signal) => sdk().chat.completions.create({ ...params, stream: false }, { signal }),
       open: async (params, signal) => withGroqUsage(await sdk().chat.completions.create(params, { signal })),
     });

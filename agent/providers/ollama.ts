@@ -2,15 +2,16 @@
 // cost 0. ollama-js has no per-request signal and no retries, so every attempt gets a fresh client
 // whose `fetch` carries the attempt's signal (and records Retry-After, which its errors drop).
 
-import {
+import type {
   Ollama,
-  type ChatRequest as OllamaRequest,
-  type ChatResponse,
-  type Message as OllamaMessage,
-  type Options,
-  type Tool,
-  type ToolCall as OllamaToolCall,
+  ChatRequest as OllamaRequest,
+  ChatResponse,
+  Message as OllamaMessage,
+  Options,
+  Tool,
+  ToolCall as OllamaToolCall,
 } from 'ollama';
+import { sdk as sdks } from './sdk.ts';
 import { ProviderError, connectionFailure, kindForStatus, oneLine, streamFailed, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { recordingFetch } from './recording-fetch.ts';
@@ -107,7 +108,7 @@ function ollamaModel(model: string, options: ProviderOptions): ChatModel {
 export async function ollamaAttempt<T>(host: string, model: string, signal: AbortSignal, run: (client: Ollama) => Promise<T>): Promise<T> {
   const recorder = recordingFetch(signal);
   try {
-    return await run(new Ollama({ host, fetch: recorder.fetch }));
+    return await run(new sdks.ollama.Ollama({ host, fetch: recorder.fetch }));
   } catch (error) {
     throw classify(error, host, model, recorder.retryAfterMs());
   }

@@ -1,7 +1,8 @@
 // OpenAI, and any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, OpenRouter) reached
 // through a base URL. Everything but building the client lives in chat-completions.ts.
 
-import { OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
+import { sdk as sdks } from './sdk.ts';
 import { chatCompletionsModel } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
@@ -27,7 +28,7 @@ export const openaiProvider: ProviderDefinition = {
       // Reasoning models on api.openai.com require max_completion_tokens; compatible servers
       // reliably understand only the older max_tokens.
       maxTokensField: official ? 'max_completion_tokens' : 'max_tokens',
-      errors: OpenAI,
+      errors: sdks.openai.OpenAI,
       complete: (params, signal) => sdk().chat.completions.create({ ...params, stream: false }, { signal }),
       open: (params, signal) => sdk().chat.completions.create(params, { signal }),
     });
@@ -46,7 +47,7 @@ export function openaiClient(options: ProviderOptions): { client?: OpenAI; baseU
   // Built only with a key: the constructor throws without one, and a missing key must surface
   // at call time so listing and planning work without credentials.
   const client = key
-    ? new OpenAI({
+    ? new sdks.openai.OpenAI({
         apiKey: key,
         baseURL,
         organization: env.OPENAI_ORG_ID ?? null,

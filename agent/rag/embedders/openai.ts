@@ -13,7 +13,8 @@
 // decoded here: the SDK's decoder would silently turn the JSON number arrays that some compatible
 // servers send regardless into garbage.
 
-import { OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
+import { sdk } from '../../providers/sdk.ts';
 import { classifyError } from '../../providers/chat-completions.ts';
 import { missingKey } from '../../providers/errors.ts';
 import { openaiClient } from '../../providers/openai.ts';
@@ -101,7 +102,7 @@ export class OpenAiEmbedder implements Embedder {
       this.policy,
       signal,
       (attemptSignal) => client.embeddings.create(params, { signal: attemptSignal }),
-      (error) => classifyError({ provider: NAME, address: this.address, secrets: this.secrets, errors: OpenAI }, error),
+      (error) => classifyError({ provider: NAME, address: this.address, secrets: this.secrets, errors: sdk.openai.OpenAI }, error),
     );
     // Placed by `index`, not by list order.
     const vectors: Float32Array[] = new Array(input.length);
