@@ -106,3 +106,27 @@ describe('npmReason', () => {
     expect(npmReason(['something odd', ''])).toBe('something odd');
   });
 });
+
+describe('ensurePeer install lock', () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'lunar-peers-lock-'))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('takes over a lock left by a process that is gone, and waits for a live one', async () => {
+    const npm = join(root, 'fake-npm.cjs');
+    writeFileSync(npm, FAKE_NPM);
+    chmodSync(npm, 0o755);
+    const env = { ...process.env, FAKE_NPM_LOG: join(root, 'calls.jsonl') };
+    const peers = join(root, 'peers');
+    const lock = `${peerDir('promptfoo', '0.121.9', peers)}.installing`;
+    mkdirSync(peers, { recursive: true });
+    writeFileSync(lock, '999999999');
+    await expect(ensurePeer('promptfoo', '0.121.9', peers, { npm, env })).resolves.toMatch(/entrypoint\.js$/);
+    expect(existsSync(lock)).toBe(false);
+
+    // This process holds it: a second installer gives up after its wait, in one line.
+    rmSync(join(peerDir('promptfoo', '0.121.9', peers), PEER_MARKER));
+    writeFileSync(lock, String(process.pid));
+    await expect(ensurePeer('promptfoo', '0.121.9', peers, { npm, env, lockWaitMs: 0 })).rejects.toThrow(/^promptfoo@0\.121\.9: another install \(pid \d+\) still holds .*\.installing; wait for it/);
+  });
+});

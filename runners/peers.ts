@@ -32,6 +32,8 @@ export interface EnsurePeerOptions {
   /** The npm command (default `npm`; tests pass a stand-in). */
   npm?: string;
   env?: NodeJS.ProcessEnv;
+  /** How long to wait for another process installing the same peer (default 20 minutes). */
+  lockWaitMs?: number;
 }
 
 /** The folder a peer version lives in. */
@@ -46,31 +48,84 @@ export function peerDir(name: PeerName, version: string, root = DEFAULT_PEERS_RO
  */
 export async function ensurePeer(name: PeerName, version = PEER_VERSIONS[name], root = DEFAULT_PEERS_ROOT, options: EnsurePeerOptions = {}): Promise<string> {
   const dir = peerDir(name, version, root);
-  const marker = join(dir, PEER_MARKER);
-  if (existsSync(marker)) {
-    try {
-      const recorded = JSON.parse(readFileSync(marker, 'utf8')) as { entry?: string; version?: string };
-      if (recorded.version === version && recorded.entry && existsSync(join(dir, recorded.entry))) return join(dir, recorded.entry);
-    } catch {
-      // An unreadable marker: install again.
-    }
+  const done = completeInstall(dir, version);
+  if (done) return done;
+
+  mkdirSync(root, { recursive: true });
+  const release = await takeInstallLock(`${dir}.installing`, options.lockWaitMs ?? 20 * 60_000, `${name}@${version}`);
+  try {
+    // Another process may have finished it while this one waited.
+    const finished = completeInstall(dir, version);
+    if (finished) return finished;
+    // Half-finished (or stale) install: start from a clean folder.
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'package.json'),
+      `${JSON.stringify({ name: `lunar-peer-${name}`, version: '0.0.0', private: true, description: `${name}@${version}, installed by Lunar for comparisons` }, null, 2)}\n`,
+    );
+    const started = performance.now();
+    await runNpm(options.npm ?? 'npm', ['install', '--no-audit', '--no-fund', '--omit=dev', `${name}@${version}`], dir, options, `${name}@${version}`);
+
+    const entry = binEntry(dir, name);
+    if (!existsSync(join(dir, entry))) throw new PeerError(`${name}@${version}: installed, but its CLI ${entry} is missing in ${dir}`);
+    // Last: the marker says everything before it finished.
+    writeFileSync(join(dir, PEER_MARKER), `${JSON.stringify({ name, version, entry, installedAt: new Date().toISOString(), installMs: Math.round(performance.now() - started) }, null, 2)}\n`);
+    return join(dir, entry);
+  } finally {
+    release();
   }
+}
 
-  // Half-finished (or stale) install: start from a clean folder.
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'package.json'),
-    `${JSON.stringify({ name: `lunar-peer-${name}`, version: '0.0.0', private: true, description: `${name}@${version}, installed by Lunar for comparisons` }, null, 2)}\n`,
-  );
-  const started = performance.now();
-  await runNpm(options.npm ?? 'npm', ['install', '--no-audit', '--no-fund', '--omit=dev', `${name}@${version}`], dir, options, `${name}@${version}`);
+/** The CLI entry of a finished install of this version in `dir`, else undefined. */
+function completeInstall(dir: string, version: string): string | undefined {
+  try {
+    const recorded = JSON.parse(readFileSync(join(dir, PEER_MARKER), 'utf8')) as { entry?: string; version?: string };
+    if (recorded.version === version && recorded.entry && existsSync(join(dir, recorded.entry))) return join(dir, recorded.entry);
+  } catch {
+    // No marker, or an unreadable one: not finished.
+  }
+  return undefined;
+}
 
-  const entry = binEntry(dir, name);
-  if (!existsSync(join(dir, entry))) throw new PeerError(`${name}@${version}: installed, but its CLI ${entry} is missing in ${dir}`);
-  // Last: the marker says everything before it finished.
-  writeFileSync(marker, `${JSON.stringify({ name, version, entry, installedAt: new Date().toISOString(), installMs: Math.round(performance.now() - started) }, null, 2)}\n`);
-  return join(dir, entry);
+/**
+ * One install at a time per peer folder: a lock file holding the installer's pid, created
+ * exclusively. A lock whose process is gone is taken over; a live one is waited for.
+ */
+async function takeInstallLock(lock: string, waitMs: number, what: string): Promise<() => void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new PeerError(`${what}: cannot create ${lock} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    const holder = Number(readFileSafe(lock));
+    if (!holder || !alive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new PeerError(`${what}: another install (pid ${holder}) still holds ${lock}; wait for it, or remove the file if that process is not npm`);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The relative path (from the peer folder) of a package's CLI, read from its package.json `bin`. */

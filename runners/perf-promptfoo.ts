@@ -1,23 +1,32 @@
 // Lunar against promptfoo, side by side on the same generated cases, each tool a whole child
-// process timed from spawn to exit with its peak resident memory (GNU /usr/bin/time -v, else
-// /proc/<pid>/status VmHWM sampled until exit):
+// process (`node bin/lunar.js bench ...` and `node <promptfoo entry> eval ...`) timed from spawn to
+// exit, with its peak resident memory and CPU time (GNU /usr/bin/time -v; without it, peak memory
+// from /proc/<pid>/status VmHWM sampled until exit and no CPU time):
+//  startup: each tool printing its version.
 //  (a) instant: N cases (default 10,000), one containment check each, on a target that answers
-//      at once: promptfoo's `echo` provider vs Lunar's `scripted` target (a per-case script).
-//  (b) http: M cases (default 1,000) against a loopback OpenAI-compatible server that answers each
-//      chat completion after 100 ms, at concurrency 50 (ideal: M / 50 × 0.1 s = 2.0 s).
-//  (c) cache: the (a) cases through the loopback server, a second time, answered from each tool's
-//      cache (measured only when `lunar bench` has a --cache flag; see CACHE HOOK below).
+//      at once: promptfoo's `echo` provider (-j 16 --no-cache) vs Lunar's `scripted` target (each
+//      case's script answers with its prompt, as echo does; -c 16 --cache off); results stored
+//      by both (promptfoo's database, Lunar's results.db) and written as JSON by both.
+//  (b) http: M cases (default 1,000) against a loopback OpenAI-compatible server in this process
+//      that answers each chat completion after 100 ms, at concurrency 50 (ideal: M / 50 × 0.1 s).
+//  (c) cache: the (a) cases through that server, once to fill each tool's cache (the server
+//      answering at once), then again from the cache (a miss would cost 100 ms; the server counts
+//      the requests that reach it). Only when `lunar bench` has --cache: see CACHE HOOK below.
+// Each figure is the median of `rounds` runs of each tool, alternating. Both tools read their own
+// output file afterwards to check every case ran and passed.
 // promptfoo is an optional peer (runners/peers.ts), installed on first use into .lunar/peers/.
-// It runs with telemetry and update checks off and HOME / PROMPTFOO_CONFIG_DIR in a temp folder,
-// so it writes nowhere else; every child has a time limit, so an unreachable network cannot hang it.
-// Not a test: nothing asserts; figures are one run each on a noisy machine.
+// It runs with telemetry, update checks, sharing and remote generation off and HOME /
+// PROMPTFOO_CONFIG_DIR in the temp folder, so it writes nowhere else; every child has a time
+// limit and is killed with its process group when it passes it, so nothing can hang on a network
+// that is not there. Not a test: nothing asserts.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensurePeer, PEER_VERSIONS, PROJECT_ROOT } from './peers.ts';
 import { loadSuite } from './suite.ts';
 
@@ -48,6 +57,8 @@ export interface VersusOptions {
 export interface ChildFigure {
   wallMs: number;
   peakRssMb: number | null;
+  /** User + system CPU time (from /usr/bin/time; null without it): steadier than wall time on a busy machine. */
+  cpuMs: number | null;
   exitCode: number | null;
   timedOut: boolean;
   /** Cases that passed / that were scored, read from the tool's own output file. */
@@ -57,7 +68,7 @@ export interface ChildFigure {
   requests?: number;
   stderrTail: string;
   /** Every round, when there were several. */
-  rounds?: { wallMs: number; peakRssMb: number | null }[];
+  rounds?: { wallMs: number; peakRssMb: number | null; cpuMs: number | null }[];
 }
 
 export interface VersusFigure {
@@ -115,8 +126,8 @@ export async function perfVersusPromptfoo(log: (line: string) => void, options: 
   let hotspots: Hotspot[] | undefined;
   let hotFiles: Hotspot[] | undefined;
   try {
-    // Untimed: fills tsx's compile cache (as any run after the first finds it) and the OS file
-    // cache for both tools' code.
+    // Untimed: builds Lunar's bundle if a source changed and fills the OS file cache for both
+    // tools' code.
     const help = await runChild(timer, process.execPath, [LUNAR_BIN, 'bench', '--help'], { cwd: PROJECT_ROOT, env: lunarEnv(dir), timeoutMs });
     await runChild(timer, process.execPath, [promptfoo, '--version'], { cwd: dir, env: promptfooEnv(join(dir, 'promptfoo-warmup'), false), timeoutMs });
     const hasCache = help.stdout.includes(LUNAR_CACHE_FLAG);
@@ -126,7 +137,10 @@ export async function perfVersusPromptfoo(log: (line: string) => void, options: 
     const startup = await paired(rounds, {
       name: 'startup (--version)',
       promptfoo: () => runChild(timer, process.execPath, [promptfoo, '--version'], { cwd: dir, env: promptfooEnv(join(dir, 'promptfoo-startup'), false), timeoutMs }),
-      lunar: () => runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PROJECT_ROOT, env: lunarEnv(dir), timeoutMs }),
+      lunar: async () => {
+        await freshBundle(timer, dir, timeoutMs);
+        return runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PROJECT_ROOT, env: lunarEnv(dir), timeoutMs });
+      },
     });
     figures.push(startup);
     report(log, startup);
@@ -216,13 +230,18 @@ function median(runs: ChildFigure[]): ChildFigure {
   const byWall = [...runs].sort((x, y) => x.wallMs - y.wallMs);
   const mid = byWall[Math.floor((byWall.length - 1) / 2)]!;
   const rss = runs.map((r) => r.peakRssMb).filter((m): m is number => m !== null).sort((x, y) => x - y);
+  const middle = (values: (number | null)[]) => {
+    const known = values.filter((v): v is number => v !== null).sort((x, y) => x - y);
+    return known.length ? known[Math.floor((known.length - 1) / 2)]! : null;
+  };
   const failed = runs.find((r) => r.timedOut || r.exitCode !== 0);
   const { stdout: _stdout, ...shown } = (failed ?? mid) as ChildFigure & { stdout?: string };
   return {
     ...shown,
     wallMs: mid.wallMs,
     peakRssMb: rss.length ? rss[Math.floor((rss.length - 1) / 2)]! : null,
-    ...(runs.length > 1 ? { rounds: runs.map((r) => ({ wallMs: r.wallMs, peakRssMb: r.peakRssMb })) } : {}),
+    cpuMs: middle(runs.map((r) => r.cpuMs)),
+    ...(runs.length > 1 ? { rounds: runs.map((r) => ({ wallMs: r.wallMs, peakRssMb: r.peakRssMb, cpuMs: r.cpuMs })) } : {}),
   };
 }
 
@@ -382,7 +401,16 @@ function lunarArgs(root: string, fixture: Fixture, run: LunarRun): { args: strin
   return { args, env, out };
 }
 
+/**
+ * bin/lunar.js rebuilds its bundle (dist/lunar.mjs) when a source is newer; sources change while
+ * others work, so an untimed start first keeps a rebuild out of the timed run.
+ */
+async function freshBundle(timer: MemoryTimer, root: string, timeoutMs: number): Promise<void> {
+  await runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PROJECT_ROOT, env: lunarEnv(root), timeoutMs });
+}
+
 async function runLunar(timer: MemoryTimer, root: string, fixture: Fixture, run: LunarRun): Promise<ChildFigure> {
+  await freshBundle(timer, root, run.timeoutMs);
   const { args, env, out } = lunarArgs(root, fixture, run);
   const figure = await runChild(timer, process.execPath, args, { cwd: PROJECT_ROOT, env, timeoutMs: run.timeoutMs });
   Object.assign(figure, lunarOutcome(join(out, 'results.json')));
@@ -469,15 +497,19 @@ function runChild(timer: MemoryTimer, command: string, args: string[], options: 
       clearTimeout(limit);
       if (sampler) clearInterval(sampler);
       let peakRssMb: number | null = hwmKb ? hwmKb / 1024 : null;
+      let cpuMs: number | null = null;
       let exitCode = code;
       if (timer.kind === 'time') {
         const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
         if (kb) peakRssMb = Number(kb[1]) / 1024;
+        const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+        const system = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+        if (user && system) cpuMs = (Number(user[1]) + Number(system[1])) * 1000;
         const status = /Command exited with non-zero status (\d+)/.exec(stderr);
         exitCode = status ? Number(status[1]) : code;
         stderr = stderr.replace(/\s*Command being timed:[\s\S]*$/, '');
       }
-      resolvePromise({ wallMs, peakRssMb, exitCode, timedOut, stdout, stderrTail: stderr.split('\n').filter(Boolean).slice(-5).join('\n') });
+      resolvePromise({ wallMs, peakRssMb, cpuMs, exitCode, timedOut, stdout, stderrTail: stderr.split('\n').filter(Boolean).slice(-5).join('\n') });
     };
     child.on('error', () => finish(null));
     child.on('close', (code) => finish(code));
@@ -566,11 +598,14 @@ function report(log: (line: string) => void, f: VersusFigure, goal?: { wallMs: n
     const outcome = c.scored !== undefined ? `, ${c.passed}/${c.scored} passed` : ', no results read';
     const requests = c.requests !== undefined ? `, ${c.requests} server requests` : '';
     const failed = c.timedOut ? ' TIMED OUT' : c.exitCode !== 0 ? ` exit ${c.exitCode}` : '';
-    log(`  ${tool.padEnd(9)} ${(c.wallMs / 1000).toFixed(2).padStart(7)} s  ${c.peakRssMb === null ? '     ?' : c.peakRssMb.toFixed(0).padStart(6)} MB peak${outcome}${requests}${failed}`);
+    const cpu = c.cpuMs === null ? '' : `  (cpu ${(c.cpuMs / 1000).toFixed(2)} s)`;
+    const spread = c.rounds ? `  [rounds: ${c.rounds.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')} s]` : '';
+    log(`  ${tool.padEnd(9)} ${(c.wallMs / 1000).toFixed(2).padStart(7)} s  ${c.peakRssMb === null ? '     ?' : c.peakRssMb.toFixed(0).padStart(6)} MB peak${cpu}${outcome}${requests}${failed}${spread}`);
     if ((c.timedOut || c.exitCode !== 0) && c.stderrTail) for (const line of c.stderrTail.split('\n')) log(`      ${tool} stderr: ${line}`);
   }
   const memory = f.promptfoo.peakRssMb && f.lunar.peakRssMb ? `, memory ${(f.promptfoo.peakRssMb / f.lunar.peakRssMb).toFixed(1)}×` : '';
-  log(`  promptfoo / lunar: time ${(f.promptfoo.wallMs / f.lunar.wallMs).toFixed(1)}×${memory}`);
+  const cpu = f.promptfoo.cpuMs && f.lunar.cpuMs ? `, cpu ${(f.promptfoo.cpuMs / f.lunar.cpuMs).toFixed(1)}×` : '';
+  log(`  promptfoo / lunar: time ${(f.promptfoo.wallMs / f.lunar.wallMs).toFixed(1)}×${memory}${cpu}`);
   if (goal) {
     const ok = f.lunar.wallMs <= goal.wallMs && (f.lunar.peakRssMb ?? Infinity) <= goal.peakRssMb;
     log(`  goal (lunar under ${goal.wallMs / 1000} s and ${goal.peakRssMb} MB): ${ok ? 'met' : 'MISSED'}`);
@@ -583,6 +618,7 @@ function report(log: (line: string) => void, f: VersusFigure, goal?: { wallMs: n
 async function profileLunar(timer: MemoryTimer, root: string, fixture: Fixture, run: LunarRun): Promise<{ hotspots: Hotspot[]; hotFiles: Hotspot[]; totalMs: number } | undefined> {
   const profDir = join(root, 'cpuprofile');
   mkdirSync(profDir, { recursive: true });
+  await freshBundle(timer, root, run.timeoutMs);
   const { args, env } = lunarArgs(root, fixture, { ...run, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
   await runChild(timer, process.execPath, args, { cwd: PROJECT_ROOT, env, timeoutMs: run.timeoutMs });
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
@@ -592,7 +628,7 @@ async function profileLunar(timer: MemoryTimer, root: string, fixture: Fixture, 
 }
 
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[];
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number }; hitCount?: number }[];
   samples?: number[];
   timeDeltas?: number[];
   startTime: number;
@@ -627,17 +663,97 @@ function shortUrl(url: string): string {
   return path.includes('node_modules/') ? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length) : path;
 }
 
+/** Where a frame's code came from: through the bundle's source map (dist/lunar.mjs.map) when it has one. */
+function sourceOf(frame: Frame): { url: string; line: number } {
+  const mapped = frame.url.startsWith('file://') && !frame.url.includes('/node_modules/') ? sourceMap(frame.url)?.(frame.lineNumber, frame.columnNumber ?? 0) : undefined;
+  return mapped ?? { url: frame.url, line: frame.lineNumber };
+}
+
 function describeFrame(frame: Frame): string {
-  const name = frame.functionName || '(anonymous)';
-  return frame.url ? `${name} ${shortUrl(frame.url)}:${frame.lineNumber + 1}` : name;
+  const name = clip(frame.functionName || '(anonymous)');
+  if (!frame.url) return name;
+  const { url, line } = sourceOf(frame);
+  return `${name} ${shortUrl(url)}:${line + 1}`;
+}
+
+const sourceMaps = new Map<string, ((line: number, column: number) => { url: string; line: number } | undefined) | undefined>();
+
+/** A lookup from generated (line, column) to source file and line, for a file with a `.map` beside it. */
+function sourceMap(url: string): ((line: number, column: number) => { url: string; line: number } | undefined) | undefined {
+  if (sourceMaps.has(url)) return sourceMaps.get(url);
+  let lookup: ((line: number, column: number) => { url: string; line: number } | undefined) | undefined;
+  try {
+    const file = fileURLToPath(url);
+    const map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[]; sourceRoot?: string; mappings: string };
+    const sources = map.sources.map((source) => pathToFileURL(resolve(dirname(file), map.sourceRoot ?? '', source)).href);
+    const lines = decodeMappings(map.mappings);
+    lookup = (line, column) => {
+      const segments = lines[line];
+      if (!segments?.length) return undefined;
+      let found: number[] | undefined;
+      for (const segment of segments) {
+        if (segment[0]! > column) break;
+        found = segment;
+      }
+      found ??= segments[0];
+      return found && found.length >= 4 ? { url: sources[found[1]!]!, line: found[2]! } : undefined;
+    };
+  } catch {
+    lookup = undefined;
+  }
+  sourceMaps.set(url, lookup);
+  return lookup;
+}
+
+/** Source map v3 mappings: per generated line, segments [column, source, line, column] with the deltas resolved. */
+function decodeMappings(mappings: string): number[][][] {
+  const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lines: number[][][] = [];
+  let source = 0;
+  let line = 0;
+  let column = 0;
+  for (const text of mappings.split(';')) {
+    const segments: number[][] = [];
+    let generated = 0;
+    for (const raw of text.split(',')) {
+      if (!raw) continue;
+      const values: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of raw) {
+        const digit = chars.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      generated += values[0]!;
+      if (values.length >= 4) {
+        source += values[1]!;
+        line += values[2]!;
+        column += values[3]!;
+        segments.push([generated, source, line, column]);
+      } else segments.push([generated]);
+    }
+    lines.push(segments);
+  }
+  return lines;
 }
 
 /** A frame's file, or its package for node_modules; V8's own entries ((garbage collector), (program)) by name. */
 function fileOf(frame: Frame): string {
-  if (!frame.url) return frame.functionName || '(native)';
+  if (!frame.url) return clip(frame.functionName || '(native)');
   if (frame.url.startsWith('node:')) return 'node: built-ins';
-  const short = shortUrl(frame.url);
-  if (!frame.url.includes('node_modules/')) return short;
+  const url = sourceOf(frame).url;
+  const short = shortUrl(url);
+  if (!url.includes('node_modules/')) return short;
   const parts = short.split('/');
   return `node_modules/${parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]}`;
+}
+
+function clip(text: string, max = 70): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
