@@ -95,7 +95,10 @@ export class RunFailedError extends Error {
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const suites = distinctSuites(options.suites);
-  const scheduler = options.scheduler ?? new Scheduler({ providers: strictestLimits(suites.map((s) => s.limits)) });
+  // An explicit --concurrency also widens hosted lanes (a local OpenAI-compatible server takes
+  // far more than the default 8); a suite's own limits still win.
+  const widened = options.concurrency && options.concurrency > 8 ? { '*': { concurrency: options.concurrency } } : undefined;
+  const scheduler = options.scheduler ?? new Scheduler({ providers: strictestLimits(suites.map((s) => s.limits)), defaults: widened });
   // Targets first: an unknown target, a missing key or a bad script file is exit 2 before any
   // dataset is read or index built. Replaying needs no keys: every answer comes from the recording.
   const providerOptions: ProviderOptions = {
@@ -242,8 +245,9 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
         if (result || options.abort?.aborted) return;
         store.add({ runId, ...row });
-        // An attempt that spent real time or money is written at once: a kill must not cost it.
-        if (row.trace.latencyMs >= 50 || row.trace.costUsd > 0) flush();
+        // An attempt that cost money or a second of work is written at once: a kill must not
+        // lose it. Cheaper ones go in the next batch, within a quarter second.
+        if (row.trace.latencyMs >= 1_000 || row.trace.costUsd > 0) flush();
         progress?.tick(row.status, row.trace.costUsd);
         spent += row.trace.costUsd;
         if (options.budget !== undefined && spent >= options.budget && !overBudget) {

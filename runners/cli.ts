@@ -17,6 +17,8 @@ import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
+import { perfVersusPromptfoo } from './perf-promptfoo.ts';
+import { PeerError } from './peers.ts';
 import { lunarVersion } from './provenance.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,7 +72,12 @@ function buildProgram(): Command {
     .addOption(new Option('-r, --rounds <n>', 'timed rounds per figure').default(5).argParser(positiveInt))
     .option('--sizes <list>', 'synthetic index sizes (chunks) for the retrieval latency figures', '10000,100000')
     .option('--shared-data <dir>', 'the reference data folder (Vaswani)', join(PACKAGE_ROOT, '..', 'shared', 'data'))
-    .action(async (opts: { rounds: number; sizes: string; sharedData: string }) => {
+    .option('--promptfoo', 'only the harness figures, side by side with promptfoo 0.121.9 (installed into .lunar/peers/ on first use: about 1.3 GB and 4 minutes)', false)
+    .action(async (opts: { rounds: number; sizes: string; sharedData: string; promptfoo: boolean }) => {
+      if (opts.promptfoo) {
+        await perfVersusPromptfoo((line) => console.log(line), { rounds: 1 });
+        return;
+      }
       const sizes = opts.sizes.split(',').map((s) => positiveInt(s.trim()));
       await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), sharedData: resolve(opts.sharedData), sizes });
     });
@@ -92,7 +99,7 @@ function reportError(error: unknown): number {
     console.error(`lunar: ${error.message}`);
     return 2;
   }
-  if (error instanceof RunFailedError) {
+  if (error instanceof RunFailedError || error instanceof PeerError) {
     console.error(`lunar: ${error.message}`);
     return 1;
   }

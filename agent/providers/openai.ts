@@ -46,16 +46,26 @@ export function openaiClient(options: ProviderOptions): { client?: OpenAI; baseU
   const key = options.apiKey || env.OPENAI_API_KEY || (official ? undefined : PLACEHOLDER_KEY);
   // Built only with a key: the constructor throws without one, and a missing key must surface
   // at call time so listing and planning work without credentials.
-  const client = key
-    ? new sdks.openai.OpenAI({
-        apiKey: key,
-        baseURL,
-        organization: env.OPENAI_ORG_ID ?? null,
-        project: env.OPENAI_PROJECT_ID ?? null,
-        maxRetries: 0, // retry.ts is the one retry loop
-        // A little over ours, so our per-attempt timer is the one that fires and names the limit.
-        timeout: retryPolicyFrom(options).timeoutMs + 1_000,
-      })
-    : undefined;
+  const client = key ? sharedClient(key, baseURL, env, retryPolicyFrom(options).timeoutMs + 1_000) : undefined;
   return { client, baseURL, key, official };
+}
+
+/**
+ * One client per key, address and timeout, reused by every attempt: building one costs more
+ * than a fast local call, and the shared one keeps its connections alive. Held in memory only.
+ */
+const clients = new Map<string, OpenAI>();
+
+function sharedClient(key: string, baseURL: string, env: NodeJS.ProcessEnv, timeout: number): OpenAI {
+  const organization = env.OPENAI_ORG_ID ?? null;
+  const project = env.OPENAI_PROJECT_ID ?? null;
+  const id = JSON.stringify([key, baseURL, organization, project, timeout]);
+  let client = clients.get(id);
+  if (!client) {
+    // maxRetries 0: retry.ts is the one retry loop. The timeout a little over ours, so our
+    // per-attempt timer is the one that fires and names the limit.
+    client = new sdks.openai.OpenAI({ apiKey: key, baseURL, organization, project, maxRetries: 0, timeout });
+    clients.set(id, client);
+  }
+  return client;
 }

@@ -18,6 +18,11 @@ export function estimateCallTokens(request: ChatRequest): number {
   return estimateInputTokens(request) + (request.maxTokens ?? DEFAULT_OUTPUT_ESTIMATE);
 }
 
+/** Counting a prompt's tokens costs real time: only a lane with a tokens-per-minute budget needs it. */
+function chargeFor(scheduler: Scheduler, provider: string, request: ChatRequest): number {
+  return scheduler.limitsFor(provider).tpm === undefined ? 0 : estimateCallTokens(request);
+}
+
 export function scheduledChatModel(inner: ChatModel, scheduler: Scheduler): ChatModel {
   return {
     id: inner.id,
@@ -26,7 +31,7 @@ export function scheduledChatModel(inner: ChatModel, scheduler: Scheduler): Chat
     chat(request) {
       return scheduler.run(
         inner.provider,
-        estimateCallTokens(request),
+        chargeFor(scheduler, inner.provider, request),
         async (lease) => settled(lease, await inner.chat(request)),
         request.signal,
       );
@@ -38,7 +43,7 @@ export function scheduledChatModel(inner: ChatModel, scheduler: Scheduler): Chat
 }
 
 async function* scheduledStream(inner: ChatModel, scheduler: Scheduler, request: ChatRequest): AsyncGenerator<StreamEvent> {
-  const lease = await scheduler.acquire(inner.provider, estimateCallTokens(request), request.signal);
+  const lease = await scheduler.acquire(inner.provider, chargeFor(scheduler, inner.provider, request), request.signal);
   try {
     for await (const event of inner.stream(request)) {
       if (event.type === 'done') settled(lease, event.result);
