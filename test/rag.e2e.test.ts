@@ -5,10 +5,11 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BaselineModel } from '../agent/baseline/model.ts';
 import { runAgent } from '../agent/loop.ts';
 import { HashEmbedder } from '../agent/rag/embedders/hash.ts';
+import { createEmbedder } from '../agent/rag/embedders/registry.ts';
 import { IndexStore } from '../agent/rag/index-store.ts';
 import { indexDocuments, indexFolder } from '../agent/rag/indexer.ts';
 import { search, type SearchConfigInput } from '../agent/rag/search.ts';
@@ -28,6 +29,27 @@ const vaswani = resolve(root, '..', 'shared', 'data', 'vaswani');
 const run = promisify(execFile);
 const lunar = (args: string[]) => run('node', [join(root, 'bin', 'lunar.js'), ...args], { cwd: root, env: { ...process.env, CI: '' } });
 
+/** Two markdown pages and a binary file with a .md name, in <tmp>/docs. */
+function smallCorpus(): string {
+  const docs = join(mkdtempSync(join(tmpdir(), 'lunar-index-')), 'docs');
+  mkdirSync(docs);
+  writeFileSync(join(docs, 'sync.md'), '# Sync\n\nIf sync stalls, sign out and sign in again.\n');
+  writeFileSync(join(docs, 'refunds.md'), '# Refunds\n\nRefunds are given within 30 days.\n');
+  writeFileSync(join(docs, 'logo.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+  return docs;
+}
+
+/** The small corpus indexed in-process with the given hash embedder; returns the index path. */
+async function apiIndex(embedderId: string): Promise<string> {
+  const docs = smallCorpus();
+  const embedder = createEmbedder(embedderId);
+  const index = join(docs, '..', 'index.db');
+  const store = new IndexStore(index, embedder.id);
+  await indexFolder(store, embedder, docs);
+  store.close();
+  return index;
+}
+
 describe('lunar index and lunar search', () => {
   it('index the handbook, skip it unchanged the second time, and print ranked chunks with a score breakdown', async () => {
     const index = join(mkdtempSync(join(tmpdir(), 'lunar-index-')), 'index.db');
@@ -43,34 +65,33 @@ describe('lunar index and lunar search', () => {
     expect(json[0]).toHaveProperty('breakdown');
   }, 120_000);
 
-  it('warns about skipped files, shows progress and embedding usage; search defaults to the index embedder and takes -k 2000; rebuild checks the embedder first and keeps the cache', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lunar-index-'));
-    const docs = join(dir, 'docs');
-    mkdirSync(docs);
-    writeFileSync(join(docs, 'sync.md'), '# Sync\n\nIf sync stalls, sign out and sign in again.\n');
-    writeFileSync(join(docs, 'refunds.md'), '# Refunds\n\nRefunds are given within 30 days.\n');
-    writeFileSync(join(docs, 'logo.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
-    const index = join(dir, 'index.db');
-    const built = await lunar(['index', docs, '--index', index, '--embedder', 'hash:128']);
+  it('lunar index warns about skipped files on stderr, shows progress, and prints what embedding cost', async () => {
+    const docs = smallCorpus();
+    const built = await lunar(['index', docs, '--index', join(docs, '..', 'index.db'), '--embedder', 'hash:128']);
     expect(built.stderr).toContain('warning: skipped logo.md: binary file');
     expect(built.stderr).toMatch(/^2\/2 documents, [\d.]+s elapsed/m); // not a terminal: plain lines
     expect(built.stdout).toMatch(/: 2 added, .* 2 chunks written \(2 embedded, 0 from cache\)/);
     expect(built.stdout).toContain('embedder hash:128: local, no requests, no cost');
+  }, 120_000);
 
-    // No --embedder: the index's own (hash:128), not hash:384. k × 4 candidates = 8000 > vec0's 4096.
+  it('lunar search embeds with the index’s own embedder by default, and takes -k 2000 (over vec0’s 4096 candidates)', async () => {
+    const index = await apiIndex('hash:128');
     const found = JSON.parse((await lunar(['search', 'sync stalls', '--index', index, '-k', '2000', '--json'])).stdout);
     expect(found.map((h: { path: string }) => h.path)).toEqual(['sync.md', 'refunds.md']);
+  }, 120_000);
 
+  it('lunar index --rebuild checks the embedder before touching the index, and keeps the embedding cache', async () => {
+    const index = await apiIndex('hash:128');
+    const docs = join(index, '..', 'docs');
     const refused = await lunar(['index', docs, '--index', index, '--rebuild', '--embedder', 'nonsense']).catch((e) => e);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/unknown embedder "nonsense"/);
     const kept = new IndexStore(index, 'hash:128');
     expect(kept.counts()).toEqual({ documents: 2, chunks: 2 });
     kept.close();
-
     const rebuilt = await lunar(['index', docs, '--index', index, '--rebuild']);
     expect(rebuilt.stdout).toMatch(/: 2 added, 0 updated, 0 removed, 0 unchanged; 2 chunks written \(0 embedded, 2 from cache\)/);
-  }, 180_000);
+  }, 120_000);
 
   it('says to re-index when the index was built with another embedder', async () => {
     const index = join(mkdtempSync(join(tmpdir(), 'lunar-index-')), 'index.db');
@@ -179,6 +200,7 @@ describe.skipIf(!existsSync(vaswani))('Vaswani through the indexer and search', 
   it('hybrid, RRF: the suite scorer’s MAP equals trec_eval’s to 4 decimals', async () => {
     const { suite, trec } = await bothWays({ mode: 'hybrid', fusion: 'rrf' });
     expect(suite).toBe(trec);
-    store.close();
   }, 300_000);
+
+  afterAll(() => store.close());
 });

@@ -42,6 +42,7 @@ export interface IndexOptions {
   prune?: boolean;
   /** Documents embedded per batch (one embed call per batch). */
   batchSize?: number;
+  /** Called with 0 before the first batch of changed documents, then after each batch. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -92,6 +93,7 @@ export async function indexDocuments(
   }
 
   const batchSize = options.batchSize ?? 64;
+  if (changed.length > 0) options.onProgress?.(0, changed.length);
   for (let start = 0; start < changed.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const batch = changed.slice(start, start + batchSize).map((c) => ({ ...c, ...prepareDocument(c.source, options) }));

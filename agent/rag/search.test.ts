@@ -8,16 +8,20 @@ import { rankRun } from '../../metrics/retrieval.ts';
 import { HashEmbedder } from './embedders/hash.ts';
 import { IndexStore } from './index-store.ts';
 import { indexDocuments, sha256 } from './indexer.ts';
-import { decayFactor, float32Below, fuse, search, SearchConfig, type SearchReport } from './search.ts';
+import { float32Below, mmrSelect } from './mmr.ts';
+import { decayFactor, fuse, search, SearchConfig, type SearchReport } from './search.ts';
 import type { EmbedKind, EmbedUsage, Embedder } from './types.ts';
 
 const tempIndex = (id: string) => new IndexStore(join(mkdtempSync(join(tmpdir(), 'lunar-search-')), 'index.db'), id);
+
+/** Vectors of 8 dimensions (the bit table's least), from their first few values. */
+const pad = (values: readonly number[]) => Float32Array.from({ length: 8 }, (_, i) => values[i] ?? 0);
 
 /** Puts one single-chunk document per entry, with the given vector. */
 function putAll(store: IndexStore, docs: { path: string; text: string; vector: number[]; date?: string }[]): void {
   store.transaction(() => {
     for (const d of docs) {
-      store.putDocument({ path: d.path, hash: d.path, date: d.date ?? null }, [{ path: d.path, index: 0, text: d.text, headings: [], startLine: 1, endLine: 1, tokens: 1 }], [Float32Array.from(d.vector)]);
+      store.putDocument({ path: d.path, hash: d.path, date: d.date ?? null }, [{ path: d.path, index: 0, text: d.text, headings: [], startLine: 1, endLine: 1, tokens: 1 }], [pad(d.vector)]);
     }
   });
 }
@@ -35,7 +39,7 @@ class TableEmbedder implements Embedder {
       u.inputTokens += texts.length;
       u.costUsd += 0.001 * texts.length;
     }
-    return texts.map((t) => Float32Array.from(this.table[t] ?? [1, 0, 0, 0]));
+    return texts.map((t) => pad(this.table[t] ?? [1]));
   }
 }
 
@@ -137,7 +141,7 @@ describe('MMR', () => {
     { path: 'c.md', text: 'charlie', vector: [0.8, -0.6, 0, 0] },
     { path: 'd.md', text: 'delta', vector: [0.5, 0, 0, Math.sqrt(0.75)] },
   ];
-  const embedder = new TableEmbedder('table:4', { 'find it': [1, 0, 0, 0] });
+  const embedder = new TableEmbedder('table:8', { 'find it': [1, 0, 0, 0] });
   const store = tempIndex(embedder.id);
   putAll(store, docs);
 
@@ -148,6 +152,45 @@ describe('MMR', () => {
     expect(hits[1]!.breakdown.mmr).toBeCloseTo(0.38746, 4);
     expect(hits[1]!.breakdown.pre_mmr).toBeCloseTo(0.8, 5);
     expect(hits[1]!.score).toBeCloseTo(0.38746, 4);
+  });
+
+  it('picks what the definition picks, computed the slow way, on random candidates', () => {
+    let seed = 7;
+    const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const cosine = (a: Float32Array, b: Float32Array) => {
+      let d = 0, na = 0, nb = 0;
+      for (let i = 0; i < a.length; i++) (d += a[i]! * b[i]!), (na += a[i]! ** 2), (nb += b[i]! ** 2);
+      return d / Math.sqrt(na * nb);
+    };
+    /** MMR as defined: every step, every remaining candidate against every pick. */
+    const reference = (relevance: number[], vectors: (Float32Array | undefined)[], lambda: number, k: number) => {
+      const chosen: number[] = [];
+      const left = relevance.map((_, i) => i);
+      while (chosen.length < k && left.length) {
+        let best = -1;
+        let bestValue = -Infinity;
+        for (const i of left) {
+          const v = vectors[i];
+          const redundancy = chosen.length && v ? Math.max(...chosen.map((c) => (vectors[c] ? cosine(v, vectors[c]!) : 0))) : 0;
+          const value = lambda * relevance[i]! - (1 - lambda) * redundancy;
+          if (value > bestValue) (bestValue = value), (best = i);
+        }
+        chosen.push(best);
+        left.splice(left.indexOf(best), 1);
+      }
+      return chosen;
+    };
+    for (const lambda of [0, 0.3, 0.7, 1]) {
+      // 300 candidates in 12 directions (near-duplicates abound), signed values (negative cosines
+      // too), a few without a vector, relevance falling with rank, some ties.
+      const directions = Array.from({ length: 12 }, () => Array.from({ length: 16 }, () => next() - 0.5));
+      const vectors = Array.from({ length: 300 }, (_, i) =>
+        i % 37 === 5 ? undefined : Float32Array.from(directions[i % 12]!, (x) => x + 0.3 * (next() - 0.5)),
+      );
+      const relevance = Array.from({ length: 300 }, (_, i) => (i % 50 === 0 ? 0.5 : 1 - i / 300));
+      const picked = mmrSelect(relevance, vectors, lambda, 60).map((p) => p.at);
+      expect(picked, `λ = ${lambda}`).toEqual(reference(relevance, vectors, lambda, 60));
+    }
   });
 
   it('without MMR, or with λ = 1, keeps the relevance order', async () => {
@@ -197,6 +240,15 @@ describe('temporal decay', () => {
     expect(then).toEqual({ 'undated.md': undefined, 'month.md': 1, 'two-months.md': 0.75 });
   });
 
+  it('gives undated documents the age undated_age_days says, when set', async () => {
+    await ready;
+    const hits = await search(store, embedder, 'trash deleted notes', { ...base, decay: { now: '2026-11-24', undated_age_days: 60 } });
+    const factors = Object.fromEntries(hits.map((h) => [h.path, h.breakdown.decay]));
+    // Undated counts as 60 days old: 0.625, as old as two-months.md; the month-old page now leads.
+    expect(factors).toEqual({ 'month.md': 0.75, 'undated.md': 0.625, 'two-months.md': 0.625 });
+    expect(hits.map((h) => h.path)).toEqual(['month.md', 'undated.md', 'two-months.md']);
+  });
+
   it('defaults to a 30-day half-life with a floor of 0.5', () => {
     expect(SearchConfig.parse({}).decay).toEqual({ enabled: true, half_life_days: 30, floor: 0.5 });
   });
@@ -226,7 +278,7 @@ describe('queries with nothing to look for', () => {
 
 describe('the query-embedding cache', () => {
   it('embeds a query once, keyed by sha256("query\\0" + text), and reports what embedding cost', async () => {
-    const embedder = new TableEmbedder('table:4', { 'find it': [1, 0, 0, 0] });
+    const embedder = new TableEmbedder('table:8', { 'find it': [1, 0, 0, 0] });
     const store = tempIndex(embedder.id);
     putAll(store, [{ path: 'a.md', text: 'find it here', vector: [1, 0, 0, 0] }]);
     const first: SearchReport = {};
@@ -237,7 +289,7 @@ describe('the query-embedding cache', () => {
     expect(embedder.calls).toEqual([{ texts: ['find it'], kind: 'query' }]);
     expect(first.queryEmbedding).toEqual({ cached: false, usage: { requests: 1, retries: 0, inputTokens: 1, tokensEstimated: false, costUsd: 0.001 } });
     expect(second.queryEmbedding).toMatchObject({ cached: true, usage: { requests: 0, costUsd: 0 } });
-    expect(store.cachedEmbedding(sha256('query\0find it'))).toEqual(Float32Array.from([1, 0, 0, 0]));
+    expect(store.cachedEmbedding(sha256('query\0find it'))).toEqual(pad([1]));
     // The same text as a document has its own key: a query vector never answers for a document.
     expect(store.cachedEmbedding(sha256('find it'))).toBeUndefined();
     const bm25: SearchReport = {};

@@ -13,6 +13,7 @@ import { compareBytes } from '../../metrics/retrieval.ts';
 import { checkVectors, emptyUsage } from './embedders/common.ts';
 import type { IndexStore, StoredChunk } from './index-store.ts';
 import { sha256 } from './indexer.ts';
+import { float32Below, mmrSelect } from './mmr.ts';
 import { ftsQuery } from './query.ts';
 import type { EmbedUsage, Embedder, SearchHit } from './types.ts';
 
@@ -26,6 +27,12 @@ const Decay = z
      * but vanishes); 1 turns decay off.
      */
     floor: z.number().min(0).max(1).default(0.5),
+    /**
+     * How old a document without a date counts as. Unset, undated documents are left alone, so at
+     * equal relevance they beat every dated one; set it where undated pages are the older, standing
+     * text that dated notes supersede (a handbook and its release notes).
+     */
+    undated_age_days: z.number().nonnegative().optional(),
     /** The reference date (ISO, e.g. 2026-11-24); default today. Fix it for reproducible runs. */
     now: z
       .string()
@@ -105,7 +112,10 @@ export async function search(
   const fused = config.mode === 'hybrid' ? fuse(located(text), located(vector), config) : located(config.mode === 'bm25' ? text : vector);
   let candidates: Candidate[] = fused.map((f) => ({ chunk: chunks.get(f.rowid)!, score: f.score, breakdown: { ...f.breakdown } }));
   if (config.decay.enabled) candidates = applyDecay(candidates, config.decay);
-  candidates.sort((a, b) => compareRanked(rankKey(a), rankKey(b)));
+  candidates = candidates
+    .map((c) => ({ c, key: rankKey(c) }))
+    .sort((a, b) => compareRanked(a.key, b.key))
+    .map(({ c }) => c);
   const ranked = config.mmr.enabled ? mmr(candidates, store, config.mmr.lambda, config.k) : candidates.slice(0, config.k);
   return ranked.map(toHit);
 }
@@ -145,7 +155,13 @@ async function queryVector(store: IndexStore, embedder: Embedder, query: string,
   const usage = emptyUsage();
   const vectors = await embedder.embed([query], 'query', signal, usage);
   checkVectors(embedder.id, vectors, 1, store.dimensions);
-  store.cacheEmbedding(key, vectors[0]!);
+  try {
+    store.cacheEmbedding(key, vectors[0]!);
+  } catch (error) {
+    // A read-only or busy index still answers; the query is embedded again next time.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !/^SQLITE_(READONLY|BUSY|LOCKED)/.test(code)) throw error;
+  }
   if (report) report.queryEmbedding = { cached: false, usage };
   return vectors[0]!;
 }
@@ -204,7 +220,8 @@ function minMax(scores: readonly number[]): number[] {
 
 /**
  * Dated documents keep floor + (1 − floor) · 0.5^(age / half-life) of their score: the part above
- * the floor halves every half-life. Undated ones are left alone; a date after `now` counts as age 0.
+ * the floor halves every half-life. Undated ones are left alone unless undated_age_days gives them
+ * an age; a date after `now` counts as age 0.
  */
 export function decayFactor(ageDays: number, halfLifeDays: number, floor: number): number {
   return floor + (1 - floor) * 0.5 ** (Math.max(0, ageDays) / halfLifeDays);
@@ -213,80 +230,30 @@ export function decayFactor(ageDays: number, halfLifeDays: number, floor: number
 function applyDecay(candidates: Candidate[], decay: SearchConfig['decay']): Candidate[] {
   const reference = decay.now ? Date.parse(decay.now) : Date.now();
   return candidates.map((c) => {
-    if (!c.chunk.date) return c;
-    const factor = decayFactor((reference - Date.parse(c.chunk.date)) / DAY_MS, decay.half_life_days, decay.floor);
+    const ageDays = c.chunk.date ? (reference - Date.parse(c.chunk.date)) / DAY_MS : decay.undated_age_days;
+    if (ageDays === undefined) return c;
+    const factor = decayFactor(ageDays, decay.half_life_days, decay.floor);
     return { ...c, score: c.score * factor, breakdown: { ...c.breakdown, decay: factor } };
   });
 }
 
 /**
- * Maximal marginal relevance: repeatedly take the candidate with the best
- * λ·relevance − (1−λ)·(highest cosine similarity to anything already taken).
- * Relevance is the candidate's score scaled to 0..1 within the list. Each remaining candidate keeps
- * its highest similarity so far, updated with the last pick only: O(k · candidates · dimensions).
- * Equal values go to the candidate ranked first.
+ * Maximal marginal relevance over the ranked candidates: relevance is each one's score scaled to
+ * 0..1 within the list (mmrSelect does the picking). After it, a hit's score is its MMR value,
+ * nudged down where needed so that scores strictly decrease.
  */
 function mmr(candidates: Candidate[], store: IndexStore, lambda: number, k: number): Candidate[] {
-  const n = candidates.length;
-  const take = Math.min(k, n);
-  if (take === 0) return [];
+  if (candidates.length === 0) return [];
   const stored = store.vectors(candidates.map((c) => c.chunk.rowid));
-  const vectors = candidates.map((c) => stored.get(c.chunk.rowid));
-  const norms = vectors.map((v) => (v ? Math.sqrt(dot(v, v)) : 0));
-  const relevance = minMax(candidates.map((c) => c.score));
-  const maxSimilarity = new Float64Array(n).fill(-Infinity);
-  const taken = new Uint8Array(n);
-  const chosen: { at: number; value: number }[] = [];
-  let last = -1;
-  while (chosen.length < take) {
-    let bestAt = -1;
-    let bestValue = -Infinity;
-    const lastVector = last >= 0 ? vectors[last] : undefined;
-    for (let i = 0; i < n; i++) {
-      if (taken[i]) continue;
-      const v = vectors[i];
-      if (last >= 0) {
-        // A pick without a vector counts as similarity 0 to everything, as does a zero vector.
-        const similarity = lastVector && v && norms[i]! > 0 && norms[last]! > 0 ? dot(v, lastVector) / (norms[i]! * norms[last]!) : 0;
-        if (similarity > maxSimilarity[i]!) maxSimilarity[i] = similarity;
-      }
-      const redundancy = last >= 0 && v ? maxSimilarity[i]! : 0;
-      const value = lambda * relevance[i]! - (1 - lambda) * redundancy;
-      if (value > bestValue) {
-        bestValue = value;
-        bestAt = i;
-      }
-    }
-    taken[bestAt] = 1;
-    chosen.push({ at: bestAt, value: bestValue });
-    last = bestAt;
-  }
+  const picks = mmrSelect(minMax(candidates.map((c) => c.score)), candidates.map((c) => stored.get(c.chunk.rowid)), lambda, k);
   let previous = Infinity;
-  return chosen.map(({ at, value }) => {
+  return picks.map(({ at, value }) => {
     const c = candidates[at]!;
     let score = Math.fround(value);
     if (!(score < previous)) score = float32Below(previous);
     previous = score;
     return { ...c, score, breakdown: { ...c.breakdown, pre_mmr: c.score, mmr: value } };
   });
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
-const f32 = new Float32Array(1);
-const bits = new Int32Array(f32.buffer);
-
-/** The largest float32 below `x` (itself a float32). */
-export function float32Below(x: number): number {
-  f32[0] = x;
-  if (f32[0] === 0) bits[0] = 0x80000001 | 0; // -0 and +0: the smallest negative subnormal
-  else if (f32[0] > 0) bits[0]--;
-  else bits[0]++;
-  return f32[0]!;
 }
 
 function toHit(c: Candidate): SearchHit {
