@@ -72,12 +72,11 @@ function buildProgram(): Command {
     .addOption(new Option('-r, --rounds <n>', 'timed rounds per figure').default(5).argParser(positiveInt))
     .option('--sizes <list>', 'synthetic index sizes (chunks) for the retrieval latency figures', '10000,100000')
     .option('--shared-data <dir>', 'the reference data folder (Vaswani)', join(PACKAGE_ROOT, '..', 'shared', 'data'))
-    .option('--promptfoo', 'only the harness figures, side by side with promptfoo 0.121.9 (installed into .lunar/peers/ on first use: about 1.3 GB and 4 minutes)', false)
-    .action(async (opts: { rounds: number; sizes: string; sharedData: string; promptfoo: boolean }) => {
-      if (opts.promptfoo) {
-        await perfVersusPromptfoo((line) => console.log(line), { rounds: 1 });
-        return;
-      }
+    .option('--only-promptfoo', 'only the harness figures side by side with promptfoo', false)
+    .option('--no-promptfoo', 'skip the comparison with promptfoo 0.121.9 (which is installed into .lunar/peers/ on first use: about 1.3 GB and 4 minutes)')
+    .action(async (opts: { rounds: number; sizes: string; sharedData: string; promptfoo: boolean; onlyPromptfoo: boolean }) => {
+      if (opts.promptfoo || opts.onlyPromptfoo) await perfVersusPromptfoo((line) => console.log(line), { rounds: 1 });
+      if (opts.onlyPromptfoo) return;
       const sizes = opts.sizes.split(',').map((s) => positiveInt(s.trim()));
       await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), sharedData: resolve(opts.sharedData), sizes });
     });
