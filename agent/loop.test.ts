@@ -393,3 +393,22 @@ describe('runAgent through a real provider SDK on a loopback fake', () => {
     }
   });
 });
+
+describe('what tools spend', () => {
+  it('adds a tool’s own cost (a paid query embedding) to its call record and to the trace’s cost', async () => {
+    const paid = defineTool({
+      name: 'lookup',
+      description: 'look something up',
+      schema: z.object({ q: z.string() }),
+      run: () => ({ content: 'found', costUsd: 0.0002 }),
+    });
+    const trace = await runAgent({
+      model: new ScriptedModel([{ tool_calls: [{ name: 'lookup', arguments: { q: 'x' } }, { name: 'lookup', arguments: { q: 'y' } }] }, { text: 'ok' }]),
+      tools: new ToolRegistry([paid]),
+      messages: user('x'),
+      workspaceRoot: workspace,
+    });
+    expect(trace.toolCalls.map((c) => c.costUsd)).toEqual([0.0002, 0.0002]);
+    expect(trace.costUsd).toBeCloseTo(0.0004, 12);
+  });
+});

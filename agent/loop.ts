@@ -161,7 +161,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
       outputTokens: sum(modelCalls, (c) => c.usage.outputTokens),
     },
     latencyMs: performance.now() - started,
-    costUsd: sum(modelCalls, (c) => c.costUsd),
+    costUsd: sum(modelCalls, (c) => c.costUsd) + sum(toolCalls, (c) => c.costUsd ?? 0),
   };
 }
 
@@ -287,7 +287,7 @@ async function runToolCall(options: RunOptions, call: ToolCall, step: number, si
   options.onEvent?.({ type: 'tool_call', call });
   const started = performance.now();
   const base = { step, id: call.id, name: call.name, arguments: call.arguments };
-  const finish = (outcome: Pick<ToolCallRecord, 'result' | 'error' | 'errorKind'>, found: RetrievedChunk[] = []): ToolOutcome => {
+  const finish = (outcome: Pick<ToolCallRecord, 'result' | 'error' | 'errorKind' | 'costUsd'>, found: RetrievedChunk[] = []): ToolOutcome => {
     const record = { ...base, ...outcome, latencyMs: performance.now() - started };
     options.onEvent?.({ type: 'tool_result', record });
     return { record, found };
@@ -322,7 +322,7 @@ async function runToolCall(options: RunOptions, call: ToolCall, step: number, si
       now: options.now ?? (() => new Date()),
     });
     if (typeof output === 'string') return finish({ result: output });
-    return finish({ result: output.content }, (output.retrieved ?? []).map((r) => ({ ...r, toolCallId: call.id })));
+    return finish({ result: output.content, ...(output.costUsd ? { costUsd: output.costUsd } : {}) }, (output.retrieved ?? []).map((r) => ({ ...r, toolCallId: call.id })));
   } catch (thrown) {
     return finish({ error: `${call.name} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`, errorKind: 'threw' });
   }

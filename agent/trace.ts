@@ -58,6 +58,8 @@ export const ToolCallRecord = z.object({
   result: z.string().optional(),
   /** Set when the call was unknown, invalid, denied or threw; the model saw this text. */
   error: z.string().optional(),
+  /** Dollars the tool spent itself (a query embedding), included in the trace's cost. */
+  costUsd: z.number().optional(),
   errorKind: z.enum(['unknown_tool', 'invalid_arguments', 'denied', 'threw', 'not_run']).optional(),
   latencyMs: z.number(),
 });

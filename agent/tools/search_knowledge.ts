@@ -42,7 +42,8 @@ export function searchKnowledgeTool(knowledge: Knowledge) {
       const report: SearchReport = {};
       const hits = await search(knowledge.store, knowledge.embedder, query, { ...knowledge.search, ...(k ? { k } : {}) }, signal, report);
       const embedding = report.queryEmbedding;
-      if (hits.length === 0) return { content: 'No passage in the knowledge base matches that query.', retrieved: [], embedding };
+      const costUsd = embedding?.usage.costUsd || undefined;
+      if (hits.length === 0) return { content: 'No passage in the knowledge base matches that query.', retrieved: [], embedding, costUsd };
       // The model sees passages up to a size budget; the Trace ranks every hit (retrieval
       // metrics at k = 1000 need them all) but keeps the text only of the passages shown.
       const shown: string[] = [];
@@ -58,7 +59,7 @@ export function searchKnowledgeTool(knowledge: Knowledge) {
       });
       const more = hits.length - shown.length;
       const content = shown.join('\n\n') + (more ? `\n\n(${more} more passages ranked lower are not shown)` : '');
-      return { content, retrieved, embedding };
+      return { content, retrieved, embedding, costUsd };
     },
   });
 }

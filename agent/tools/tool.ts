@@ -16,6 +16,8 @@ export interface ToolContext {
 export interface ToolOutput {
   content: string;
   retrieved?: RetrievedChunk[];
+  /** Dollars the tool itself spent (a query embedding through a paid API), added to the run's cost. */
+  costUsd?: number;
 }
 
 export interface Tool<Args = any, Output extends string | ToolOutput = string | ToolOutput> {
