@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
+import { GatedOpenAi } from '../test/fakes/gated-openai.ts';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpFake, sendJson } from '../test/fakes/http-fake.ts';
+import type { HttpFake } from '../test/fakes/http-fake.ts';
 import { OpenAiFake } from '../test/fakes/openai-server.ts';
 import { RunFailedError, runBench, type BenchOptions } from './bench.ts';
 import { InputError } from './input-error.ts';
@@ -26,45 +27,6 @@ function scriptFile(dir: string): string {
   const file = join(dir, 'script.jsonl');
   writeFileSync(file, '{"text": "done"}\n');
   return file;
-}
-
-/** An OpenAI-compatible server that holds every reply until released, so attempts stay in flight. */
-class GatedOpenAi extends HttpFake {
-  private readonly held: (() => void)[] = [];
-  private released = false;
-
-  constructor() {
-    super();
-    this.route('POST', /^\/v1\/chat\/completions$/, (_req, res) =>
-      new Promise<void>((resolve) => {
-        const reply = () => {
-          sendJson(res, {
-            id: 'chatcmpl-gated',
-            object: 'chat.completion',
-            created: 1_700_000_000,
-            model: 'gpt-4o-mini',
-            choices: [{ index: 0, message: { role: 'assistant', content: 'done', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-          });
-          resolve();
-        };
-        if (this.released) reply();
-        else this.held.push(reply);
-      }),
-    );
-  }
-
-  release(): void {
-    this.released = true;
-    for (const reply of this.held.splice(0)) reply();
-  }
-
-  async waitForRequests(n: number): Promise<void> {
-    for (let waited = 0; this.requests.length < n; waited += 5) {
-      if (waited > 5_000) throw new Error(`only ${this.requests.length} of ${n} requests arrived`);
-      await sleep(5);
-    }
-  }
 }
 
 const fakes: HttpFake[] = [];

@@ -1,12 +1,13 @@
 // End to end through the real `lunar` command, as a user runs it.
 import Database from 'better-sqlite3';
+import { GatedOpenAi } from './fakes/gated-openai.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withInterrupts } from '../runners/bench-command.ts';
-import { HttpFake, sendJson } from './fakes/http-fake.ts';
+import type { HttpFake } from './fakes/http-fake.ts';
 import { OpenAiFake } from './fakes/openai-server.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -57,38 +58,6 @@ function smallSuite(n: number): { dir: string; suite: string } {
   writeFileSync(join(dir, 'data.jsonl'), `${cases.join('\n')}\n`);
   writeFileSync(join(dir, 'suite.yaml'), 'name: small\ndataset: data.jsonl\ntools: [calculator]\nscorers: [answer_contains]\n');
   return { dir, suite: join(dir, 'suite.yaml') };
-}
-
-/** An OpenAI-compatible server that holds every reply ("done") until released: attempts stay in flight. */
-class GatedOpenAi extends HttpFake {
-  private readonly held: (() => void)[] = [];
-  private released = false;
-
-  constructor() {
-    super();
-    this.route('POST', /^\/v1\/chat\/completions$/, (_req, res) =>
-      new Promise<void>((resolve) => {
-        const reply = () => {
-          sendJson(res, {
-            id: 'chatcmpl-gated',
-            object: 'chat.completion',
-            created: 1_700_000_000,
-            model: 'gpt-4o-mini',
-            choices: [{ index: 0, message: { role: 'assistant', content: 'done', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-          });
-          resolve();
-        };
-        if (this.released) reply();
-        else this.held.push(reply);
-      }),
-    );
-  }
-
-  release(): void {
-    this.released = true;
-    for (const reply of this.held.splice(0)) reply();
-  }
 }
 
 const fakes: HttpFake[] = [];
