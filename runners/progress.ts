@@ -21,7 +21,9 @@ export function progress(total: number, stream: NodeJS.WriteStream = process.std
   let finished = 0;
   let errors = 0;
   let cost = 0;
-  let lastPrinted = 0;
+  // Plain lines come every interval from the start; the last one is not repeated by done().
+  let lastPrinted = started;
+  let printedAt = -1;
   const line = (): string => {
     const elapsed = (performance.now() - started) / 1000;
     const eta = finished ? (elapsed / finished) * (total - finished) : 0;
@@ -41,6 +43,7 @@ export function progress(total: number, stream: NodeJS.WriteStream = process.std
     } else if (now - lastPrinted >= intervalMs) {
       stream.write(`${line()}\n`);
       lastPrinted = now;
+      printedAt = finished;
     }
   };
   return {
@@ -55,7 +58,8 @@ export function progress(total: number, stream: NodeJS.WriteStream = process.std
       show();
     },
     done() {
-      stream.write(stream.isTTY ? `\r${line()}\u001b[K\n` : `${line()}\n`);
+      if (stream.isTTY) stream.write(`\r${line()}\u001b[K\n`);
+      else if (printedAt !== finished) stream.write(`${line()}\n`);
     },
   };
 }
