@@ -17,6 +17,7 @@ import { search, type SearchConfigInput } from '../agent/rag/search.ts';
 import type { Embedder } from '../agent/rag/types.ts';
 import { readTrecDocuments, readTrecTopics } from '../datasets/trec.ts';
 import { evaluate, type Qrels, type Run } from '../metrics/retrieval.ts';
+import { mulberry32 } from '../metrics/seeded-random.ts';
 import { mean, quantile } from '../metrics/stats.ts';
 import { relevanceOf } from '../datasets/case.ts';
 
@@ -214,16 +215,5 @@ function zipfSampler(n: number, exponent: number, random: () => number): () => n
       else hi = mid;
     }
     return lo;
-  };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

@@ -1,6 +1,7 @@
 // The index file: sqlite-vec's limits (k ≤ 4096, bit vectors need dimensions in bytes), the
 // quantised search against exact search on an index big enough for it to matter, handles closed on
 // failure, and a rebuild that keeps the embedding cache.
+import { mulberry32 } from '../../metrics/seeded-random.ts';
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,18 +18,6 @@ const tempPath = () => join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'index.
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** mulberry32: a small seeded generator, so the synthetic index is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sqlite-vec limits', () => {
   it('caps a KNN query at 4096 rows instead of failing', async () => {
@@ -75,7 +64,7 @@ describe('quantised search against exact search', () => {
   // first pass: recall against exact search then shows whether the bit vectors are searched at all.
   const size = 2_400;
   const dims = 64;
-  const next = random(42);
+  const next = mulberry32(42);
   const gauss = () => Math.sqrt(-2 * Math.log(next() || 1e-12)) * Math.cos(2 * Math.PI * next());
   const centres = Array.from({ length: 40 }, () => Array.from({ length: dims }, gauss));
   const vectors = Array.from({ length: size }, (_, i) => unitVector(centres[i % 40]!.map((c) => c + 0.9 * gauss())));

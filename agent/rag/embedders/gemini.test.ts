@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cosine } from '../index-store.ts';
 import { GeminiFake, geminiError } from '../../../test/fakes/gemini-server.ts';
 import { fakeEmbedding } from '../../../test/fakes/http-fake.ts';
 import { closedPortUrl, rejection } from '../../../test/fakes/openai-server.ts';
@@ -18,18 +19,6 @@ afterEach(async () => {
 
 const embedder = (model?: string, options: EmbedderOptions = {}) =>
   new GeminiEmbedder(model, { baseUrl: fake.url, backoffBaseMs: 10, retries: 2, env: { GEMINI_API_KEY: KEY }, ...options });
-
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 const belongsTo = (vectors: Float32Array[], texts: string[], dimensions = 8) =>
   vectors.forEach((vector, i) => expect(cosine(vector, fakeEmbedding(texts[i]!, dimensions))).toBeCloseTo(1, 6));

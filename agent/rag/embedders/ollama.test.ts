@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cosine } from '../index-store.ts';
 import { fakeEmbedding } from '../../../test/fakes/http-fake.ts';
 import { OllamaFake } from '../../../test/fakes/ollama-server.ts';
 import { closedPortUrl, rejection } from '../../../test/fakes/openai-server.ts';
@@ -17,18 +18,6 @@ afterEach(async () => {
 
 const embedder = (model?: string, options: EmbedderOptions = {}) =>
   new OllamaEmbedder(model, { baseUrl: fake.url, backoffBaseMs: 10, retries: 2, env: {}, ...options });
-
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-};
 
 describe('OllamaEmbedder', () => {
   it('embeds a batch through /api/embed with nomic task prefixes, in order, as unit Float32Arrays', async () => {
