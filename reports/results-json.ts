@@ -16,12 +16,15 @@ export interface ResultsJsonInput {
 
 export function writeResultsJson(path: string, input: ResultsJsonInput): void {
   mkdirSync(dirname(path), { recursive: true });
-  const body = {
+  const head = {
     schema: 'lunar.results',
     version: RESULTS_SCHEMA_VERSION,
     run: input.run,
     aggregates: input.aggregates,
-    attempts: input.attempts.map(({ runId: _runId, ...attempt }) => attempt),
   };
-  writeFileSync(path, `${JSON.stringify(body, null, 2)}\n`);
+  // The head indented for reading; the attempts one a line, which keeps a 10,000-attempt file
+  // small, quick to write and still easy to grep and diff.
+  const headText = JSON.stringify(head, null, 2).slice(0, -2);
+  const attempts = input.attempts.map(({ runId: _runId, ...attempt }) => `    ${JSON.stringify(attempt)}`);
+  writeFileSync(path, `${headText},\n  "attempts": [${attempts.length ? `\n${attempts.join(',\n')}\n  ` : ''}]\n}\n`);
 }

@@ -21,7 +21,7 @@ import { runPool } from './pool.ts';
 import { KnowledgeBases } from './knowledge.ts';
 import { attemptKey, planAttempts, plannedKey, prepareAll, type PlannedAttempt, type PlanOptions, type PreparedSuite } from './plan.ts';
 import { buildLock, Lock, lockDifferences } from './provenance.ts';
-import { ResultsStore, type AttemptRow, type RunStatus, type StoredAttempt } from './store.ts';
+import { compareAttempts, ResultsStore, type AttemptRow, type RunStatus, type StoredAttempt } from './store.ts';
 import { aggregate, type Aggregate } from './summary.ts';
 import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from './targets.ts';
@@ -164,8 +164,9 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const cache = mode === 'off' ? undefined : CallCache.inHome(options.home);
   let runId: string;
   let plan: PlannedAttempt[];
+  let earlier: StoredAttempt[];
   try {
-    ({ runId, plan } = startOrResume(store, options, prepared, lock, fullPlan));
+    ({ runId, plan, earlier } = startOrResume(store, options, prepared, lock, fullPlan));
   } catch (error) {
     store.close();
     cache?.close();
@@ -206,7 +207,8 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
     let run: ReturnType<ResultsStore['run']>;
     try {
       store.finishRun(runId, failure ? 'failed' : status);
-      attempts = store.attempts(runId);
+      // What was there before a resume and what this run wrote: no read-back of the whole run.
+      attempts = [...earlier, ...store.writtenAttempts()].sort(compareAttempts);
       run = store.run(runId)!;
     } finally {
       store.close();
@@ -374,7 +376,13 @@ function runOptions(options: BenchOptions): Record<string, unknown> {
  * A new run records its invocation and lock. A resumed run must find its suites and datasets as
  * they were (the lock's hashes) and runs only the attempts it has not stored.
  */
-function startOrResume(store: ResultsStore, options: BenchOptions, prepared: PreparedSuite[], lock: Lock, fullPlan: PlannedAttempt[]): { runId: string; plan: PlannedAttempt[] } {
+function startOrResume(
+  store: ResultsStore,
+  options: BenchOptions,
+  prepared: PreparedSuite[],
+  lock: Lock,
+  fullPlan: PlannedAttempt[],
+): { runId: string; plan: PlannedAttempt[]; earlier: StoredAttempt[] } {
   if (options.resume) {
     const run = store.run(options.resume);
     if (!run) throw new InputError(`--resume: no run ${options.resume} in ${join(options.home, 'results.db')}`);
@@ -382,9 +390,10 @@ function startOrResume(store: ResultsStore, options: BenchOptions, prepared: Pre
     if (!recorded.success) throw new InputError(`--resume: run ${options.resume} has no lock to check against (made by an older Lunar)`);
     const changes = lockDifferences(recorded.data, lock);
     if (changes.length) throw new InputError(`--resume ${options.resume}: ${changes.join('; ')}; start a new run instead`);
-    const done = new Set(store.attempts(options.resume).map(attemptKey));
+    const earlier = store.attempts(options.resume);
+    const done = new Set(earlier.map(attemptKey));
     store.reopenRun(options.resume);
-    return { runId: options.resume, plan: fullPlan.filter((a) => !done.has(plannedKey(a))) };
+    return { runId: options.resume, plan: fullPlan.filter((a) => !done.has(plannedKey(a))), earlier };
   }
   const runId = newRunId();
   const config: RunConfig = {
@@ -405,7 +414,7 @@ function startOrResume(store: ResultsStore, options: BenchOptions, prepared: Pre
     },
   };
   store.startRun(runId, config);
-  return { runId, plan: fullPlan };
+  return { runId, plan: fullPlan, earlier: [] };
 }
 
 /** The invocation a run recorded, for `lunar bench --resume`. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../agent/trace.ts';
-import { ResultsStore, SCHEMA_VERSION } from './store.ts';
+import { compareAttempts, ResultsStore, SCHEMA_VERSION } from './store.ts';
 
 const trace: Trace = {
   target: 'baseline',
@@ -38,6 +38,26 @@ describe('ResultsStore', () => {
     expect(reopened.trace({ runId: 'r1', suite: 's', caseId: 'c1', target: 'baseline' })).toEqual(trace);
     expect(reopened.run('r1')).toMatchObject({ status: 'completed', config: { targets: ['baseline'] } });
     reopened.close();
+  });
+
+  it('keeps what it wrote, without traces, exactly as a read-back would give it', () => {
+    const store = new ResultsStore(':memory:');
+    store.startRun('r1', {});
+    const scores = [
+      { scorer: 'tool_name_match', value: 0.5, pass: false, status: 'scored' as const, reason: 'missing x', details: { missing: ['x'] } },
+      { scorer: 'answer_contains', value: null, pass: null, status: 'error' as const, reason: 'threw' },
+    ];
+    const base = { runId: 'r1', suite: 's', config: 'default', category: 'k', target: 'baseline', status: 'ok' as const, trace, scores };
+    store.add({ ...base, caseId: 'é-2', repeat: 1 });
+    store.add({ ...base, caseId: 'b', repeat: 0, status: 'error', error: 'boom' });
+    store.add({ ...base, caseId: 'é-2', repeat: 0, trace: { ...trace, modelCalls: [{ step: 0, request: { messageCount: 1, tools: [] }, usage: { inputTokens: 1, outputTokens: 1, estimated: true }, latencyMs: 1, costUsd: 0, attempts: 1, priced: false }] } });
+    store.flush();
+    const kept = [...store.writtenAttempts()].sort(compareAttempts);
+    expect(kept).toEqual(store.attempts('r1'));
+    expect(kept.map((a) => `${a.caseId}/${a.repeat}`)).toEqual(['b/0', 'é-2/0', 'é-2/1']);
+    expect(kept[1]).toMatchObject({ unpricedCalls: 1, estimatedUsage: 1 });
+    expect(kept[0]!.scores.map((s) => s.scorer)).toEqual(['answer_contains', 'tool_name_match']);
+    store.close();
   });
 
   it('uses WAL and records its schema version; refuses a file from a newer Lunar', () => {

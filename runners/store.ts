@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Trace } from '../agent/trace.ts';
+import { compareBytes } from '../metrics/retrieval.ts';
 import type { Score } from '../metrics/score.ts';
 
 const MIGRATIONS: string[] = [
@@ -84,6 +85,8 @@ export interface StoredAttempt extends Omit<AttemptRow, 'trace'> {
 export class ResultsStore {
   private readonly db: Database.Database;
   private readonly pending: AttemptRow[] = [];
+  /** What this store has written, without traces: a run's report needs no read-back. */
+  private readonly written: StoredAttempt[] = [];
   private statements?: { attempt: Database.Statement; score: Database.Statement };
 
   constructor(path: string) {
@@ -147,15 +150,14 @@ export class ResultsStore {
     const rows = this.pending.splice(0);
     const finishedAt = new Date().toISOString();
     try {
-      this.db.transaction(() => {
-        for (const row of rows) this.insert(row, finishedAt);
-      })();
+      const summaries = this.db.transaction(() => rows.map((row) => this.insert(row, finishedAt)))();
+      this.written.push(...summaries);
     } catch (batchError) {
       if (rows.length === 1) throw batchError;
       let first: unknown;
       for (const row of rows) {
         try {
-          this.db.transaction(() => this.insert(row, finishedAt))();
+          this.written.push(this.db.transaction(() => this.insert(row, finishedAt))());
         } catch (error) {
           first ??= error;
         }
@@ -164,7 +166,12 @@ export class ResultsStore {
     }
   }
 
-  private insert(row: AttemptRow, finishedAt: string): void {
+  /** The attempts this store has written so far (any run), without traces, in the order written. */
+  writtenAttempts(): readonly StoredAttempt[] {
+    return this.written;
+  }
+
+  private insert(row: AttemptRow, finishedAt: string): StoredAttempt {
     this.statements ??= {
       attempt: this.db.prepare(
         `INSERT INTO attempts (run_id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
@@ -174,30 +181,13 @@ export class ResultsStore {
       ),
       score: this.db.prepare('INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
-    const { lastInsertRowid } = this.statements.attempt.run({
-      runId: row.runId,
-      suite: row.suite,
-      config: row.config,
-      caseId: row.caseId,
-      category: row.category,
-      target: row.target,
-      repeat: row.repeat,
-      status: row.status,
-      error: row.error ?? null,
-      stopReason: row.trace.stopReason,
-      finalAnswer: row.trace.finalAnswer,
-      latencyMs: row.trace.latencyMs,
-      inputTokens: row.trace.usage.inputTokens,
-      outputTokens: row.trace.usage.outputTokens,
-      costUsd: row.trace.costUsd,
-      unpricedCalls: row.trace.modelCalls.filter((c) => c.priced === false).length,
-      estimatedUsage: row.trace.modelCalls.filter((c) => c.usage.estimated).length,
-      trace: JSON.stringify(row.trace),
-      finishedAt,
-    });
+    const summary = summariseAttempt(row);
+    const { scores: _scores, ...columns } = summary;
+    const { lastInsertRowid } = this.statements.attempt.run({ ...columns, error: row.error ?? null, trace: JSON.stringify(row.trace), finishedAt });
     for (const s of row.scores) {
       this.statements.score.run(lastInsertRowid, s.scorer, s.value, s.pass === null ? null : Number(s.pass), s.status, s.reason, s.details ? JSON.stringify(s.details) : null);
     }
+    return summary;
   }
 
   attempts(runId: string): StoredAttempt[] {
@@ -306,6 +296,51 @@ export class ResultsStore {
   get open(): boolean {
     return this.db.open;
   }
+}
+
+/** An attempt as the store reads it back: the trace's figures without the trace. */
+export function summariseAttempt(row: AttemptRow): StoredAttempt {
+  const { trace } = row;
+  let unpricedCalls = 0;
+  let estimatedUsage = 0;
+  for (const call of trace.modelCalls) {
+    if (call.priced === false) unpricedCalls++;
+    if (call.usage.estimated) estimatedUsage++;
+  }
+  return {
+    runId: row.runId,
+    suite: row.suite,
+    config: row.config,
+    caseId: row.caseId,
+    category: row.category,
+    target: row.target,
+    repeat: row.repeat,
+    status: row.status,
+    error: row.error,
+    stopReason: trace.stopReason,
+    finalAnswer: trace.finalAnswer,
+    latencyMs: trace.latencyMs,
+    inputTokens: trace.usage.inputTokens,
+    outputTokens: trace.usage.outputTokens,
+    costUsd: trace.costUsd,
+    unpricedCalls,
+    estimatedUsage,
+    // As read back: the stored columns only, by scorer name.
+    scores: row.scores
+      .map(({ scorer, value, pass, status, reason, details }) => ({ scorer, value, pass, status, reason, details }))
+      .sort((a, b) => compareBytes(a.scorer, b.scorer)),
+  };
+}
+
+/** The order `attempts(runId)` reads in (SQLite's byte order): suite, config, target, case, repeat. */
+export function compareAttempts(a: StoredAttempt, b: StoredAttempt): number {
+  return (
+    compareBytes(a.suite, b.suite) ||
+    compareBytes(a.config, b.config) ||
+    compareBytes(a.target, b.target) ||
+    compareBytes(a.caseId, b.caseId) ||
+    a.repeat - b.repeat
+  );
 }
 
 function migrate(db: Database.Database): void {

@@ -235,6 +235,11 @@ export class CallCache {
   private readonly running = new Map<string, Promise<void>>();
   private timer?: NodeJS.Timeout;
   private closed = false;
+  /** Lookups prepared once: preparing a statement costs more than running it. */
+  private lookups?: {
+    chatResult: Database.Statement<[string], string>;
+    embedding: Database.Statement<[string], Pick<EmbeddingRow, 'vector'>>;
+  };
 
   /** `path` defaults to <home>/cache.db through `CallCache.inHome`; ':memory:' works for tests. */
   constructor(path: string, options: CallCacheOptions = {}) {
@@ -258,16 +263,25 @@ export class CallCache {
     return new CallCache(join(home, 'cache.db'), options);
   }
 
-  /** A stored chat call (a fresh copy each time), queued writes included. */
-  getChat(key: string): ChatEntry | undefined {
-    const row = this.pendingChats.get(key) ?? (this.db.prepare('SELECT key, provider, model, request, result FROM chat_calls WHERE key = ?').get(key) as ChatRow | undefined);
-    return row && chatEntryOf(row);
+  /** Only the answer of a stored chat call (a fresh copy each time): what serving a call needs. */
+  getChatResult(key: string): object | undefined {
+    const pending = this.pendingChats.get(key);
+    const text = pending ? pending.result : this.lookup().chatResult.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as object);
   }
 
   /** A stored embedding (a fresh copy each time), queued writes included. */
   getEmbedding(key: string): Float32Array | undefined {
-    const row = this.pendingEmbeddings.get(key) ?? (this.db.prepare('SELECT vector FROM embeddings WHERE key = ?').get(key) as Pick<EmbeddingRow, 'vector'> | undefined);
+    const row = this.pendingEmbeddings.get(key) ?? this.lookup().embedding.get(key);
     return row && floatsOf(row.vector);
+  }
+
+  private lookup(): NonNullable<CallCache['lookups']> {
+    this.lookups ??= {
+      chatResult: this.db.prepare<[string], string>('SELECT result FROM chat_calls WHERE key = ?').pluck(),
+      embedding: this.db.prepare('SELECT vector FROM embeddings WHERE key = ?'),
+    };
+    return this.lookups;
   }
 
   /** Queues a chat call for writing (replacing what the key held). */
@@ -607,10 +621,10 @@ class CachedChatModel implements ChatModel {
     const { mode } = this.options;
     for (;;) {
       const usable = mode !== 'refresh' || this.cache.refreshedHere(call.key);
-      const entry = usable ? this.cache.getChat(call.key) : undefined;
-      if (entry) {
-        served.add(entry.result);
-        return entry.result as ChatResult;
+      const result = usable ? this.cache.getChatResult(call.key) : undefined;
+      if (result) {
+        served.add(result);
+        return result as ChatResult;
       }
       if (mode === 'replay') throw this.miss(call);
       const running = this.cache.waitFor(call.key);
