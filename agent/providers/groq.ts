@@ -7,6 +7,7 @@ import { chatCompletionsModel, type WireChunk } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
 import type { ProviderDefinition } from './types.ts';
+import { nodeFetch } from './node-fetch.ts';
 
 const DEFAULT_BASE_URL = 'https://api.groq.com';
 
@@ -24,6 +25,7 @@ export const groqProvider: ProviderDefinition = {
           baseURL,
           maxRetries: 0, // retry.ts is the one retry loop
           timeout: retryPolicyFrom(options).timeoutMs + 1_000,
+          fetch: nodeFetch,
         })
       : undefined;
     const sdk = (): Groq => {

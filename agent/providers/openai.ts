@@ -7,6 +7,7 @@ import { chatCompletionsModel } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
 import type { ProviderDefinition, ProviderOptions } from './types.ts';
+import { nodeFetch } from './node-fetch.ts';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Local servers accept any key, but the SDK refuses to start without one. */
@@ -64,7 +65,7 @@ function sharedClient(key: string, baseURL: string, env: NodeJS.ProcessEnv, time
   if (!client) {
     // maxRetries 0: retry.ts is the one retry loop. The timeout a little over ours, so our
     // per-attempt timer is the one that fires and names the limit.
-    client = new sdks.openai.OpenAI({ apiKey: key, baseURL, organization, project, maxRetries: 0, timeout });
+    client = new sdks.openai.OpenAI({ apiKey: key, baseURL, organization, project, maxRetries: 0, timeout, fetch: nodeFetch });
     clients.set(id, client);
   }
   return client;
