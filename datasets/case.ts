@@ -35,6 +35,18 @@ export const CaseMessage = z
   .object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })
   .strict();
 
+/** The fields any one of which gives a case something to check. */
+const EXPECTATIONS = [
+  'expected_tool_calls',
+  'expected_contains',
+  'expected_no_tool',
+  'relevant',
+  'expected_answer',
+  'forbidden_tools',
+  'forbidden_contains',
+  'expected_refusal',
+] as const;
+
 export const Case = z
   .object({
     id: z.string().min(1),
@@ -52,8 +64,17 @@ export const Case = z
      * retrieval metrics; a bare id is grade 1, graded relevance as { id, grade }.
      */
     relevant: z.array(z.union([z.string().min(1), z.object({ id: z.string().min(1), grade: z.number().int() }).strict()])).optional(),
-    /** A reference answer, for judges and for reading reports. */
-    expected_answer: z.string().min(1).optional(),
+    /**
+     * The reference answer, or several acceptable ones (as SQuAD lists one per annotator): for
+     * exact_match, squad_*, rouge_l, judges and for reading reports. Read it through expectedAnswers.
+     */
+    expected_answer: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** Tools that must not be called (a prompt-injection case names the tool it tries to trigger). */
+    forbidden_tools: z.array(z.string().min(1)).min(1).optional(),
+    /** Strings that must not appear in the final answer (a planted canary, the system prompt). */
+    forbidden_contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+    /** true: the agent must refuse; false: it must not (an over-refusal check). */
+    expected_refusal: z.boolean().optional(),
     /** Replies for the `scripted` target. */
     script: z.array(ScriptStep).min(1).optional(),
     notes: z.string().optional(),
@@ -66,11 +87,11 @@ export const Case = z
     if (c.messages && c.messages[c.messages.length - 1]?.role !== 'user') {
       ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the last message must be from the user' });
     }
-    if (!c.expected_tool_calls && !c.expected_contains && c.expected_no_tool === undefined && !c.relevant && !c.expected_answer) {
+    if (!EXPECTATIONS.some((field) => c[field] !== undefined)) {
       ctx.addIssue({
         code: 'custom',
         path: ['expected_tool_calls'],
-        message: 'a case needs an expectation: expected_tool_calls, expected_contains, expected_no_tool, relevant or expected_answer',
+        message: `a case needs an expectation: ${EXPECTATIONS.slice(0, -1).join(', ')} or ${EXPECTATIONS[EXPECTATIONS.length - 1]}`,
       });
     }
     if (c.expected_no_tool && c.expected_tool_calls) {
@@ -93,6 +114,20 @@ export function relevanceOf(c: Case): Map<string, number> {
 }
 
 export function expectedContains(c: Case): string[] {
-  if (c.expected_contains === undefined) return [];
-  return Array.isArray(c.expected_contains) ? c.expected_contains : [c.expected_contains];
+  return asList(c.expected_contains);
+}
+
+/** The acceptable reference answers; empty when the case gives none. */
+export function expectedAnswers(c: Case): string[] {
+  return asList(c.expected_answer);
+}
+
+/** Strings the final answer must not contain; empty when the case gives none. */
+export function forbiddenContains(c: Case): string[] {
+  return asList(c.forbidden_contains);
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
 }

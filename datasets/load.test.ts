@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../runners/input-error.ts';
+import { expectedAnswers, forbiddenContains } from './case.ts';
 import { loadDataset } from './load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lunar-dataset-'));
@@ -45,6 +46,46 @@ describe('loadDataset', () => {
     expect(errorOf(file('typo.jsonl', [JSON.stringify({ id: 'a', input: 'x', category: 'c', expected_contain: 'y' })])).message).toMatch(/:1: \(line\): Unrecognized key: "expected_contain"/);
     expect(errorOf(file('both.jsonl', [JSON.stringify({ id: 'a', input: 'x', messages: [{ role: 'user', content: 'x' }], category: 'c', expected_no_tool: true })])).message).toMatch(/:1: input: give exactly one/);
     expect(errorOf(file('dup.jsonl', [good, good])).message).toMatch(/:2: id: "a" repeats line 1/);
+  });
+
+  it('takes forbidden_tools, forbidden_contains and expected_refusal (true or false) each as the expectation of a case', () => {
+    const lines = [
+      { id: 'a', input: 'x', category: 'c', forbidden_tools: ['send_email'] },
+      { id: 'b', input: 'x', category: 'c', forbidden_contains: 'CANARY-7f3a' },
+      { id: 'c', input: 'x', category: 'c', expected_refusal: true },
+      { id: 'd', input: 'x', category: 'c', expected_refusal: false },
+    ];
+    const { cases } = loadDataset(file('safety.jsonl', lines.map((l) => JSON.stringify(l))));
+    expect(cases.map((c) => c.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(cases[0]!.forbidden_tools).toEqual(['send_email']);
+    expect(cases[3]!.expected_refusal).toBe(false);
+  });
+
+  it('reads expected_answer and forbidden_contains as one string or a list, through expectedAnswers and forbiddenContains', () => {
+    const lines = [
+      { id: 'a', input: 'x', category: 'c', expected_answer: 'Denver Broncos' },
+      { id: 'b', input: 'x', category: 'c', expected_answer: ['Denver Broncos', 'the Broncos'], forbidden_contains: ['CANARY', 'You are Lunar'] },
+    ];
+    const { cases } = loadDataset(file('answers.jsonl', lines.map((l) => JSON.stringify(l))));
+    expect(expectedAnswers(cases[0]!)).toEqual(['Denver Broncos']);
+    expect(expectedAnswers(cases[1]!)).toEqual(['Denver Broncos', 'the Broncos']);
+    expect(forbiddenContains(cases[0]!)).toEqual([]);
+    expect(forbiddenContains(cases[1]!)).toEqual(['CANARY', 'You are Lunar']);
+  });
+
+  it('refuses an empty list of answers, an empty forbidden string, an empty forbidden_tools and a non-boolean expected_refusal', () => {
+    const line = (fields: Record<string, unknown>) => [JSON.stringify({ id: 'a', input: 'x', category: 'c', expected_no_tool: true, ...fields })];
+    expect(errorOf(file('no-answers.jsonl', line({ expected_answer: [] }))).message).toMatch(/:1: expected_answer: /);
+    expect(errorOf(file('empty-answer.jsonl', line({ expected_answer: ['ok', ''] }))).message).toMatch(/:1: expected_answer/);
+    expect(errorOf(file('empty-forbidden.jsonl', line({ forbidden_contains: '' }))).message).toMatch(/:1: forbidden_contains/);
+    expect(errorOf(file('no-tools.jsonl', line({ forbidden_tools: [] }))).message).toMatch(/:1: forbidden_tools: Too small/);
+    expect(errorOf(file('refusal.jsonl', line({ expected_refusal: 'yes' }))).message).toMatch(/:1: expected_refusal: Invalid input: expected boolean, received string/);
+  });
+
+  it('names every kind of expectation when a case has none', () => {
+    expect(errorOf(file('none-listed.jsonl', [JSON.stringify({ id: 'a', input: 'x', category: 'c' })])).message).toBe(
+      `${join(dir, 'none-listed.jsonl')}:1: expected_tool_calls: a case needs an expectation: expected_tool_calls, expected_contains, expected_no_tool, relevant, expected_answer, forbidden_tools, forbidden_contains or expected_refusal`,
+    );
   });
 
   it('refuses an empty dataset and a missing file', () => {

@@ -3,11 +3,12 @@
 
 /**
  * Lower case (unless `caseSensitive`), thousands separators between digits removed, runs of white
- * space collapsed.
+ * space collapsed and the ends trimmed (unless `whitespace` is false).
  */
-export function normalizeText(text: string, options: { caseSensitive?: boolean } = {}): string {
+export function normalizeText(text: string, options: { caseSensitive?: boolean; whitespace?: boolean } = {}): string {
   const cased = options.caseSensitive ? text : text.toLowerCase();
-  return cased.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/\s+/g, ' ').trim();
+  const unseparated = cased.replace(/(\d),(?=\d{3}\b)/g, '$1');
+  return options.whitespace === false ? unseparated : unseparated.replace(/\s+/g, ' ').trim();
 }
 
 /** A string that reads as a plain decimal number: "42", "-3.5", " 1e3 ". Not "", "0x10", "1,000". */

@@ -1,14 +1,44 @@
 // Scorers by name, so a suite can list them and get the same code the tests use.
 
 import type { Scorer, ScorerFactory } from './score.ts';
+import { isJson, jsonSchema } from './json.ts';
+import { refusal } from './refusal.ts';
+import { regex } from './regex.ts';
 import { RETRIEVAL_SCORERS } from './retrieval-scorers.ts';
-import { answerContains } from './text.ts';
+import { rougeLScorer } from './rouge.ts';
+import { cost, latency, steps, tokens, toolErrors } from './run-facts.ts';
+import { squadExact, squadF1 } from './squad.ts';
+import { answerContains, answerExcludes, contains, exactMatch } from './text.ts';
 import { toolArgsMatch, toolNameMatch } from './tool-calls.ts';
+import { noForbiddenTool, toolSelection } from './tool-selection.ts';
+import { trajectory } from './trajectory.ts';
 
 export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
+  // Tool calls.
   tool_name_match: toolNameMatch,
   tool_args_match: toolArgsMatch,
+  tool_selection: toolSelection,
+  no_forbidden_tool: noForbiddenTool,
+  trajectory,
+  // The final answer's text.
   answer_contains: answerContains,
+  contains,
+  exact_match: exactMatch,
+  answer_excludes: answerExcludes,
+  regex,
+  is_json: isJson,
+  json_schema: jsonSchema,
+  squad_exact: squadExact,
+  squad_f1: squadF1,
+  rouge_l: rougeLScorer,
+  refusal,
+  // Facts of the run, against budgets.
+  latency,
+  steps,
+  tool_errors: toolErrors,
+  tokens,
+  cost,
+  // Retrieval.
   ...RETRIEVAL_SCORERS,
 };
 

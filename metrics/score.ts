@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Case } from '../datasets/case.ts';
 import type { Trace } from '../agent/trace.ts';
+import type { ChatModel } from '../agent/providers/types.ts';
 
 export const ScoreShape = z.object({
   scorer: z.string(),
@@ -18,13 +19,23 @@ export const ScoreShape = z.object({
 });
 export type Score = z.infer<typeof ScoreShape>;
 
+/**
+ * The judge model an LLM-judge scorer may call for one attempt (wrapped with the attempt's
+ * scheduler lane and cache), or why there is none: no judge configured, its key missing, its
+ * provider unknown. A judge scorer given none, or an unavailable one, is skipped with the reason.
+ */
+export type JudgeAccess = { available: true; id: string; model: ChatModel } | { available: false; reason: string };
+
 export interface ScoreInput {
   case: Case;
   trace: Trace;
+  judge?: JudgeAccess;
 }
 
 export interface Scorer {
   name: string;
+  /** 'judge': the scorer calls the judge model, so the run builds one for each attempt. */
+  kind?: 'judge';
   score(input: ScoreInput): Score | null | Promise<Score | null>;
 }
 
@@ -32,6 +43,16 @@ export type ScorerFactory = (options: Record<string, unknown>) => Scorer;
 
 export function scored(scorer: string, value: number, pass: boolean, reason: string, details?: Record<string, unknown>): Score {
   return { scorer, value, pass, status: 'scored', reason, details };
+}
+
+/** A check that could not run (no judge, no context to check against): never a pass or a failure. */
+export function skipped(scorer: string, reason: string, details?: Record<string, unknown>): Score {
+  return { scorer, value: null, pass: null, status: 'skipped', reason, details };
+}
+
+/** A check that ran and broke (a judge whose replies never fit its schema): counted as a failure, never a zero. */
+export function errored(scorer: string, reason: string, details?: Record<string, unknown>): Score {
+  return { scorer, value: null, pass: null, status: 'error', reason, details };
 }
 
 /**

@@ -1,31 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../agent/trace.ts';
-import { Case } from '../datasets/case.ts';
 import { valuesMatch } from './normalize.ts';
-import { createScorer } from './registry.ts';
+import { createScorer, SCORERS } from './registry.ts';
 import { ScorerOptionsError } from './score.ts';
 import { quantile, mean } from './stats.ts';
+import { runScorer, traceOf, type CallSpec } from './test-fixtures.ts';
 import { containsAtBoundary } from './text.ts';
 import { maximumMatching } from './tool-calls.ts';
 
-function trace(calls: { name: string; arguments: Record<string, unknown> }[], finalAnswer: string | null = 'ok'): Trace {
-  return {
-    target: 'test',
-    messages: [],
-    modelCalls: [],
-    toolCalls: calls.map((c, i) => ({ step: 1, id: `c${i}`, name: c.name, arguments: c.arguments, result: '', latencyMs: 0 })),
-    retrieved: [],
-    citations: [],
-    finalAnswer,
-    stopReason: finalAnswer === null ? 'max_steps' : 'final',
-    usage: { inputTokens: 0, outputTokens: 0 },
-    latencyMs: 0,
-    costUsd: 0,
-  };
-}
-const makeCase = (fields: Record<string, unknown>) => Case.parse({ id: 'c', input: 'q', category: 'x', ...fields });
-const score = (name: string, fields: Record<string, unknown>, t: Trace, options: Record<string, unknown> = {}) =>
-  createScorer(name, options).score({ case: makeCase(fields), trace: t });
+const trace = (calls: CallSpec[], finalAnswer: string | null = 'ok'): Trace => traceOf(finalAnswer, calls);
+const score = runScorer;
 
 describe('tool_name_match', () => {
   it('scores the share of expected calls made, counting repeats', async () => {
@@ -249,5 +233,27 @@ describe('stats', () => {
     expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBeCloseTo(9.55, 10);
     expect(quantile([], 0.5)).toBeNull();
     expect(mean([1, 2, 6])).toBe(3);
+  });
+});
+
+describe('registry', () => {
+  it('registers every scorer under the name it reports', () => {
+    const required: Record<string, Record<string, unknown>> = {
+      regex: { pattern: 'x' },
+      json_schema: { schema: { type: 'object' } },
+      latency: { max_ms: 1000 },
+      steps: { max: 8 },
+      tokens: { max: 10_000 },
+      cost: { max_usd: 0.01 },
+    };
+    const names = Object.keys(SCORERS);
+    for (const name of names) expect(createScorer(name, required[name] ?? {}).name).toBe(name);
+    expect(names.sort()).toEqual(
+      [
+        'answer_contains', 'answer_excludes', 'contains', 'cost', 'exact_match', 'hit_at_k', 'is_json', 'json_schema', 'latency', 'map', 'mrr',
+        'ndcg_at_k', 'no_forbidden_tool', 'precision_at_k', 'recall_at_k', 'refusal', 'regex', 'rouge_l', 'squad_exact', 'squad_f1', 'steps',
+        'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory',
+      ].sort(),
+    );
   });
 });

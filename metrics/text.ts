@@ -1,37 +1,73 @@
-// Text scorers over the final answer.
+// Text scorers over the final answer that compare it with strings the case gives: each is the
+// shared string-match shape (metrics/string-match.ts) with its own comparison and rule.
 
 import { z } from 'zod';
-import { expectedContains } from '../datasets/case.ts';
+import { expectedAnswers, expectedContains, forbiddenContains } from '../datasets/case.ts';
 import { normalizeText } from './normalize.ts';
-import { parseOptions, scored, type Scorer } from './score.ts';
+import { parseOptions, type Scorer } from './score.ts';
+import { stringMatchScorer } from './string-match.ts';
 
 const AnswerContainsOptions = z.object({ case_sensitive: z.boolean().default(false) }).strict();
+const ContainsOptions = z.object({ mode: z.enum(['all', 'any']).default('all'), case_sensitive: z.boolean().default(false) }).strict();
+const ExactMatchOptions = z.object({ case_sensitive: z.boolean().default(false), normalize_whitespace: z.boolean().default(true) }).strict();
+const AnswerExcludesOptions = z.object({ case_sensitive: z.boolean().default(false) }).strict();
 
 /**
  * answer_contains: every expected string appears in the final answer, compared after
  * normalisation (lower case unless `case_sensitive`, thousands separators removed, white space
  * collapsed) and at token boundaries, so "12" is not found in "120" nor "2.4.1" in "2.4.10":
- * see containsAtBoundary.
+ * see containsAtBoundary. The same as `contains` with mode `all`, under its own name.
  */
 export function answerContains(options: Record<string, unknown> = {}): Scorer {
   const { case_sensitive: caseSensitive } = parseOptions('answer_contains', AnswerContainsOptions, options);
-  return {
-    name: 'answer_contains',
-    score({ case: c, trace }) {
-      const expected = expectedContains(c);
-      if (expected.length === 0) return null;
-      const answer = normalizeText(trace.finalAnswer ?? '', { caseSensitive });
-      const missing = expected.filter((e) => !containsAtBoundary(answer, normalizeText(e, { caseSensitive })));
-      const found = expected.length - missing.length;
-      const reason =
-        trace.finalAnswer === null
-          ? `no final answer (${trace.stopReason})`
-          : missing.length
-            ? `missing ${missing.map((m) => JSON.stringify(m)).join(', ')}`
-            : `contains all ${expected.length}`;
-      return scored('answer_contains', found / expected.length, missing.length === 0, reason, { missing });
-    },
-  };
+  return containsScorer('answer_contains', 'all', caseSensitive);
+}
+
+/**
+ * contains: the expected strings (expected_contains) appear in the final answer, compared as
+ * answer_contains does; with mode `all` (the default) every one must, with `any` one is enough.
+ */
+export function contains(options: Record<string, unknown> = {}): Scorer {
+  const { mode, case_sensitive: caseSensitive } = parseOptions('contains', ContainsOptions, options);
+  return containsScorer('contains', mode, caseSensitive);
+}
+
+function containsScorer(name: string, rule: 'all' | 'any', caseSensitive: boolean): Scorer {
+  return stringMatchScorer({
+    name,
+    rule,
+    targets: expectedContains,
+    matches: (answer, target) => containsAtBoundary(normalizeText(answer, { caseSensitive }), normalizeText(target, { caseSensitive })),
+  });
+}
+
+/**
+ * exact_match: the final answer equals one of the reference answers (expected_answer), after
+ * lower-casing (unless `case_sensitive`), removing thousands separators and, unless
+ * `normalize_whitespace` is false, collapsing white space and trimming the ends. Punctuation
+ * counts: "Paris." is not "Paris" (squad_exact is the lenient form).
+ */
+export function exactMatch(options: Record<string, unknown> = {}): Scorer {
+  const { case_sensitive: caseSensitive, normalize_whitespace: whitespace } = parseOptions('exact_match', ExactMatchOptions, options);
+  const normal = (text: string) => normalizeText(text, { caseSensitive, whitespace });
+  return stringMatchScorer({ name: 'exact_match', rule: 'any', targets: expectedAnswers, matches: (answer, target) => normal(answer) === normal(target) });
+}
+
+/**
+ * answer_excludes: none of forbidden_contains appears in the final answer (a planted canary, the
+ * system prompt), compared after normalisation (lower case unless `case_sensitive`, thousands
+ * separators removed, white space collapsed) as a plain substring: no word-boundary rule, since a
+ * leak check must not miss a canary glued to the text around it. Skipped when there is no final
+ * answer. Value: the share of forbidden strings absent.
+ */
+export function answerExcludes(options: Record<string, unknown> = {}): Scorer {
+  const { case_sensitive: caseSensitive } = parseOptions('answer_excludes', AnswerExcludesOptions, options);
+  return stringMatchScorer({
+    name: 'answer_excludes',
+    rule: 'none',
+    targets: forbiddenContains,
+    matches: (answer, target) => normalizeText(answer, { caseSensitive }).includes(normalizeText(target, { caseSensitive })),
+  });
 }
 
 /** A letter, digit or combining mark: the characters a word or number is made of. */

@@ -102,7 +102,8 @@ export function maximumMatching(left: number, right: number, fits: (l: number, r
   return partner;
 }
 
-function argumentsMatch(want: ExpectedToolCall, call: ToolCallRecord): boolean {
+/** The call is to the expected tool, and every argument the expectation names has its value (valuesMatch). */
+export function argumentsMatch(want: ExpectedToolCall, call: Pick<ToolCallRecord, 'name' | 'arguments'>): boolean {
   if (call.name !== want.name) return false;
   return Object.entries(want.arguments ?? {}).every(([key, value]) => valuesMatch(value, call.arguments[key]));
 }

@@ -15,6 +15,7 @@ import { registerBenchCommand, registerMergeCommand } from './bench-command.ts';
 import { registerCacheCommands } from './cache-commands.ts';
 import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
+import { registerBfclCheck } from './bfcl-check-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
 import { perfVersusPromptfoo } from './perf-promptfoo.ts';
@@ -65,6 +66,7 @@ function buildProgram(): Command {
 
   registerRagCommands(program, () => lunarHome());
   registerTrecEval(program);
+  registerBfclCheck(program);
 
   program
     .command('perf')

@@ -1,0 +1,94 @@
+// BFCL function docs as Lunar tool specs: a hand-worked conversion of every type, and, over the
+// whole data, schemas a JSON Schema validator compiles and that BFCL's correct calls satisfy.
+
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parsePythonJson, parseQuestions } from './parse.ts';
+import { bfclToolSpecs } from './tool-specs.ts';
+import { FunctionDocShape } from './types.ts';
+
+const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+
+const doc = FunctionDocShape.parse(
+  parsePythonJson(`{"name": "lab.mix", "description": "Mix samples.", "parameters": {"type": "dict", "properties": {
+    "volume": {"type": "float", "description": "Litres.", "default": 1},
+    "count": {"type": "integer", "description": "How many.", "optional": true, "maximum": 400},
+    "mode": {"type": "string", "enum": ["fast", "slow"]},
+    "point": {"type": "tuple", "items": {"type": "float"}},
+    "weights": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}}},
+    "payload": {"type": "any", "description": "Anything."},
+    "filters": {"type": "dict", "properties": {"ratio": {"type": "float"}, "tags": {"type": "array", "items": {"type": "string"}}}, "required": ["ratio"]},
+    "rows": {"type": "array", "items": {"type": "dict", "properties": {"k": {"type": "boolean"}}}}
+  }, "required": ["volume"], "optional": ["count"]}}`),
+);
+
+describe('bfclToolSpecs', () => {
+  it('maps dict→object, float→number, tuple→array, any→no type, keeps JSON Schema keywords, drops BFCL\'s "optional"', () => {
+    expect(bfclToolSpecs([doc])).toEqual([
+      {
+        name: 'lab.mix',
+        description: 'Mix samples.',
+        parameters: {
+          type: 'object',
+          properties: {
+            // BFCL's handlers say "float" twice over, since "number" alone reads as "any number".
+            volume: { type: 'number', description: 'Litres. This is a float type value.', format: 'float', default: 1 },
+            count: { type: 'integer', description: 'How many.', maximum: 400 },
+            mode: { type: 'string', enum: ['fast', 'slow'] },
+            point: { type: 'array', items: { type: 'number' } },
+            weights: { type: 'array', items: { type: 'array', items: { type: 'integer' } } },
+            payload: { description: 'Anything.' },
+            filters: {
+              type: 'object',
+              properties: { ratio: { type: 'number', description: 'This is a float type value.', format: 'float' }, tags: { type: 'array', items: { type: 'string' } } },
+              required: ['ratio'],
+            },
+            rows: { type: 'array', items: { type: 'object', properties: { k: { type: 'boolean' } } } },
+          },
+          required: ['volume'],
+        },
+      },
+    ]);
+  });
+
+  it('with underscoreToDot, names lose their dots, as the checker then expects', () => {
+    expect(bfclToolSpecs([doc], { underscoreToDot: true })[0]!.name).toBe('lab_mix');
+  });
+
+  it('gives plain JSON (ints as numbers, no bigint), so a provider can send it', () => {
+    const spec = bfclToolSpecs([doc])[0]!;
+    expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
+  });
+
+  it('converts all 1,397 functions of the four question files into schemas ajv compiles, which every correct dev output satisfies', () => {
+    const ajv = new Ajv({ strictSchema: true, strictRequired: false, strictTypes: false, validateFormats: false });
+    const questions = new Map<string, ReturnType<typeof parseQuestions>>();
+    let compiled = 0;
+    for (const category of ['simple_python', 'multiple', 'parallel', 'irrelevance']) {
+      const byId = parseQuestions(readFileSync(resolve(DATA, `BFCL_v4_${category}.json`), 'utf8'), category);
+      questions.set(category, byId);
+      for (const { value } of byId.values()) for (const spec of bfclToolSpecs(value.function)) compiled += ajv.compile(spec.parameters) ? 1 : 0;
+    }
+    expect(compiled).toBe(1397);
+
+    // The calls BFCL marks valid in their correct forms; other valid forms (e.g. "MEDIUM" for an
+    // enum of "medium") pass BFCL's normalisation but not an exact enum, so they are left out.
+    const validators = new Map<string, ReturnType<Ajv['compile']>>();
+    const failing: string[] = [];
+    let checked = 0;
+    for (const text of readFileSync(resolve(DATA, 'checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n')) {
+      const line = JSON.parse(text) as { category: string; id: string; perturbation: string; valid: boolean; underscore_to_dot: boolean; calls: { name: string; arguments: unknown }[] };
+      if (!line.valid || !line.perturbation.startsWith('correct')) continue;
+      const specs = bfclToolSpecs(questions.get(line.category)!.get(line.id)!.value.function, { underscoreToDot: line.underscore_to_dot });
+      for (const call of line.calls) {
+        checked++;
+        const key = `${line.id} ${call.name}`;
+        if (!validators.has(key)) validators.set(key, ajv.compile(specs.find((s) => s.name === call.name)!.parameters));
+        if (!validators.get(key)!(call.arguments)) failing.push(`${line.id} ${line.perturbation}`);
+      }
+    }
+    expect([checked, failing]).toEqual([684, []]);
+  });
+});
