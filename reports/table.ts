@@ -62,12 +62,29 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
     `${a.costUsd.toFixed(4)}${a.unpricedCalls ? '+?' : ''}`,
   ]);
   const notes = [
+    ...runFactLines(aggregates),
     repeated.length ? 'pass^k: all k repeats of a case pass; pass@k: at least one does; ± sample std of the per-repeat means' : '',
     ...repeated.filter((a) => a.passKCases! < a.cases!).map(leftOutNote),
     aggregates.some((a) => a.estimatedUsage) ? '~ some token counts are estimates: the provider reported none' : '',
     aggregates.some((a) => a.unpricedCalls) ? '+? some calls used a model with no price (set one in a LUNAR_PRICES file)' : '',
   ].filter(Boolean);
   return [renderColumns([header, ...rows]), ...notes].join('\n');
+}
+
+/**
+ * One line per row that has run-fact scores: "run facts s/default/t: latency_ms p50 812.0 p95 1904.3
+ * p99 2210.9 (n=70); tokens p50 ...", figures with one decimal, cost_usd with six.
+ */
+function runFactLines(aggregates: readonly Aggregate[]): string[] {
+  return aggregates
+    .filter((a) => Object.keys(a.runFacts).length > 0)
+    .map((a) => {
+      const facts = Object.values(a.runFacts).map((f) => {
+        const digits = f.figure === 'cost_usd' ? 6 : 1;
+        return `${f.figure} p50 ${fixed(f.p50, digits)} p95 ${fixed(f.p95, digits)} p99 ${fixed(f.p99, digits)} (n=${f.n})`;
+      });
+      return `run facts ${a.suite}/${a.config}/${a.target}: ${facts.join('; ')}`;
+    });
 }
 
 /** Attempts; with repeats "cases×repeats", prefixed "attempts of" when some are missing. */

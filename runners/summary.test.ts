@@ -253,4 +253,15 @@ describe('repeats', () => {
     expect(table).not.toContain('pass^');
     expect(table).not.toContain('±');
   });
+
+  it('gives p50/p95/p99 of run-fact figures per target, and prints them under the table', () => {
+    // quantile() interpolates linearly (type 7): for 100..400, p50 = 250, p95 = 300 + 0.85 × 100 = 385, p99 = 397.
+    const latency = (ms: number): Score => ({ scorer: 'latency', value: 1, pass: true, status: 'scored', reason: '', details: { latency_ms: ms } });
+    const runs = [100, 200, 300, 400].map((ms) => attempt({ scores: [latency(ms)] }));
+    // A skipped run fact is left out of the percentiles.
+    runs.push(attempt({ scores: [{ scorer: 'latency', value: null, pass: null, status: 'skipped', reason: 'x', details: { latency_ms: 9999 } }] }));
+    const [group] = aggregate(runs);
+    expect(group!.runFacts).toEqual({ latency: { figure: 'latency_ms', n: 4, p50: 250, p95: 385, p99: 397 } });
+    expect(formatTable(aggregate(runs))).toContain('run facts s/default/t: latency_ms p50 250.0 p95 385.0 p99 397.0 (n=4)');
+  });
 });

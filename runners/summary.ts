@@ -8,6 +8,7 @@
 // per-repeat means. With one repeat these fields are absent.
 
 import { meanOverCasesExact, passAtKExact, passHatKExact, toNumber, type CaseDraws } from '../metrics/reliability.ts';
+import { RUN_FACT_FIGURES } from '../metrics/run-facts.ts';
 import { mean, quantile, stddev } from '../metrics/stats.ts';
 import type { StoredAttempt } from './store.ts';
 
@@ -70,6 +71,13 @@ export interface Aggregate {
   unpricedCalls: number;
   /** Model calls whose token counts were estimated (the provider reported none). */
   estimatedUsage: number;
+  /**
+   * For each run-fact scorer the group used (latency, steps, tool_errors, tokens, cost), the
+   * percentiles of the raw figure its 'scored' scores recorded (details.latency_ms, .steps,
+   * .tool_errors, .tokens, .cost_usd; RUN_FACT_FIGURES), over n of them. A skipped cost (an
+   * unpriced model) is left out: its figure is only a lower bound.
+   */
+  runFacts: Record<string, RunFactPercentiles>;
 
   // The fields below are present only when the group has more than one repeat.
 
@@ -95,6 +103,27 @@ export interface Aggregate {
    * k repeats pass. pass^1 = pass@1 = the pass rate over those cases. null when passKCases is 0.
    */
   passHatK?: Record<number, number | null>;
+}
+
+export interface RunFactPercentiles {
+  /** The details key the figure was read from, e.g. "latency_ms". */
+  figure: string;
+  n: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/** Percentiles of each run-fact scorer's raw figure over the group's scored scores; scorers the group did not use are absent. */
+function runFactPercentiles(group: readonly StoredAttempt[]): Record<string, RunFactPercentiles> {
+  const out: Record<string, RunFactPercentiles> = {};
+  for (const [scorer, figure] of Object.entries(RUN_FACT_FIGURES)) {
+    const values = group.flatMap((a) =>
+      a.scores.filter((s) => s.scorer === scorer && s.status === 'scored' && typeof s.details?.[figure] === 'number').map((s) => s.details![figure] as number),
+    );
+    if (values.length) out[scorer] = { figure, n: values.length, p50: quantile(values, 0.5), p95: quantile(values, 0.95), p99: quantile(values, 0.99) };
+  }
+  return out;
 }
 
 export function aggregate(attempts: readonly StoredAttempt[]): Aggregate[] {
@@ -144,6 +173,7 @@ function summarise(group: StoredAttempt[]): Aggregate {
     costUsd: sum(group.map((a) => a.costUsd)),
     unpricedCalls: sum(group.map((a) => a.unpricedCalls)),
     estimatedUsage: sum(group.map((a) => a.estimatedUsage)),
+    runFacts: runFactPercentiles(group),
   };
   const repeats = [...new Set(group.map((a) => a.repeat))].sort((a, b) => a - b);
   return repeats.length > 1 ? withRepeats(base, group, repeats) : base;
