@@ -2,6 +2,7 @@
 // ignored expectation.
 
 import { z } from 'zod';
+import type { FunctionDoc, GroundTruthCall } from '../metrics/bfcl/types.ts';
 
 export const ExpectedToolCall = z
   .object({
@@ -45,7 +46,24 @@ const EXPECTATIONS = [
   'forbidden_tools',
   'forbidden_contains',
   'expected_refusal',
+  'bfcl',
 ] as const;
+
+/**
+ * A Berkeley Function Calling Leaderboard entry (datasets/bfcl.ts reads them from BFCL's own
+ * files): its category picks BFCL's checker, its functions are the tools offered, its possible
+ * answers the expectation (none for irrelevance). Values keep BFCL's int/float distinction
+ * (metrics/bfcl/parse.ts), so this field is built by the loader, never read from JSONL.
+ */
+export const BfclExpectation = z
+  .object({
+    category: z.string().min(1),
+    functions: z.array(z.custom<FunctionDoc>((v) => typeof v === 'object' && v !== null)).min(1),
+    ground_truth: z.array(z.custom<GroundTruthCall>((v) => typeof v === 'object' && v !== null)).optional(),
+    /** Offer the functions with "." in names as "_" and compare so (BFCL's underscore_to_dot): OpenAI and Groq refuse dots. */
+    underscore_to_dot: z.boolean().default(true),
+  })
+  .strict();
 
 export const Case = z
   .object({
@@ -77,6 +95,7 @@ export const Case = z
     expected_refusal: z.boolean().optional(),
     /** Replies for the `scripted` target. */
     script: z.array(ScriptStep).min(1).optional(),
+    bfcl: BfclExpectation.optional(),
     notes: z.string().optional(),
   })
   .strict()

@@ -1,6 +1,7 @@
 // Scorers by name, so a suite can list them and get the same code the tests use.
 
 import type { Scorer, ScorerFactory } from './score.ts';
+import { bfclAst } from './bfcl/scorer.ts';
 import { isJson, jsonSchema } from './json.ts';
 import { refusal } from './refusal.ts';
 import { regex } from './regex.ts';
@@ -20,6 +21,7 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   tool_selection: toolSelection,
   no_forbidden_tool: noForbiddenTool,
   trajectory,
+  bfcl_ast: bfclAst,
   // The final answer's text.
   answer_contains: answerContains,
   contains,

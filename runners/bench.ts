@@ -25,6 +25,9 @@ import { compareAttempts, ResultsStore, type AttemptRow, type RunStatus, type St
 import { aggregate, type Aggregate } from './summary.ts';
 import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from './targets.ts';
+import { declaredRegistry } from '../agent/tools/declared.ts';
+import type { ToolRegistry } from '../agent/tools/tool.ts';
+import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
 
 export interface BenchOptions extends PlanOptions {
   suites: Suite[];
@@ -297,7 +300,7 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
   try {
     const trace = await runAgent({
       model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
-      tools: c.tools ? prepared.tools.pick(c.tools) : prepared.tools,
+      tools: toolsFor(prepared, c),
       messages: caseMessages(c),
       system: variant.system,
       workspaceRoot: variant.workspaceRoot,
@@ -333,6 +336,15 @@ function forAttempt(model: ChatModel, scheduler: Scheduler, caching: { cache: Ca
   if (model.provider === 'baseline' || model.provider === 'scripted') return model;
   const scheduled = scheduledChatModel(model, scheduler);
   return caching ? cachedChatModel(scheduled, caching.cache, { mode: caching.mode, repeat, label }) : scheduled;
+}
+
+/**
+ * The tools a case is offered: a BFCL case its own declared functions (names differ per entry, so
+ * they cannot share the suite's registry); any other case the suite's, or the subset it names.
+ */
+function toolsFor(prepared: PreparedSuite, c: Case): ToolRegistry {
+  if (c.bfcl) return declaredRegistry(bfclToolSpecs(c.bfcl.functions, { underscoreToDot: c.bfcl.underscore_to_dot }));
+  return c.tools ? prepared.tools.pick(c.tools) : prepared.tools;
 }
 
 /** A scorer that throws yields an error score with the reason; it never takes the run down. */

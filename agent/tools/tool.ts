@@ -2,7 +2,7 @@
 // turns the schema into JSON Schema for the providers and validates every call against it.
 
 import { z } from 'zod';
-import type { ToolSpec } from '../providers/types.ts';
+import type { JsonSchema, ToolSpec } from '../providers/types.ts';
 import type { RetrievedChunk } from '../trace.ts';
 
 export interface ToolContext {
@@ -24,6 +24,8 @@ export interface Tool<Args = any, Output extends string | ToolOutput = string | 
   name: string;
   description: string;
   schema: z.ZodType<Args>;
+  /** The JSON Schema the model sees, when the tool is declared by one (declared.ts) rather than derived from `schema`. */
+  parameters?: JsonSchema;
   /** Returns the text the model sees. Throwing is fine: the loop records it as an error result. */
   run(args: Args, context: ToolContext): Promise<Output> | Output;
 }
@@ -88,6 +90,7 @@ export class ToolRegistry {
 }
 
 export function toolSpec(tool: Tool): ToolSpec {
+  if (tool.parameters) return { name: tool.name, description: tool.description, parameters: tool.parameters };
   const schema = z.toJSONSchema(tool.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
   delete schema.$schema;
   return { name: tool.name, description: tool.description, parameters: dropSafeIntegerBounds(schema) };

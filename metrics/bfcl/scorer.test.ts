@@ -1,0 +1,43 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readBfclCases } from '../../datasets/bfcl.ts';
+import { modelCall, traceOf } from '../test-fixtures.ts';
+import { bfclAst } from './scorer.ts';
+
+const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+const simple = readBfclCases({ questions: join(DATA, 'BFCL_v4_simple_python.json'), answers: join(DATA, 'possible_answer', 'BFCL_v4_simple_python.json') });
+const irrelevance = readBfclCases({ questions: join(DATA, 'BFCL_v4_irrelevance.json') });
+const first = { modelCalls: [modelCall({ step: 1 })] };
+
+describe('bfcl_ast', () => {
+  const scorer = bfclAst();
+
+  it('passes the expected call, an optional parameter omitted', async () => {
+    const trace = traceOf(null, [{ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 } }], first);
+    expect(await scorer.score({ case: simple[0]!, trace })).toMatchObject({ value: 1, pass: true, reason: 'valid (calculate_triangle_area)' });
+  });
+
+  it("fails a wrong value with BFCL's error type, and no call with the count error", async () => {
+    const wrong = traceOf(null, [{ name: 'calculate_triangle_area', arguments: { base: 10, height: 6 } }], first);
+    expect(await scorer.score({ case: simple[0]!, trace: wrong })).toMatchObject({ value: 0, pass: false, details: { error_type: 'value_error:others' } });
+    expect(await scorer.score({ case: simple[0]!, trace: traceOf('The area is 25.', [], first) })).toMatchObject({
+      pass: false,
+      details: { error_type: 'simple_function_checker:wrong_count' },
+    });
+  });
+
+  it('judges only the first reply: a call made after a tool result does not count', async () => {
+    const later = traceOf(null, [{ name: 'calculate_triangle_area', arguments: { base: 10, height: 5 }, step: 2 }], { modelCalls: [modelCall({ step: 1 }), modelCall({ step: 2 })] });
+    expect(await scorer.score({ case: simple[0]!, trace: later })).toMatchObject({ pass: false });
+  });
+
+  it('passes an irrelevance entry only when no function is called', async () => {
+    expect(await scorer.score({ case: irrelevance[0]!, trace: traceOf('None of these tools fits.', [], first) })).toMatchObject({ pass: true });
+    const called = traceOf(null, [{ name: irrelevance[0]!.bfcl!.functions[0]!.name.replaceAll('.', '_'), arguments: {} }], first);
+    expect(await scorer.score({ case: irrelevance[0]!, trace: called })).toMatchObject({ pass: false, details: { error_type: 'irrelevance_error:decoder_success' } });
+  });
+
+  it('has nothing to say on a case that is not from BFCL', async () => {
+    expect(await scorer.score({ case: { ...simple[0]!, bfcl: undefined }, trace: traceOf('x') })).toBeNull();
+  });
+});

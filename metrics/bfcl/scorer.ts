@@ -1,0 +1,25 @@
+// bfcl_ast: a case read from BFCL's files (datasets/bfcl.ts), judged by BFCL's AST checker on
+// the calls of the agent's first reply, as BFCL judges a single-turn entry.
+
+import { z } from 'zod';
+import { parseOptions, scored, type Scorer } from '../score.ts';
+import { checkBfcl } from './match-calls.ts';
+import { bfclCallsFromToolCalls } from './trace-calls.ts';
+
+const BfclAstOptions = z.object({}).strict();
+
+export function bfclAst(options: Record<string, unknown> = {}): Scorer {
+  parseOptions('bfcl_ast', BfclAstOptions, options);
+  return {
+    name: 'bfcl_ast',
+    score({ case: c, trace }) {
+      if (!c.bfcl) return null;
+      const firstReply = trace.modelCalls[0]?.step;
+      const calls = bfclCallsFromToolCalls(trace.toolCalls.filter((call) => call.step === firstReply));
+      const verdict = checkBfcl(c.bfcl.category, { functions: c.bfcl.functions, groundTruth: c.bfcl.ground_truth }, calls, { underscoreToDot: c.bfcl.underscore_to_dot });
+      const made = calls.length ? calls.map((call) => call.name).join(', ') : 'no call';
+      const reason = verdict.valid ? `valid (${made})` : `${verdict.error_type}: ${verdict.errors[0] ?? ''} (${made})`;
+      return scored('bfcl_ast', verdict.valid ? 1 : 0, verdict.valid, reason, { error_type: verdict.error_type, errors: verdict.errors });
+    },
+  };
+}
