@@ -1,6 +1,7 @@
 // Scorers by name, so a suite can list them and get the same code the tests use.
 
 import type { Scorer, ScorerFactory } from './score.ts';
+import { JUDGE_SCORERS } from '../judges/registry.ts';
 import { bfclAst } from './bfcl/scorer.ts';
 import { isJson, jsonSchema } from './json.ts';
 import { refusal } from './refusal.ts';
@@ -42,6 +43,8 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   cost,
   // Retrieval.
   ...RETRIEVAL_SCORERS,
+  // Model-graded (judges/): LLM judges, and embedding similarity.
+  ...JUDGE_SCORERS,
 };
 
 export class UnknownScorerError extends Error {}

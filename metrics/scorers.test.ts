@@ -240,6 +240,7 @@ describe('registry', () => {
   it('registers every scorer under the name it reports', () => {
     const required: Record<string, Record<string, unknown>> = {
       regex: { pattern: 'x' },
+      rubric: { criteria: 'correct' },
       json_schema: { schema: { type: 'object' } },
       latency: { max_ms: 1000 },
       steps: { max: 8 },
@@ -252,7 +253,9 @@ describe('registry', () => {
       [
         'answer_contains', 'answer_excludes', 'contains', 'cost', 'exact_match', 'hit_at_k', 'is_json', 'json_schema', 'latency', 'map', 'mrr',
         'ndcg_at_k', 'no_forbidden_tool', 'precision_at_k', 'recall_at_k', 'refusal', 'regex', 'rouge_l', 'squad_exact', 'squad_f1', 'steps',
-        'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory',
+        'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory', 'bfcl_ast',
+        // judges/
+        'rubric', 'faithfulness', 'answer_relevancy', 'context_precision', 'context_recall', 'hallucination', 'pairwise_reference', 'embedding_similarity',
       ].sort(),
     );
   });

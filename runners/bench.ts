@@ -6,14 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { runAgent } from '../agent/loop.ts';
-import { CallCache, cachedChatModel, type CacheMode } from '../agent/providers/cache.ts';
+import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
-import { scheduledChatModel } from '../agent/providers/scheduled.ts';
-import type { ChatModel, ProviderOptions } from '../agent/providers/types.ts';
+import type { ProviderOptions } from '../agent/providers/types.ts';
 import { Scheduler, strictestLimits } from './scheduler.ts';
 import type { Trace } from '../agent/trace.ts';
 import { caseMessages, type Case } from '../datasets/case.ts';
-import type { Score, Scorer } from '../metrics/score.ts';
+import { needsJudge } from '../judges/registry.ts';
+import { judgeCost } from '../judges/usage.ts';
+import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
+import { forAttempt, judgeForAttempt, type Caching } from './model-path.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { InputError } from './input-error.ts';
 import { progress as makeProgress } from './progress.ts';
@@ -114,7 +116,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency: expected a whole number, 1 or more (got ${concurrency})`);
   const knowledge = new KnowledgeBases(options.home, (line) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`)));
   try {
-    return await runPrepared({ ...options, suites, concurrency, scheduler }, await prepareAll(suites, knowledge, options), targets);
+    // The judge reaches its provider as the targets do; a missing judge key skips judge scores (not exit 2).
+    const prepared = await prepareAll(suites, knowledge, { ...options, judge: { providerOptions, keys: options.cache !== 'replay' } });
+    return await runPrepared({ ...options, suites, concurrency, scheduler }, prepared, targets);
   } finally {
     await knowledge.close();
   }
@@ -126,7 +130,7 @@ export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]
   const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env ? { env: options.env } : {}, false);
   const knowledge = new KnowledgeBases(options.home);
   try {
-    const prepared = await prepareAll(suites, knowledge, options);
+    const prepared = await prepareAll(suites, knowledge, { ...options, judge: { providerOptions: options.env ? { env: options.env } : {}, keys: false } });
     return planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options);
   } finally {
     await knowledge.close();
@@ -254,7 +258,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
         // lose it. Cheaper ones go in the next batch, within a quarter second.
         if (row.trace.latencyMs >= 1_000 || row.trace.costUsd > 0) flush();
         progress?.tick(row.status, row.trace.costUsd);
-        spent += row.trace.costUsd;
+        spent += row.trace.costUsd + judgeCost(row.scores);
         if (options.budget !== undefined && spent >= options.budget && !overBudget) {
           overBudget = true;
           halt.abort();
@@ -293,7 +297,7 @@ function targetsOf(options: BenchOptions, suite: Suite): string[] {
  * Runs and scores one attempt. Never throws: whatever goes wrong becomes an errored attempt with
  * the message, so one bad attempt cannot take the run down.
  */
-async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: { cache: CallCache; mode: CacheMode }): Promise<Omit<AttemptRow, 'runId'>> {
+async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: Caching): Promise<Omit<AttemptRow, 'runId'>> {
   const { prepared, case: c, target, repeat } = attempt;
   const { variant } = prepared;
   const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
@@ -314,9 +318,11 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }
+    // The attempt's own judge, on the same path as its target (lane, cache under this repeat).
+    const judge = needsJudge(prepared.scorers) ? judgeForAttempt(prepared.judge, c, repeat, scheduler, caching) : undefined;
     const scores: Score[] = [];
     for (const scorer of prepared.scorers) {
-      const score = await scoreSafely(scorer, c, trace);
+      const score = await scoreSafely(scorer, c, trace, judge);
       if (score) scores.push(score);
     }
     return { ...base, status: 'ok', trace, scores };
@@ -324,18 +330,6 @@ async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefine
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, message), scores: [] };
   }
-}
-
-/**
- * A model call's path: the cache, then the provider's lane in the scheduler (a cached answer
- * takes no place in a quota). One cache wrapper per attempt, so repeated identical calls inside
- * it are separate draws. The local policies (baseline, scripted) skip both: they are instant and
- * unlimited, and a script is not part of the request a cache key is made from.
- */
-function forAttempt(model: ChatModel, scheduler: Scheduler, caching: { cache: CallCache; mode: CacheMode } | undefined, repeat: number, label: string): ChatModel {
-  if (model.provider === 'baseline' || model.provider === 'scripted') return model;
-  const scheduled = scheduledChatModel(model, scheduler);
-  return caching ? cachedChatModel(scheduled, caching.cache, { mode: caching.mode, repeat, label }) : scheduled;
 }
 
 /**
@@ -348,9 +342,9 @@ function toolsFor(prepared: PreparedSuite, c: Case): ToolRegistry {
 }
 
 /** A scorer that throws yields an error score with the reason; it never takes the run down. */
-async function scoreSafely(scorer: Scorer, c: Case, trace: Trace): Promise<Score | null> {
+async function scoreSafely(scorer: Scorer, c: Case, trace: Trace, judge: JudgeAccess | undefined): Promise<Score | null> {
   try {
-    return await scorer.score({ case: c, trace });
+    return await scorer.score({ case: c, trace, judge });
   } catch (error) {
     return { scorer: scorer.name, value: null, pass: null, status: 'error', reason: (error as Error).message };
   }

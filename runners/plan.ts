@@ -9,6 +9,7 @@ import type { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
 import { readTrecTopics } from '../datasets/trec.ts';
+import { resolveJudge, type PreparedJudge, type ResolveJudgeOptions } from '../judges/resolve.ts';
 import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
 import type { Scorer } from '../metrics/score.ts';
 import { InputError } from './input-error.ts';
@@ -16,13 +17,15 @@ import type { KnowledgeBases } from './knowledge.ts';
 import type { Suite, SuiteVariant } from './suite.ts';
 import type { ResolvedTarget } from './targets.ts';
 
-/** One suite configuration, ready to run: its cases, tools (knowledge included) and scorers. */
+/** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
 export interface PreparedSuite {
   suite: Suite;
   variant: SuiteVariant;
   cases: Case[];
   tools: ToolRegistry;
   scorers: Scorer[];
+  /** The judge model for judge scorers, or why there is none (then their scores are skipped). */
+  judge: PreparedJudge;
 }
 
 export interface PlannedAttempt {
@@ -57,13 +60,33 @@ export function plannedKey(attempt: PlannedAttempt): string {
   return attemptKey({ suite: attempt.prepared.suite.name, config: attempt.prepared.variant.config, caseId: attempt.case.id, target: attempt.target.id, repeat: attempt.repeat });
 }
 
+export interface PrepareOptions extends Pick<PlanOptions, 'filter' | 'limit'> {
+  /** How judges reach their providers (the run's provider options; keys: false when replaying). */
+  judge?: ResolveJudgeOptions;
+}
+
 /** Loads every dataset and checks every scorer and tool before anything runs (bad input: exit 2). */
-export async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeBases, options: Pick<PlanOptions, 'filter' | 'limit'> = {}): Promise<PreparedSuite[]> {
+export async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeBases, options: PrepareOptions = {}): Promise<PreparedSuite[]> {
   const prepared: PreparedSuite[] = [];
+  // Each judge once per run: every configuration naming it shares its model and its breaker.
+  const judges = new Map<string | undefined, PreparedJudge>();
+  const judgeFor = (suite: Suite, id: string | undefined): PreparedJudge => {
+    let judge = judges.get(id);
+    if (!judge) {
+      try {
+        judge = resolveJudge(id, options.judge);
+      } catch (error) {
+        if (error instanceof InputError) throw new InputError(`${suite.file}: judge: ${error.message}`);
+        throw error;
+      }
+      judges.set(id, judge);
+    }
+    return judge;
+  };
   for (const suite of suites) {
     const all = suite.dataset.kind === 'jsonl' ? loadDataset(suite.dataset.path).cases : readTrecTopics(suite.dataset.topics, suite.dataset.qrels);
     const cases = selectCases(all, options);
-    for (const variant of suite.variants) prepared.push(await prepareVariant(suite, variant, cases, knowledge));
+    for (const variant of suite.variants) prepared.push({ ...(await prepareVariant(suite, variant, cases, knowledge)), judge: judgeFor(suite, variant.judge) });
   }
   return prepared;
 }
@@ -92,7 +115,7 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 
-async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<PreparedSuite> {
+async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<Omit<PreparedSuite, 'judge'>> {
   const registry = builtinRegistry();
   if (variant.knowledge) registry.register(searchKnowledgeTool(await knowledge.get(variant.knowledge)));
   let tools: ToolRegistry;

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { withoutCredentials } from '../agent/providers/errors.ts';
 import type { PreparedSuite } from './plan.ts';
+import { parseTargetId } from '../agent/providers/registry.ts';
+import { judgePromptHashes } from '../judges/prompts/index.ts';
+import { needsJudge } from '../judges/registry.ts';
 
 const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +46,8 @@ export function buildLock(input: {
   const suites = unique(input.prepared.map((p) => p.suite), (s) => s.file);
   const corpora = unique(input.prepared.flatMap((p) => (p.variant.knowledge ? [p.variant.knowledge.corpus] : [])), (c) => c.path);
   const env = input.env ?? process.env;
+  const judged = input.prepared.filter((p) => needsJudge(p.scorers));
+  const judges = judged.flatMap((p) => (p.judge.id && p.judge.available ? [{ id: p.judge.id, ...parseTargetId(p.judge.id) }] : []));
   return {
     lunar: lunarVersion(),
     node: process.version,
@@ -58,8 +63,9 @@ export function buildLock(input: {
           ],
     ),
     corpora: corpora.map((c) => ({ path: c.path, ...hashCorpus(c.path) })),
-    judgePrompts: [],
-    targets: unique([...input.targets], (t) => t.id).map((t) => ({ ...t, ...addressOf(t.provider, env) })),
+    // Judge prompts and judge models only where a judge scores: they decide those numbers.
+    judgePrompts: judged.length ? judgePromptHashes() : [],
+    targets: unique([...input.targets, ...judges], (t) => t.id).map((t) => ({ ...t, ...addressOf(t.provider, env) })),
     options: input.options,
   };
 }

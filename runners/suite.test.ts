@@ -64,4 +64,25 @@ describe('loadSuite', () => {
     const path = write('yaml.yaml', 'dataset: x.jsonl\nscorers: [a\nb: c\n');
     expect(messageOf(() => loadSuite(path))).toMatch(/yaml\.yaml:\d+: \(yaml\): /);
   });
+
+  it('reads the judge, resolving a scripted judge file against the suite like every path', () => {
+    const scripted = loadSuite(write('judge-scripted.yaml', 'dataset: d.jsonl\njudge: scripted:judges/j.jsonl\nscorers: [faithfulness]\n'));
+    expect(scripted.variants[0]!.judge).toBe(`scripted:${join(dir, 'judges/j.jsonl')}`);
+    const hosted = loadSuite(write('judge-hosted.yaml', 'dataset: d.jsonl\njudge: ollama:qwen2.5:7b\nscorers: [faithfulness]\n'));
+    expect(hosted.variants[0]!.judge).toBe('ollama:qwen2.5:7b');
+    expect(loadSuite(write('judge-none.yaml', 'dataset: d.jsonl\nscorers: [faithfulness]\n')).variants[0]!.judge).toBeUndefined();
+  });
+
+  it('lets a matrix compare judges, one configuration each', () => {
+    const path = write('judges.yaml', 'dataset: d.jsonl\nscorers: [faithfulness]\nmatrix:\n  judge: [openai:gpt-4o-mini, ollama:qwen2.5:7b]\n');
+    expect(loadSuite(path).variants.map((v) => [v.config, v.judge])).toEqual([
+      ['judge=openai:gpt-4o-mini', 'openai:gpt-4o-mini'],
+      ['judge=ollama:qwen2.5:7b', 'ollama:qwen2.5:7b'],
+    ]);
+  });
+
+  it('names the judge field when it is not a target id string', () => {
+    const path = write('judge-bad.yaml', 'dataset: d.jsonl\njudge: [openai:gpt-4o-mini]\nscorers: [faithfulness]\n');
+    expect(messageOf(() => loadSuite(path))).toMatch(/judge-bad\.yaml: judge: Invalid input: expected string, received array/);
+  });
 });

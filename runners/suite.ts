@@ -48,6 +48,11 @@ export const SuiteShape = z
     tools: z.array(z.string().min(1)).optional(),
     knowledge: KnowledgeShape.optional(),
     targets: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * The model LLM-judge scorers call, a target id (openai:gpt-4o-mini, ollama:qwen2.5:7b,
+     * scripted:FILE with FILE relative to the suite). Without one, judge scores are skipped.
+     */
+    judge: z.string().trim().min(1).optional(),
     scorers: z.array(ScorerEntry).min(1),
     temperature: z.number().min(0).max(2).optional(),
     budget: z
@@ -83,6 +88,8 @@ export interface SuiteVariant {
   system?: string;
   tools?: string[];
   knowledge?: KnowledgeSettings;
+  /** The judge's target id; a scripted file's path resolved against the suite. */
+  judge?: string;
   scorers: { name: string; options: Record<string, unknown> }[];
   temperature?: number;
   budget: { maxSteps?: number; maxTimeMs?: number; maxTokens?: number };
@@ -171,12 +178,18 @@ function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string):
       chunk: { maxTokens: s.knowledge.chunk.max_tokens, overlapTokens: s.knowledge.chunk.overlap_tokens },
       search: s.knowledge.search,
     },
+    judge: s.judge && judgeId(s.judge, here),
     scorers: s.scorers.map((entry) =>
       typeof entry === 'string' ? { name: entry, options: {} } : { name: Object.keys(entry)[0]!, options: Object.values(entry)[0]! },
     ),
     temperature: s.temperature,
     budget: { maxSteps: s.budget?.max_steps, maxTimeMs: s.budget?.max_time_ms, maxTokens: s.budget?.max_tokens },
   };
+}
+
+/** `scripted:FILE` names a file relative to the suite, as every path in a suite does. */
+function judgeId(id: string, here: string): string {
+  return id.startsWith('scripted:') && id.length > 'scripted:'.length ? `scripted:${resolve(here, id.slice('scripted:'.length))}` : id;
 }
 
 /** Every suite file in a folder, in name order. */
