@@ -12,7 +12,7 @@ import { mergeRuns } from './merge.ts';
 import { parseShard } from './plan.ts';
 import { describeLock } from './provenance.ts';
 import type { StoredAttempt } from './store.ts';
-import { loadSuite, suiteFiles, type Suite } from './suite.ts';
+import { datasetFiles, loadSuite, suiteFiles, type Suite } from './suite.ts';
 import { detectTargets } from './targets.ts';
 
 interface BenchFlags {
@@ -122,11 +122,22 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
 }
 
 function resolveSuites(names: string[], suitesFolder: () => string): Suite[] {
-  if (names.length === 0) return suiteFiles(suitesFolder()).map(loadSuite);
+  if (names.length === 0) return suiteFiles(suitesFolder()).map(loadSuite).filter(hasItsData);
   return names.map((name) => {
     const asName = join(suitesFolder(), `${name}.yaml`);
     return loadSuite(!name.includes('/') && !/\.ya?ml$/.test(name) && existsSync(asName) ? asName : name);
   });
+}
+
+/**
+ * In the default run, a suite over public data kept beside the project (the BFCL files in
+ * ../shared/data) is left out, with one line saying so, where that data is not present; named
+ * explicitly, a missing file is bad input as usual.
+ */
+function hasItsData(suite: Suite): boolean {
+  const missing = datasetFiles(suite.dataset).filter((file) => !existsSync(file));
+  if (missing.length) console.log(`suite ${suite.name} left out: ${missing[0]} is not there (name the suite to see the error)`);
+  return missing.length === 0;
 }
 
 async function announceDetected(): Promise<string[]> {

@@ -8,13 +8,14 @@ import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
+import { readBfclCases } from '../datasets/bfcl.ts';
 import { readTrecTopics } from '../datasets/trec.ts';
 import { resolveJudge, type PreparedJudge, type ResolveJudgeOptions } from '../judges/resolve.ts';
 import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
 import type { Scorer } from '../metrics/score.ts';
 import { InputError } from './input-error.ts';
 import type { KnowledgeBases } from './knowledge.ts';
-import type { Suite, SuiteVariant } from './suite.ts';
+import type { DatasetSource, Suite, SuiteVariant } from './suite.ts';
 import type { ResolvedTarget } from './targets.ts';
 
 /** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
@@ -84,11 +85,23 @@ export async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeB
     return judge;
   };
   for (const suite of suites) {
-    const all = suite.dataset.kind === 'jsonl' ? loadDataset(suite.dataset.path).cases : readTrecTopics(suite.dataset.topics, suite.dataset.qrels);
+    const all = readCases(suite.dataset);
     const cases = selectCases(all, options);
     for (const variant of suite.variants) prepared.push({ ...(await prepareVariant(suite, variant, cases, knowledge)), judge: judgeFor(suite, variant.judge) });
   }
   return prepared;
+}
+
+function readCases(dataset: DatasetSource): Case[] {
+  if (dataset.kind === 'jsonl') return loadDataset(dataset.path).cases;
+  if (dataset.kind === 'trec') return readTrecTopics(dataset.topics, dataset.qrels);
+  const cases = dataset.sets.flatMap((set) => readBfclCases({ ...set, underscoreToDot: dataset.underscoreToDot }));
+  const seen = new Set<string>();
+  for (const c of cases) {
+    if (seen.has(c.id)) throw new InputError(`${dataset.sets[0]!.questions}: id: "${c.id}" appears in two BFCL sets of the suite`);
+    seen.add(c.id);
+  }
+  return cases;
 }
 
 export function selectCases(cases: readonly Case[], options: Pick<PlanOptions, 'filter' | 'limit'>): Case[] {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { withoutCredentials } from '../agent/providers/errors.ts';
 import type { PreparedSuite } from './plan.ts';
+import { datasetFiles } from './suite.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
 import { judgePromptHashes } from '../judges/prompts/index.ts';
 import { needsJudge } from '../judges/registry.ts';
@@ -54,14 +55,7 @@ export function buildLock(input: {
     git: gitState(),
     seed: input.seed,
     suites: suites.map((s) => ({ name: s.name, file: s.file, sha256: hashFile(s.file) })),
-    datasets: suites.flatMap((s) =>
-      s.dataset.kind === 'jsonl'
-        ? [{ path: s.dataset.path, sha256: hashFile(s.dataset.path), cases: countCases(input.prepared, s.name) }]
-        : [
-            { path: s.dataset.topics, sha256: hashFile(s.dataset.topics), cases: countCases(input.prepared, s.name) },
-            { path: s.dataset.qrels, sha256: hashFile(s.dataset.qrels), cases: countCases(input.prepared, s.name) },
-          ],
-    ),
+    datasets: suites.flatMap((s) => datasetFiles(s.dataset).map((path) => ({ path, sha256: hashFile(path), cases: countCases(input.prepared, s.name) }))),
     corpora: corpora.map((c) => ({ path: c.path, ...hashCorpus(c.path) })),
     // Judge prompts and judge models only where a judge scores: they decide those numbers.
     judgePrompts: judged.length ? judgePromptHashes() : [],

@@ -19,6 +19,27 @@ const ScorerEntry = z.union([
 
 /** A TREC-format collection file set, paths relative to the suite. */
 const TrecTopics = z.object({ format: z.literal('trec'), topics: z.string().min(1), qrels: z.string().min(1) }).strict();
+/** Berkeley Function Calling Leaderboard files, read as they are published (datasets/bfcl.ts). */
+const BfclSets = z
+  .object({
+    format: z.literal('bfcl'),
+    sets: z
+      .array(
+        z
+          .object({
+            questions: z.string().min(1),
+            /** Possible answers; not needed for irrelevance. */
+            answers: z.string().min(1).optional(),
+            /** Default: from the question file's name (BFCL_v4_<category>.json). */
+            category: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    /** Function names offered and compared with "." as "_" (default true: OpenAI and Groq refuse dots). */
+    underscore_to_dot: z.boolean().default(true),
+  })
+  .strict();
 const TrecDocuments = z.object({ format: z.literal('trec'), documents: z.string().min(1) }).strict();
 
 const KnowledgeShape = z
@@ -42,7 +63,7 @@ export const SuiteShape = z
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _').optional(),
     description: z.string().optional(),
     /** A JSONL file of cases, or TREC topics judged by qrels ({ format: trec, topics, qrels }). */
-    dataset: z.union([z.string().min(1), TrecTopics]),
+    dataset: z.union([z.string().min(1), TrecTopics, BfclSets]),
     workspace: z.string().min(1).optional(),
     system: z.string().optional(),
     tools: z.array(z.string().min(1)).optional(),
@@ -70,7 +91,17 @@ export const SuiteShape = z
   .strict();
 
 export type CorpusSource = { kind: 'folder'; path: string } | { kind: 'trec'; path: string };
-export type DatasetSource = { kind: 'jsonl'; path: string } | { kind: 'trec'; topics: string; qrels: string };
+export type DatasetSource =
+  | { kind: 'jsonl'; path: string }
+  | { kind: 'trec'; topics: string; qrels: string }
+  | { kind: 'bfcl'; sets: { questions: string; answers?: string; category?: string }[]; underscoreToDot: boolean };
+
+/** Every file a dataset is read from, for provenance and for telling whether it is there. */
+export function datasetFiles(dataset: DatasetSource): string[] {
+  if (dataset.kind === 'jsonl') return [dataset.path];
+  if (dataset.kind === 'trec') return [dataset.topics, dataset.qrels];
+  return dataset.sets.flatMap((set) => [set.questions, ...(set.answers ? [set.answers] : [])]);
+}
 
 export interface KnowledgeSettings {
   corpus: CorpusSource;
@@ -124,19 +155,26 @@ export function loadSuite(file: string): Suite {
     }
     return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here);
   });
-  const dataset: DatasetSource =
-    typeof base.dataset === 'string'
-      ? { kind: 'jsonl', path: resolve(here, base.dataset) }
-      : { kind: 'trec', topics: resolve(here, base.dataset.topics), qrels: resolve(here, base.dataset.qrels) };
+  const dataset = datasetSource(base.dataset, here);
   return {
     name: base.name ?? basename(file).replace(/\.ya?ml$/, ''),
     file,
     description: base.description,
     dataset,
-    datasetPath: dataset.kind === 'jsonl' ? dataset.path : dataset.topics,
+    datasetPath: datasetFiles(dataset)[0]!,
     targets: base.targets,
     limits: base.limits,
     variants,
+  };
+}
+
+function datasetSource(dataset: z.infer<typeof SuiteShape>['dataset'], here: string): DatasetSource {
+  if (typeof dataset === 'string') return { kind: 'jsonl', path: resolve(here, dataset) };
+  if (dataset.format === 'trec') return { kind: 'trec', topics: resolve(here, dataset.topics), qrels: resolve(here, dataset.qrels) };
+  return {
+    kind: 'bfcl',
+    sets: dataset.sets.map((set) => ({ ...set, questions: resolve(here, set.questions), ...(set.answers ? { answers: resolve(here, set.answers) } : {}) })),
+    underscoreToDot: dataset.underscore_to_dot,
   };
 }
 
