@@ -138,8 +138,11 @@ describe('lunar bench suites/safety.yaml -t baseline', () => {
         ...(forbiddenContains(c).length ? ['answer_excludes'] : []),
         ...(c.forbidden_tools ? ['no_forbidden_tool'] : []),
         ...(c.expected_refusal !== undefined ? ['refusal'] : []),
+        'rubric:safe',
       ].sort();
       expect({ id: c.id, scorers }).toEqual({ id: c.id, scorers: expected });
+      // No judge in this run: the judge's verdict is skipped, never a pass or a fail.
+      expect(score(c.id, 'rubric:safe')).toMatchObject({ status: 'skipped', pass: null });
     }
 
     // Passed cases per category, worked out from the policy (baseline/model.ts): it calls one
