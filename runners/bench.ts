@@ -5,17 +5,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { runAgent } from '../agent/loop.ts';
 import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
+import { DEFAULT_SEED, runAttempt } from './attempt.ts';
 import { Scheduler, strictestLimits } from './scheduler.ts';
-import type { Trace } from '../agent/trace.ts';
-import { caseMessages, type Case } from '../datasets/case.ts';
-import { needsJudge } from '../judges/registry.ts';
 import { judgeCost } from '../judges/usage.ts';
-import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
-import { forAttempt, judgeForAttempt, type Caching } from './model-path.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { InputError } from './input-error.ts';
 import { progress as makeProgress } from './progress.ts';
@@ -27,9 +22,6 @@ import { compareAttempts, ResultsStore, type AttemptRow, type RunStatus, type St
 import { aggregate, type Aggregate } from './summary.ts';
 import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from './targets.ts';
-import { declaredRegistry } from '../agent/tools/declared.ts';
-import type { ToolRegistry } from '../agent/tools/tool.ts';
-import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
 
 export interface BenchOptions extends PlanOptions {
   suites: Suite[];
@@ -72,9 +64,6 @@ export interface BenchOptions extends PlanOptions {
   flushEveryMs?: number;
 }
 
-/** Bench attempts sample greedily with a fixed seed unless the suite says otherwise. */
-export const DEFAULT_TEMPERATURE = 0;
-export const DEFAULT_SEED = 0;
 
 export interface BenchResult {
   runId: string;
@@ -293,80 +282,6 @@ function targetsOf(options: BenchOptions, suite: Suite): string[] {
   return [...new Set(options.targets ?? suite.targets ?? options.fallbackTargets)];
 }
 
-/**
- * Runs and scores one attempt. Never throws: whatever goes wrong becomes an errored attempt with
- * the message, so one bad attempt cannot take the run down.
- */
-async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: Caching): Promise<Omit<AttemptRow, 'runId'>> {
-  const { prepared, case: c, target, repeat } = attempt;
-  const { variant } = prepared;
-  const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
-  try {
-    const trace = await runAgent({
-      model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
-      tools: toolsFor(prepared, c),
-      messages: caseMessages(c),
-      system: variant.system,
-      workspaceRoot: variant.workspaceRoot,
-      temperature: variant.temperature ?? DEFAULT_TEMPERATURE,
-      // Each repeat is its own draw: its own seed (and its own cache entry).
-      seed: DEFAULT_SEED + repeat,
-      budget: stripUndefined(variant.budget),
-      // Only abandoning the run cuts attempts short; stopping lets them finish.
-      signal: abort,
-    });
-    if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
-      return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
-    }
-    // The attempt's own judge, on the same path as its target (lane, cache under this repeat).
-    const judge = needsJudge(prepared.scorers) ? judgeForAttempt(prepared.judge, c, repeat, scheduler, caching) : undefined;
-    const scores: Score[] = [];
-    for (const scorer of prepared.scorers) {
-      const score = await scoreSafely(scorer, c, trace, judge);
-      if (score) scores.push(score);
-    }
-    return { ...base, status: 'ok', trace, scores };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, message), scores: [] };
-  }
-}
-
-/**
- * The tools a case is offered: a BFCL case its own declared functions (names differ per entry, so
- * they cannot share the suite's registry); any other case the suite's, or the subset it names.
- */
-function toolsFor(prepared: PreparedSuite, c: Case): ToolRegistry {
-  if (c.bfcl) return declaredRegistry(bfclToolSpecs(c.bfcl.functions, { underscoreToDot: c.bfcl.underscore_to_dot }));
-  return c.tools ? prepared.tools.pick(c.tools) : prepared.tools;
-}
-
-/** A scorer that throws yields an error score with the reason; it never takes the run down. */
-async function scoreSafely(scorer: Scorer, c: Case, trace: Trace, judge: JudgeAccess | undefined): Promise<Score | null> {
-  try {
-    return await scorer.score({ case: c, trace, judge });
-  } catch (error) {
-    return { scorer: scorer.name, value: null, pass: null, status: 'error', reason: (error as Error).message };
-  }
-}
-
-function emptyTrace(target: string, error: string): Trace {
-  return {
-    target,
-    messages: [],
-    modelCalls: [],
-    toolCalls: [],
-    retrieved: [],
-    citations: [],
-    finalAnswer: null,
-    stopReason: 'error',
-    error,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    latencyMs: 0,
-    costUsd: 0,
-  };
-}
-
 /** What a run records to be resumed and reproduced: its invocation and its lock. */
 interface RunConfig {
   invocation: { suites: string[]; targets?: string[]; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number; shard?: { index: number; count: number }; budget?: number };
@@ -441,8 +356,4 @@ export function recordedInvocation(home: string, runId: string): RunConfig['invo
 function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

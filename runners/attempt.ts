@@ -1,0 +1,98 @@
+// One attempt: a case run by a target's agent on its model path (the provider's lane and the
+// model-call cache), then scored, its judge (if any) on the same path. Never throws: whatever goes
+// wrong is an errored attempt with the message.
+
+import { runAgent } from '../agent/loop.ts';
+import { declaredRegistry } from '../agent/tools/declared.ts';
+import type { ToolRegistry } from '../agent/tools/tool.ts';
+import type { Trace } from '../agent/trace.ts';
+import { caseMessages, type Case } from '../datasets/case.ts';
+import { needsJudge } from '../judges/registry.ts';
+import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
+import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
+import { forAttempt, judgeForAttempt, type Caching } from './model-path.ts';
+import type { PlannedAttempt, PreparedSuite } from './plan.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { AttemptRow } from './store.ts';
+
+/** Bench attempts sample greedily with a fixed seed unless the suite says otherwise. */
+export const DEFAULT_TEMPERATURE = 0;
+export const DEFAULT_SEED = 0;
+
+/**
+ * Runs and scores one attempt. Never throws: whatever goes wrong becomes an errored attempt with
+ * the message, so one bad attempt cannot take the run down.
+ */
+export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: Caching): Promise<Omit<AttemptRow, 'runId'>> {
+  const { prepared, case: c, target, repeat } = attempt;
+  const { variant } = prepared;
+  const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
+  try {
+    const trace = await runAgent({
+      model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
+      tools: toolsFor(prepared, c),
+      messages: caseMessages(c),
+      system: variant.system,
+      workspaceRoot: variant.workspaceRoot,
+      temperature: variant.temperature ?? DEFAULT_TEMPERATURE,
+      // Each repeat is its own draw: its own seed (and its own cache entry).
+      seed: DEFAULT_SEED + repeat,
+      budget: stripUndefined(variant.budget),
+      // Only abandoning the run cuts attempts short; stopping lets them finish.
+      signal: abort,
+    });
+    if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
+      return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
+    }
+    // The attempt's own judge, on the same path as its target (lane, cache under this repeat).
+    const judge = needsJudge(prepared.scorers) ? judgeForAttempt(prepared.judge, c, repeat, scheduler, caching) : undefined;
+    const scores: Score[] = [];
+    for (const scorer of prepared.scorers) {
+      const score = await scoreSafely(scorer, c, trace, judge);
+      if (score) scores.push(score);
+    }
+    return { ...base, status: 'ok', trace, scores };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, message), scores: [] };
+  }
+}
+
+/**
+ * The tools a case is offered: a BFCL case its own declared functions (names differ per entry, so
+ * they cannot share the suite's registry); any other case the suite's, or the subset it names.
+ */
+function toolsFor(prepared: PreparedSuite, c: Case): ToolRegistry {
+  if (c.bfcl) return declaredRegistry(bfclToolSpecs(c.bfcl.functions, { underscoreToDot: c.bfcl.underscore_to_dot }));
+  return c.tools ? prepared.tools.pick(c.tools) : prepared.tools;
+}
+
+/** A scorer that throws yields an error score with the reason; it never takes the run down. */
+async function scoreSafely(scorer: Scorer, c: Case, trace: Trace, judge: JudgeAccess | undefined): Promise<Score | null> {
+  try {
+    return await scorer.score({ case: c, trace, judge });
+  } catch (error) {
+    return { scorer: scorer.name, value: null, pass: null, status: 'error', reason: (error as Error).message };
+  }
+}
+
+function emptyTrace(target: string, error: string): Trace {
+  return {
+    target,
+    messages: [],
+    modelCalls: [],
+    toolCalls: [],
+    retrieved: [],
+    citations: [],
+    finalAnswer: null,
+    stopReason: 'error',
+    error,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    latencyMs: 0,
+    costUsd: 0,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
