@@ -16,6 +16,8 @@ import { registerCacheCommands } from './cache-commands.ts';
 import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { registerBfclCheck } from './bfcl-check-command.ts';
+import { registerCompareCommand } from './compare-command.ts';
+import { registerGateCommand } from '../ci/gate-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
 import { perfVersusPromptfoo } from './perf-promptfoo.ts';
@@ -67,6 +69,8 @@ function buildProgram(): Command {
   registerRagCommands(program, () => lunarHome());
   registerTrecEval(program);
   registerBfclCheck(program);
+  registerCompareCommand(program, () => lunarHome(), { suitesFolder });
+  registerGateCommand(program, () => lunarHome());
 
   program
     .command('perf')

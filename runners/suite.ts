@@ -8,6 +8,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { SearchConfig } from '../agent/rag/search.ts';
 import { PROVIDERS } from '../agent/providers/registry.ts';
+import { GatesShape } from '../ci/gate-spec.ts';
 import { InputError } from './input-error.ts';
 import { LimitsShape } from './scheduler.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
@@ -85,6 +86,8 @@ export const SuiteShape = z
       .strict()
       .optional(),
     matrix: Matrix.optional(),
+    /** Quality gates `lunar gate` checks: thresholds and a baseline (ci/gate-spec.ts). */
+    gates: GatesShape.optional(),
     /** Per provider: concurrency, requests and tokens per minute (e.g. { openai: { rpm: 500 } }). */
     limits: LimitsShape.refine((r) => Object.keys(r).every((k) => k in PROVIDERS || k === 'scripted'), 'limits: keys must be provider names').optional(),
   })

@@ -1,0 +1,100 @@
+// `lunar gate`: does a run hold its suites' quality gates? Absolute thresholds per suite and
+// scorer, and regressions against a committed baseline judged by the paired statistics of
+// `lunar compare`. Every group (suite × configuration × target) of the run is checked; each
+// failure is one line naming the group, the measure, the value, the threshold or baseline, and
+// the interval. Exit 0 when every gate holds, 1 when one fails (cli: 2 on bad input).
+
+import type { StoredAttempt } from '../runners/store.ts';
+import { aggregate } from '../runners/summary.ts';
+import type { BaselineFile } from './baseline.ts';
+import { advisoryScorers, groupName, type CheckResult } from './gate-result.ts';
+import type { Threshold } from './gate-spec.ts';
+import { checkRegressions } from './regression-checks.ts';
+import { checkThreshold, measureName } from './threshold-checks.ts';
+
+/** One suite's gates, from its `gates:` section and the command line. */
+export interface SuiteGates {
+  suite: string;
+  /** Each threshold with where it was written: a suite file, or --threshold. */
+  thresholds: { threshold: Threshold; source: string }[];
+  baseline?: { file: BaselineFile; path: string; tolerance: number };
+}
+
+export interface GateReport {
+  run: { id: string; status: string };
+  checks: CheckResult[];
+  notes: string[];
+  held: number;
+  failed: number;
+  advisory: number;
+}
+
+export function evaluateGates(run: { id: string; status: string }, attempts: readonly StoredAttempt[], suites: readonly SuiteGates[]): GateReport {
+  const checks: CheckResult[] = [];
+  const notes: string[] = [];
+  if (run.status !== 'completed') {
+    checks.push({
+      kind: 'run',
+      suite: '-',
+      config: '-',
+      target: '-',
+      measure: 'status',
+      verdict: 'failed',
+      text: `run ${run.id} is ${run.status}, not completed: a gate holds only for a whole run (continue it with lunar bench --resume ${run.id})`,
+    });
+  }
+  for (const gates of suites) {
+    const mine = attempts.filter((a) => a.suite === gates.suite);
+    if (mine.length === 0) {
+      notes.push(`${gates.suite}: no attempts in run ${run.id}; its gates were not checked`);
+      continue;
+    }
+    for (const group of aggregate(mine)) {
+      const members = mine.filter((a) => a.config === group.config && a.target === group.target);
+      const advisory = advisoryScorers(members);
+      for (const { threshold, source } of gates.thresholds) {
+        const check = checkThreshold(group, members, threshold, source, advisory);
+        if (check) checks.push(check);
+        else notes.push(`${groupName(group)}: no ${threshold.measure.kind === 'scorer' ? threshold.measure.scorer : measureName(threshold.measure)} scores; "${threshold.text}" (${source}) not checked here`);
+      }
+      if (!gates.baseline) continue;
+      const { file, path, tolerance } = gates.baseline;
+      const base = file.groups.find((g) => g.suite === group.suite && g.config === group.config && g.target === group.target);
+      if (!base) {
+        notes.push(`${groupName(group)}: not in the baseline ${path}; only thresholds apply (add it with lunar gate --update-baseline)`);
+        continue;
+      }
+      const regressions = checkRegressions(members, { group: base, path, tolerance }, advisory);
+      checks.push(...regressions.checks);
+      notes.push(...regressions.notes);
+    }
+    if (gates.baseline) {
+      const ran = new Set(aggregate(mine).map(groupName));
+      for (const g of gates.baseline.file.groups) {
+        if (g.suite === gates.suite && !ran.has(groupName(g))) notes.push(`${groupName(g)}: in the baseline ${gates.baseline.path}, not in run ${run.id}; not compared`);
+      }
+    }
+  }
+  return {
+    run,
+    checks,
+    notes,
+    held: checks.filter((c) => c.verdict === 'held').length,
+    failed: checks.filter((c) => c.verdict === 'failed').length,
+    advisory: checks.filter((c) => c.verdict === 'advisory').length,
+  };
+}
+
+/** The lines `lunar gate` prints: failures and advisories always, every check with verbose, the notes, then a count. */
+export function formatGateReport(report: GateReport, verbose = false): string[] {
+  const lines: string[] = [];
+  for (const c of report.checks) {
+    if (c.verdict === 'failed') lines.push(`FAIL ${c.text}`);
+    else if (c.verdict === 'advisory') lines.push(`ADVISORY ${c.text} (does not fail the gate: ${c.advisory})`);
+    else if (verbose) lines.push(`ok   ${c.text}`);
+  }
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  const advisory = report.advisory ? `, ${report.advisory} advisory` : '';
+  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}`);
+  return lines;
+}

@@ -1,0 +1,115 @@
+// Regressions against the committed baseline, for one group (suite × configuration × target):
+// the run's attempts are paired with the baseline's cases (case id and repeat) and compared as
+// `lunar compare` does (A = baseline, B = run). A drop is a regression only when it is beyond the
+// tolerance AND significant:
+//   <scorer>.mean       the paired bootstrap 95% interval of the difference lies entirely below −tolerance;
+//   <scorer>.pass_rate  the drop is beyond −tolerance and McNemar's exact p < 0.05;
+//   pass_rate           the same, on whole attempts (the table's pass rate).
+// A scorer the baseline scored that the run could not check at all (skipped everywhere) fails:
+// a regression that cannot be looked for is not absent.
+
+import type { BootstrapInterval } from '../metrics/paired.ts';
+import { pValue } from '../runners/compare-format.ts';
+import { caseLabel, comparePaired, observe, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../runners/paired-cases.ts';
+import type { StoredAttempt } from '../runners/store.ts';
+import { baselineObservation, type BaselineGroup } from './baseline.ts';
+import { groupName, outcomeWithout, rate, signedRate, type CheckResult, type Verdict } from './gate-result.ts';
+
+export const SIGNIFICANCE = 0.05;
+
+export interface BaselineSource {
+  group: BaselineGroup;
+  /** The file, as it is named in messages. */
+  path: string;
+  tolerance: number;
+}
+
+export function checkRegressions(members: readonly StoredAttempt[], source: BaselineSource, advisory: ReadonlyMap<string, string>): { checks: CheckResult[]; notes: string[] } {
+  const { group: baseline, path, tolerance } = source;
+  const left = new Set(advisory.keys());
+  // Whole-attempt outcomes on both sides leave the advisory scorers out, as the pass_rate threshold does.
+  const runSide = members.map((a): CaseObservation => ({ ...observe(a), outcome: outcomeWithout(a, left) }));
+  const baseSide = baseline.cases.map(baselineObservation).map((o) => ({ ...o, outcome: outcomeWithout(asAttempt(o), left) }));
+  const paired = comparePaired(baseSide, runSide);
+  const where = { suite: baseline.suite, config: baseline.config, target: baseline.target };
+  const head = (measure: string) => `${groupName(where)} ${measure}`;
+  const make = (measure: string, verdict: Verdict, text: string, reason?: string): CheckResult => ({
+    kind: 'baseline',
+    ...where,
+    measure,
+    verdict: verdict === 'failed' && reason ? 'advisory' : verdict,
+    text,
+    ...(reason ? { advisory: reason } : {}),
+  });
+
+  const checks: CheckResult[] = [];
+  if (paired.outcome.n > 0) {
+    const verdict = passRateVerdict(paired.outcome, tolerance);
+    checks.push(make('pass_rate', verdict.verdict, `${head('pass_rate')} ${passRateText(paired.outcome, path, tolerance)}: ${verdict.why}`));
+  }
+  for (const s of paired.scorers) {
+    const reason = advisory.get(s.scorer);
+    const baselineScored = baseline.scorers[s.scorer]?.n ?? 0;
+    if (s.values.n === 0 && s.passFail.n === 0) {
+      if (baselineScored > 0) {
+        const why = [s.notCompared.skippedB && `${s.notCompared.skippedB} skipped`, s.notCompared.missingB && `${s.notCompared.missingB} not scored by it`].filter(Boolean).join(', ');
+        checks.push(make(s.scorer, 'failed', `${head(s.scorer)}: not checked against the baseline (${path}): no case scored on both sides${why ? ` (in the run: ${why})` : ''}`, reason));
+      }
+      continue;
+    }
+    if (s.values.difference) {
+      const verdict = meanVerdict(s.values.difference, tolerance);
+      checks.push(make(`${s.scorer}.mean`, verdict.verdict, `${head(`${s.scorer}.mean`)} ${meanText(s, path, tolerance)}: ${verdict.why}`, reason));
+    }
+    if (s.passFail.n > 0) {
+      const verdict = passRateVerdict(s.passFail, tolerance);
+      checks.push(make(`${s.scorer}.pass_rate`, verdict.verdict, `${head(`${s.scorer}.pass_rate`)} ${passRateText(s.passFail, path, tolerance)}: ${verdict.why}`, reason));
+    }
+  }
+  return { checks, notes: unpairedNotes(groupName(where), paired.onlyInA, paired.onlyInB) };
+}
+
+function meanVerdict(d: BootstrapInterval, tolerance: number): { verdict: Verdict; why: string } {
+  if (d.high < -tolerance) return { verdict: 'failed', why: `the whole interval is below -${tolerance}: a regression (paired bootstrap)` };
+  if (d.mean < -tolerance) return { verdict: 'held', why: 'a drop beyond the tolerance, not significant (paired bootstrap)' };
+  return { verdict: 'held', why: 'no drop beyond the tolerance' };
+}
+
+function passRateVerdict(pf: PassFailComparison, tolerance: number): { verdict: Verdict; why: string } {
+  const beyond = pf.difference !== null && pf.difference < -tolerance;
+  if (beyond && pf.mcnemarP < SIGNIFICANCE) return { verdict: 'failed', why: `a drop beyond -${tolerance} with p < ${SIGNIFICANCE}: a regression (McNemar)` };
+  if (beyond) return { verdict: 'held', why: `a drop beyond the tolerance, not significant (McNemar p >= ${SIGNIFICANCE})` };
+  return { verdict: 'held', why: 'no drop beyond the tolerance' };
+}
+
+function meanText(s: ScorerComparison, path: string, tolerance: number): string {
+  const v = s.values;
+  const d = v.difference!;
+  return `= ${rate(v.meanB!)}, baseline ${rate(v.meanA!)} (${path}), difference ${signedRate(d.mean)}, 95% CI [${signedRate(d.low)}, ${signedRate(d.high)}], tolerance ${tolerance}, n = ${v.n} pairs`;
+}
+
+function passRateText(pf: PassFailComparison, path: string, tolerance: number): string {
+  const interval = pf.interval ? `, 95% CI [${signedRate(pf.interval.low)}, ${signedRate(pf.interval.high)}]` : '';
+  return (
+    `= ${rate(pf.passRateB!)}, baseline ${rate(pf.passRateA!)} (${path}), difference ${signedRate(pf.difference!)}${interval}, tolerance ${tolerance}, ` +
+    `McNemar p = ${pValue(pf.mcnemarP)} (${pf.onlyA} lost, ${pf.onlyB} gained), n = ${pf.n} pairs`
+  );
+}
+
+const NAMED = 10;
+
+function unpairedNotes(group: string, onlyInBaseline: readonly CaseKey[], onlyInRun: readonly CaseKey[]): string[] {
+  const list = (keys: readonly CaseKey[]) => `${keys.slice(0, NAMED).map(caseLabel).join(', ')}${keys.length > NAMED ? ` and ${keys.length - NAMED} more` : ''}`;
+  const notes: string[] = [];
+  if (onlyInBaseline.length) notes.push(`${group}: ${onlyInBaseline.length} baseline case(s) not in the run, not compared: ${list(onlyInBaseline)}`);
+  if (onlyInRun.length) notes.push(`${group}: ${onlyInRun.length} case(s) of the run not in the baseline, not compared: ${list(onlyInRun)}`);
+  return notes;
+}
+
+/** A baseline case in the shape attemptOutcome reads. */
+function asAttempt(o: CaseObservation): Pick<StoredAttempt, 'status' | 'scores'> {
+  return {
+    status: o.errored ? 'error' : 'ok',
+    scores: Object.entries(o.scores).map(([scorer, s]) => ({ scorer, value: s.value, pass: s.pass, status: s.status, reason: '' })),
+  };
+}
