@@ -11,7 +11,9 @@ import type { ProviderOptions } from '../agent/providers/types.ts';
 import { DEFAULT_SEED, runAttempt } from './attempt.ts';
 import { Scheduler, strictestLimits } from './scheduler.ts';
 import { judgeCost } from '../judges/usage.ts';
+import { traceReader } from '../reports/report-input.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
+import { writeRunReports } from '../reports/write-reports.ts';
 import { InputError } from './input-error.ts';
 import { progress as makeProgress } from './progress.ts';
 import { runPool } from './pool.ts';
@@ -200,18 +202,20 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
     progress?.done();
     flush();
     let attempts: StoredAttempt[];
-    let run: ReturnType<ResultsStore['run']>;
+    let aggregates: Aggregate[];
     try {
       store.finishRun(runId, failure ? 'failed' : status);
       // What was there before a resume and what this run wrote: no read-back of the whole run.
       attempts = [...earlier, ...store.writtenAttempts()].sort(compareAttempts);
-      run = store.run(runId)!;
+      const run = store.run(runId)!;
+      aggregates = aggregate(attempts);
+      writeResultsJson(join(outDir, 'results.json'), { run, aggregates, attempts });
+      // report.html embeds traces read back from the store: written before the store closes.
+      writeRunReports(outDir, { run, aggregates, attempts, trace: traceReader(store, runId) });
     } finally {
       store.close();
       cache?.close();
     }
-    const aggregates = aggregate(attempts);
-    writeResultsJson(join(outDir, 'results.json'), { run: run!, aggregates, attempts });
     result = { runId, outDir, status, attempts, aggregates, lock };
     return result;
   };

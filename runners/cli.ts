@@ -17,6 +17,7 @@ import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { registerBfclCheck } from './bfcl-check-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
+import { registerReportCommand } from './report-command.ts';
 import { registerGateCommand } from '../ci/gate-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
@@ -71,6 +72,7 @@ function buildProgram(): Command {
   registerBfclCheck(program);
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
+  registerReportCommand(program, () => lunarHome());
 
   program
     .command('perf')

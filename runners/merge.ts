@@ -5,7 +5,9 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { traceReader } from '../reports/report-input.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
+import { writeRunReports } from '../reports/write-reports.ts';
 import { InputError } from './input-error.ts';
 import { attemptKey } from './plan.ts';
 import { Lock, lockDifferences } from './provenance.ts';
@@ -53,7 +55,9 @@ export function mergeRuns(inputs: readonly string[], home: string, outDir?: stri
     const attempts = store.attempts(runId);
     const aggregates = aggregate(attempts);
     const dir = outDir ?? join(home, 'runs', runId);
-    writeResultsJson(join(dir, 'results.json'), { run: store.run(runId)!, aggregates, attempts });
+    const run = store.run(runId)!;
+    writeResultsJson(join(dir, 'results.json'), { run, aggregates, attempts });
+    writeRunReports(dir, { run, aggregates, attempts, trace: traceReader(store, runId) });
     return { runId, outDir: dir, status, attempts, aggregates, shards: shards.length };
   } finally {
     store.close();

@@ -88,6 +88,8 @@ export class ResultsStore {
   /** What this store has written, without traces: a run's report needs no read-back. */
   private readonly written: StoredAttempt[] = [];
   private statements?: { attempt: Database.Statement; score: Database.Statement };
+  /** Prepared once: a report reads hundreds of traces. */
+  private traceLookup?: Database.Statement;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -272,9 +274,8 @@ export class ResultsStore {
   }
 
   trace(key: { runId: string; suite: string; config?: string; caseId: string; target: string; repeat?: number }): Trace | undefined {
-    const row = this.db
-      .prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?')
-      .get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0) as { trace: string } | undefined;
+    this.traceLookup ??= this.db.prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?');
+    const row = this.traceLookup.get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0) as { trace: string } | undefined;
     return row ? (JSON.parse(row.trace) as Trace) : undefined;
   }
 

@@ -1,0 +1,59 @@
+// What every report of a run is made from: the run as stored, its aggregates (runners/summary.ts,
+// the figures the terminal table prints), its attempts without traces, and, for the HTML
+// drill-down, a way to read one attempt's Trace back from the results store.
+
+import type { Trace } from '../agent/trace.ts';
+import { Lock } from '../runners/provenance.ts';
+import type { ResultsStore, StoredAttempt } from '../runners/store.ts';
+import { attemptOutcome } from '../runners/summary.ts';
+import type { ResultsJsonInput } from './results-json.ts';
+
+/** Reads one attempt's trace; undefined when the store has none for it. */
+export type TraceReader = (attempt: StoredAttempt) => Trace | undefined;
+
+export interface RunReportInput extends ResultsJsonInput {
+  /** Absent: the HTML report has no traces to drill into (and says so). */
+  trace?: TraceReader;
+}
+
+/** Reads traces of `runId` from an open store (one query per attempt asked for). */
+export function traceReader(store: ResultsStore, runId: string): TraceReader {
+  return (a) => store.trace({ runId, suite: a.suite, config: a.config, caseId: a.caseId, target: a.target, repeat: a.repeat });
+}
+
+/**
+ * The outcome a report shows. 'errored' (the attempt never produced an answer) is told apart from
+ * 'failed' (it answered, and a check failed or broke); both count as failures in the pass rate.
+ */
+export type ReportOutcome = 'passed' | 'failed' | 'errored' | 'unscored';
+
+// Every report asks each attempt's outcome several times (rows, totals, charts, JUnit, Markdown);
+// a 10,000-attempt run's reports are written at the end of every bench, so it is worked out once.
+const outcomes = new WeakMap<object, ReportOutcome>();
+
+export function reportOutcome(attempt: Pick<StoredAttempt, 'status' | 'scores'>): ReportOutcome {
+  let outcome = outcomes.get(attempt);
+  if (outcome === undefined) {
+    const o = attempt.status === 'error' ? 'error' : attemptOutcome(attempt);
+    outcome = o === 'error' ? 'errored' : o === 'pass' ? 'passed' : o === 'fail' ? 'failed' : 'unscored';
+    outcomes.set(attempt, outcome);
+  }
+  return outcome;
+}
+
+/** The lock a run recorded (bench and merge store it in the run's config); null for older runs. */
+export function runLock(run: { config: unknown }): Lock | null {
+  const config = run.config;
+  if (typeof config !== 'object' || config === null || !('lock' in config)) return null;
+  const parsed = Lock.safeParse(config.lock);
+  return parsed.success ? parsed.data : null;
+}
+
+/** One name per target × configuration: the target alone when every attempt ran the default configuration. */
+export function seriesLabel(target: string, config: string, singleDefaultConfig: boolean): string {
+  return singleDefaultConfig ? target : `${target} · ${config}`;
+}
+
+export function onlyDefaultConfig(attempts: readonly Pick<StoredAttempt, 'config'>[]): boolean {
+  return attempts.every((a) => a.config === 'default');
+}
