@@ -5,14 +5,16 @@ import { NO_JUDGE } from './outcome.ts';
 import { JUDGE_SCORERS, needsJudge } from './registry.ts';
 
 const OPTIONS: Record<string, Record<string, unknown>> = { rubric: { criteria: 'Correct.' } };
-const judgeScorers = Object.keys(JUDGE_SCORERS).filter((name) => name !== 'embedding_similarity');
+// rag_attribution is left out: it has nothing to check on a case without `relevant`, and without a
+// judge it labels from its deterministic signals (judges/attribution.test.ts holds both).
+const judgeScorers = Object.keys(JUDGE_SCORERS).filter((name) => name !== 'embedding_similarity' && name !== 'rag_attribution');
 // A case and trace every judge scorer has something to check on: a reference answer and retrieved context.
 const input = () => ({ case: judgeCase(), trace: judgeTrace({ retrieved: [chunk('billing.md#0', 'Annual plans: refund within 30 days.')] }) });
 
 describe('JUDGE_SCORERS', () => {
   it('registers every judge, each declaring itself a judge scorer; embedding_similarity needs none', () => {
-    expect(Object.keys(JUDGE_SCORERS).sort()).toEqual(['answer_relevancy', 'context_precision', 'context_recall', 'embedding_similarity', 'faithfulness', 'hallucination', 'pairwise_reference', 'rubric']);
-    for (const name of judgeScorers) expect(JUDGE_SCORERS[name]!(OPTIONS[name] ?? {}).kind, name).toBe('judge');
+    expect(Object.keys(JUDGE_SCORERS).sort()).toEqual(['answer_relevancy', 'context_precision', 'context_recall', 'embedding_similarity', 'faithfulness', 'hallucination', 'pairwise_reference', 'rag_attribution', 'rubric']);
+    for (const name of [...judgeScorers, 'rag_attribution']) expect(JUDGE_SCORERS[name]!(OPTIONS[name] ?? {}).kind, name).toBe('judge');
     expect(needsJudge([JUDGE_SCORERS.embedding_similarity!({})])).toBe(false);
     expect(needsJudge([JUDGE_SCORERS.embedding_similarity!({}), JUDGE_SCORERS.faithfulness!({})])).toBe(true);
   });

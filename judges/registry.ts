@@ -1,8 +1,10 @@
 // The model-graded scorers by name, for metrics/registry.ts to merge into SCORERS. Every one but
-// embedding_similarity calls the judge model (Scorer.kind 'judge').
+// embedding_similarity calls the judge model (Scorer.kind 'judge'); rag_attribution calls it only
+// where its label depends on faithfulness.
 
 import type { Scorer, ScorerFactory } from '../metrics/score.ts';
 import { answerRelevancy } from './answer-relevancy.ts';
+import { ragAttribution } from './attribution.ts';
 import { contextPrecision } from './context-precision.ts';
 import { contextRecall } from './context-recall.ts';
 import { embeddingSimilarity } from './embedding-similarity.ts';
@@ -19,6 +21,7 @@ export const JUDGE_SCORERS: Readonly<Record<string, ScorerFactory>> = {
   context_recall: contextRecall,
   hallucination,
   pairwise_reference: pairwiseReference,
+  rag_attribution: ragAttribution,
   embedding_similarity: embeddingSimilarity,
 };
 

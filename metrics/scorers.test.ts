@@ -255,7 +255,7 @@ describe('registry', () => {
         'ndcg_at_k', 'no_forbidden_tool', 'precision_at_k', 'recall_at_k', 'refusal', 'regex', 'rouge_l', 'squad_exact', 'squad_f1', 'steps',
         'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory', 'bfcl_ast',
         // judges/
-        'rubric', 'faithfulness', 'answer_relevancy', 'context_precision', 'context_recall', 'hallucination', 'pairwise_reference', 'embedding_similarity',
+        'rubric', 'faithfulness', 'answer_relevancy', 'context_precision', 'context_recall', 'hallucination', 'pairwise_reference', 'rag_attribution', 'embedding_similarity',
       ].sort(),
     );
   });

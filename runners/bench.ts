@@ -10,7 +10,10 @@ import { parseTargetId } from '../agent/providers/registry.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
 import { DEFAULT_SEED, runAttempt } from './attempt.ts';
 import { Scheduler, strictestLimits } from './scheduler.ts';
+import { needsJudge } from '../judges/registry.ts';
 import { judgeCost } from '../judges/usage.ts';
+import { calibrationsPath, readCalibrations } from '../judges/calibration-store.ts';
+import { applyScoreUpdates, checkRunJudges } from '../judges/run-reliability.ts';
 import { traceReader } from '../reports/report-input.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { writeRunReports } from '../reports/write-reports.ts';
@@ -157,6 +160,8 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
     env: options.env,
   });
 
+  // Read before anything runs: a broken calibrations.jsonl is bad input (exit 2), not a lost run.
+  const calibrations = readCalibrations(calibrationsPath(options.home));
   const store = new ResultsStore(join(options.home, 'results.db'));
   const mode = options.cache ?? 'on';
   const cache = mode === 'off' ? undefined : CallCache.inHome(options.home);
@@ -261,6 +266,32 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
     );
   } catch (error) {
     fail(error);
+  }
+
+  // The judges' reliability on this run (self-consistency, position bias, calibration κ), kept in
+  // the run's record; a judge below its suite's judge_floors has its judge-based scores marked
+  // advisory, for the gate. Not on a run that was stopped, abandoned or failed.
+  // Only runs with a judge read their traces back for it.
+  if (prepared.some((p) => needsJudge(p.scorers)) && !failure && !result && !options.stop?.aborted && !options.abort?.aborted) {
+    try {
+      flush();
+      const checked = await checkRunJudges({
+        prepared,
+        rows: store.rows(runId),
+        floorsOf: (p) => p.variant.judgeFloors,
+        scheduler: options.scheduler!,
+        caching: cache && { cache, mode },
+        calibrations,
+      });
+      if (!result && checked.reports.length) {
+        store.updateScoreDetails(runId, checked.updates);
+        earlier = applyScoreUpdates(earlier, checked.updates);
+        store.setRunConfig(runId, { ...(store.run(runId)!.config as object), judge_reliability: checked.reports });
+      }
+    } catch (error) {
+      // A measurement that breaks costs the measurement, never the run.
+      process.stderr.write(`lunar: judge reliability of run ${runId} was not measured: ${(error as Error).message}\n`);
+    }
   }
 
   const ended = finish(options.stop?.aborted || options.abort?.aborted ? 'interrupted' : overBudget ? 'partial' : 'completed');

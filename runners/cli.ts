@@ -16,6 +16,7 @@ import { registerCacheCommands } from './cache-commands.ts';
 import { registerRagCommands } from './rag-commands.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { registerBfclCheck } from './bfcl-check-command.ts';
+import { registerJudgeCommands } from './judge-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerGateCommand } from '../ci/gate-command.ts';
@@ -70,6 +71,7 @@ function buildProgram(): Command {
   registerRagCommands(program, () => lunarHome());
   registerTrecEval(program);
   registerBfclCheck(program);
+  registerJudgeCommands(program, () => lunarHome());
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());

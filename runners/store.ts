@@ -192,6 +192,36 @@ export class ResultsStore {
     return summary;
   }
 
+  /**
+   * Writes new details over stored scores of a run, in one transaction (after the run, a judge
+   * below its suite's judge_floors has its scores marked advisory); what this store wrote and
+   * holds in memory is updated the same way.
+   */
+  updateScoreDetails(
+    runId: string,
+    updates: readonly { suite: string; config: string; caseId: string; target: string; repeat: number; scorer: string; details: Record<string, unknown> }[],
+  ): void {
+    if (updates.length === 0) return;
+    this.flush();
+    const update = this.db.prepare(
+      `UPDATE scores SET details = ? WHERE scorer = ? AND attempt_id =
+         (SELECT id FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?)`,
+    );
+    this.db.transaction(() => {
+      for (const u of updates) update.run(JSON.stringify(u.details), u.scorer, runId, u.suite, u.config, u.caseId, u.target, u.repeat);
+    })();
+    const key = (a: { suite: string; config: string; caseId: string; target: string; repeat: number }, scorer: string) =>
+      `${a.suite}\u0000${a.config}\u0000${a.caseId}\u0000${a.target}\u0000${a.repeat}\u0000${scorer}`;
+    const details = new Map(updates.map((u) => [key(u, u.scorer), u.details]));
+    for (const a of this.written) {
+      if (a.runId !== runId) continue;
+      a.scores = a.scores.map((s) => {
+        const d = details.get(key(a, s.scorer));
+        return d ? { ...s, details: d } : s;
+      });
+    }
+  }
+
   attempts(runId: string): StoredAttempt[] {
     return this.read(runId, false).map(({ attempt }) => attempt);
   }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SearchConfig } from '../agent/rag/search.ts';
 import { PROVIDERS } from '../agent/providers/registry.ts';
 import { GatesShape } from '../ci/gate-spec.ts';
+import { JudgeFloors } from '../judges/floors.ts';
 import { InputError } from './input-error.ts';
 import { LimitsShape } from './scheduler.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
@@ -75,6 +76,8 @@ export const SuiteShape = z
      * scripted:FILE with FILE relative to the suite). Without one, judge scores are skipped.
      */
     judge: z.string().trim().min(1).optional(),
+    /** Reliability the judge must show before its scores may fail a gate (judges/floors.ts); below it they are advisory. */
+    judge_floors: JudgeFloors.optional(),
     scorers: z.array(ScorerEntry).min(1),
     temperature: z.number().min(0).max(2).optional(),
     budget: z
@@ -124,6 +127,8 @@ export interface SuiteVariant {
   knowledge?: KnowledgeSettings;
   /** The judge's target id; a scripted file's path resolved against the suite. */
   judge?: string;
+  /** The suite's judge_floors: below them, the judge-based scores are advisory. */
+  judgeFloors?: JudgeFloors;
   scorers: { name: string; options: Record<string, unknown> }[];
   temperature?: number;
   budget: { maxSteps?: number; maxTimeMs?: number; maxTokens?: number };
@@ -220,6 +225,7 @@ function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string):
       search: s.knowledge.search,
     },
     judge: s.judge && judgeId(s.judge, here),
+    judgeFloors: s.judge_floors,
     scorers: s.scorers.map((entry) =>
       typeof entry === 'string' ? { name: entry, options: {} } : { name: Object.keys(entry)[0]!, options: Object.values(entry)[0]! },
     ),

@@ -13,6 +13,7 @@ describe('judge prompts', () => {
       'claims.verify',
       'context_precision.chunk',
       'context_recall.attribute',
+      'hallucination.reference_free',
       'judge.core',
       'pairwise.compare',
       'rubric.score',
@@ -48,6 +49,7 @@ describe('judge prompts', () => {
       'context_precision.chunk': ['passage', 'question', 'reference'],
       'context_recall.attribute': ['context', 'question', 'reference'],
       'pairwise.compare': ['criteria', 'first', 'question', 'second'],
+      'hallucination.reference_free': ['query', 'response'],
     });
   });
 });

@@ -2,6 +2,7 @@
 
 import { CLAIMS_EXTRACT, CLAIMS_VERIFY } from './claims.ts';
 import { CONTEXT_PRECISION, CONTEXT_RECALL } from './context.ts';
+import { HALLUCINATION_REFERENCE_FREE } from './hallucination.ts';
 import { PAIRWISE_COMPARE } from './pairwise.ts';
 import { RELEVANCY_QUESTIONS, RELEVANCY_RATE } from './relevancy.ts';
 import { RUBRIC_SCORE, RUBRIC_STEPS } from './rubric.ts';
@@ -18,6 +19,7 @@ export const JUDGE_PROMPTS: readonly JudgePrompt[] = [
   CONTEXT_PRECISION,
   CONTEXT_RECALL,
   PAIRWISE_COMPARE,
+  HALLUCINATION_REFERENCE_FREE,
 ];
 
 /** The texts every judge call shares (the format instruction, the retry message), as one entry. */
