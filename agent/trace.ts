@@ -47,6 +47,8 @@ export const ModelCallRecord = z.object({
   priced: z.boolean().default(true),
   /** Served from the model-call cache: latency and cost are the recorded ones. */
   cached: z.boolean().optional(),
+  /** Not a step of the tool loop: a call made to summarise older turns (agent/memory/context). */
+  purpose: z.enum(['compaction']).optional(),
   error: z.string().optional(),
 });
 
@@ -78,6 +80,65 @@ export const RetrievedChunk = z.object({
 
 export const StopReason = z.enum(['final', 'max_steps', 'max_time', 'max_tokens', 'error', 'aborted']);
 
+/**
+ * One use of long-term memory (agent/memory/): a note written, a search, a file read. A write
+ * keeps the text stored, so a scorer can check what went into the memory files; a refused or
+ * failed one keeps only its error (a refused secret is not copied here).
+ */
+export const MemoryOpRecord = z.object({
+  op: z.enum(['write', 'search', 'get']),
+  /** ISO time on the run's clock (ToolContext.now). */
+  at: z.string(),
+  /** 1-based session of a multi-session case. */
+  session: z.number().int().optional(),
+  /** The file written or read, relative to the memory root (`MEMORY.md`, `memory/2026-01-05.md`). */
+  path: z.string().optional(),
+  /** write: the text appended. */
+  text: z.string().optional(),
+  /** search: the query, and the hits as `path:start-end` in rank order. */
+  query: z.string().optional(),
+  hits: z.array(z.string()).optional(),
+  /** get: the lines returned; write: the lines the note landed on (1-based, inclusive). */
+  lines: z.tuple([z.number().int(), z.number().int()]).optional(),
+  /** search: what re-indexing the memory files before it did (changed files only are re-read). */
+  reindexed: z.object({ added: z.number().int(), updated: z.number().int(), removed: z.number().int(), unchanged: z.number().int() }).optional(),
+  /** Set when nothing was written or read; `refused` says the write looked like a secret. */
+  error: z.string().optional(),
+  refused: z.boolean().optional(),
+});
+
+/**
+ * The conversation outgrew its token budget before a turn: older messages left the prompt, either
+ * summarised by the model or dropped oldest first. The transcript keeps them all.
+ */
+export const CompactionRecord = z.object({
+  /** ISO time on the run's clock. */
+  at: z.string(),
+  method: z.enum(['summary', 'drop']),
+  /** Index in the trace's `messages` of the user message the compaction made room for. */
+  messageIndex: z.number().int(),
+  /** 1-based session of a multi-session case. */
+  session: z.number().int().optional(),
+  /** Messages that left the prompt (summarised or dropped) in this compaction. */
+  droppedMessages: z.number().int(),
+  /** Tokens of the summary now standing in for them (0 when dropped). */
+  summaryTokens: z.number().int(),
+  /** Prompt tokens (messages and system prompt, cl100k_base) before and after. */
+  tokensBefore: z.number().int(),
+  tokensAfter: z.number().int(),
+  budget: z.number().int(),
+  /** Why a summary was asked for and not used (the model failed): then the method is drop. */
+  fallback: z.string().optional(),
+});
+
+/** Where one session of a multi-session case sits in the trace. */
+export const SessionRecord = z.object({
+  id: z.string(),
+  /** Index in `messages` of the session's first message (its system prompt, or first user turn). */
+  firstMessage: z.number().int(),
+  turns: z.number().int(),
+});
+
 export const TraceShape = z.object({
   target: z.string(),
   messages: z.array(MessageShape),
@@ -92,6 +153,12 @@ export const TraceShape = z.object({
   usage: UsageShape,
   latencyMs: z.number(),
   costUsd: z.number(),
+  /** Memory reads and writes, in order; absent when the run had no memory. */
+  memory: z.array(MemoryOpRecord).optional(),
+  /** Context compactions, in order; absent when the run had no context budget to keep. */
+  compactions: z.array(CompactionRecord).optional(),
+  /** The sessions of a multi-session case, in order. */
+  sessions: z.array(SessionRecord).optional(),
 });
 
 export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
@@ -99,3 +166,6 @@ export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 export type RetrievedChunk = z.infer<typeof RetrievedChunk>;
 export type StopReason = z.infer<typeof StopReason>;
 export type Trace = z.infer<typeof TraceShape>;
+export type MemoryOpRecord = z.infer<typeof MemoryOpRecord>;
+export type CompactionRecord = z.infer<typeof CompactionRecord>;
+export type SessionRecord = z.infer<typeof SessionRecord>;

@@ -69,6 +69,12 @@ export const Case = z
     id: z.string().min(1),
     input: z.string().min(1).optional(),
     messages: z.array(CaseMessage).min(1).optional(),
+    /**
+     * A conversation over several sessions (agent/memory/run-sessions.ts): each session a fresh
+     * conversation sharing one memory, given as the user's turns; the expectations are about the
+     * answer to the last turn of the last session.
+     */
+    sessions: z.array(z.array(z.string().min(1)).min(1)).min(1).optional(),
     category: z.string().min(1),
     tags: z.array(z.string()).default([]),
     /** Tools offered to the agent for this case; default: every tool the suite offers. */
@@ -92,6 +98,12 @@ export const Case = z
     forbidden_contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** true: the agent must refuse; false: it must not (an over-refusal check). */
     expected_refusal: z.boolean().optional(),
+    /**
+     * Strings no memory write may store (a password the user typed): memory_excludes checks them.
+     * Not an expectation on its own: a case that plants a secret also checks the answer for it
+     * (forbidden_contains), since an agent could leak it without storing it.
+     */
+    forbidden_in_memory: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** Replies for the `scripted` target. */
     script: z.array(ScriptStep).min(1).optional(),
     bfcl: BfclExpectation.optional(),
@@ -99,8 +111,8 @@ export const Case = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if ((c.input === undefined) === (c.messages === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['input'], message: 'give exactly one of "input" or "messages"' });
+    if ([c.input, c.messages, c.sessions].filter((given) => given !== undefined).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['input'], message: 'give exactly one of "input", "messages" or "sessions"' });
     }
     if (c.messages && c.messages[c.messages.length - 1]?.role !== 'user') {
       ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the last message must be from the user' });
@@ -122,9 +134,18 @@ export type Case = z.infer<typeof Case>;
 export type ExpectedToolCall = z.infer<typeof ExpectedToolCall>;
 export type ScriptStep = z.infer<typeof ScriptStep>;
 
-/** The conversation a case starts the agent with. */
+/**
+ * The conversation a case starts the agent with. For a multi-session case, every user turn of
+ * every session in order (what the agent is told over the case; run it with runSessions).
+ */
 export function caseMessages(c: Case): { role: 'system' | 'user' | 'assistant'; content: string }[] {
+  if (c.sessions) return c.sessions.flat().map((content) => ({ role: 'user', content }));
   return c.messages ?? [{ role: 'user', content: c.input! }];
+}
+
+/** Strings no memory write may store; empty when the case gives none. */
+export function forbiddenInMemory(c: Case): string[] {
+  return asList(c.forbidden_in_memory);
 }
 
 /** Relevance judgments of a case as id → grade. */

@@ -7,6 +7,7 @@ import type { Case } from '../datasets/case.ts';
 /** The user's question; a conversation is shown whole, one `role: text` paragraph per message. */
 export function questionOf(c: Case): string {
   if (c.input !== undefined) return c.input;
+  if (c.sessions) return c.sessions.map((turns, i) => `session ${i + 1}:\n${turns.map((t) => `user: ${t}`).join('\n\n')}`).join('\n\n');
   return (c.messages ?? []).map((m) => `${m.role}: ${m.content}`).join('\n\n');
 }
 

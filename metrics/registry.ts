@@ -4,6 +4,7 @@ import type { Scorer, ScorerFactory } from './score.ts';
 import { JUDGE_SCORERS } from '../judges/registry.ts';
 import { bfclAst } from './bfcl/scorer.ts';
 import { isJson, jsonSchema } from './json.ts';
+import { memoryExcludes } from './memory-excludes.ts';
 import { refusal } from './refusal.ts';
 import { regex } from './regex.ts';
 import { RETRIEVAL_SCORERS } from './retrieval-scorers.ts';
@@ -35,6 +36,7 @@ export const SCORERS: Readonly<Record<string, ScorerFactory>> = {
   squad_f1: squadF1,
   rouge_l: rougeLScorer,
   refusal,
+  memory_excludes: memoryExcludes,
   // Facts of the run, against budgets.
   latency,
   steps,

@@ -3,6 +3,7 @@
 // wrong is an errored attempt with the message.
 
 import { runAgent } from '../agent/loop.ts';
+import { runSessions } from '../agent/memory/run-sessions.ts';
 import { declaredRegistry } from '../agent/tools/declared.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Trace } from '../agent/trace.ts';
@@ -28,10 +29,9 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
   const { variant } = prepared;
   const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
   try {
-    const trace = await runAgent({
+    const run = {
       model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
       tools: toolsFor(prepared, c),
-      messages: caseMessages(c),
       system: variant.system,
       workspaceRoot: variant.workspaceRoot,
       temperature: variant.temperature ?? DEFAULT_TEMPERATURE,
@@ -40,7 +40,9 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
       budget: stripUndefined(variant.budget),
       // Only abandoning the run cuts attempts short; stopping lets them finish.
       signal: abort,
-    });
+    };
+    // A multi-session case: each session a fresh conversation, all over one memory of the attempt's own.
+    const trace = c.sessions ? await runSessions({ ...run, sessions: c.sessions }) : await runAgent({ ...run, messages: caseMessages(c) });
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }

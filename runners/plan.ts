@@ -3,6 +3,7 @@
 // sliced for a shard. The plan's order is deterministic, so shards, resumes and merges agree on
 // what an attempt is.
 
+import { memoryToolDeclarations } from '../agent/memory/tools.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
@@ -131,6 +132,8 @@ function escapeRegExp(text: string): string {
 async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<Omit<PreparedSuite, 'judge'>> {
   const registry = builtinRegistry();
   if (variant.knowledge) registry.register(searchKnowledgeTool(await knowledge.get(variant.knowledge)));
+  // Memory tools only where a suite names them: each attempt binds them to a memory of its own (runSessions).
+  for (const tool of memoryToolDeclarations()) if (variant.tools?.includes(tool.name)) registry.register(tool);
   let tools: ToolRegistry;
   try {
     tools = variant.tools ? registry.pick(variant.tools) : registry;
