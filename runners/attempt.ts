@@ -3,6 +3,7 @@
 // wrong is an errored attempt with the message.
 
 import { runAgent } from '../agent/loop.ts';
+import { replayThroughTelegram } from '../agent/channels/telegram/replay.ts';
 import { runSessions } from '../agent/memory/run-sessions.ts';
 import { declaredRegistry } from '../agent/tools/declared.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
@@ -42,7 +43,14 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
       signal: abort,
     };
     // A multi-session case: each session a fresh conversation, all over one memory of the attempt's own.
-    const trace = c.sessions ? await runSessions({ ...run, sessions: c.sessions }) : await runAgent({ ...run, messages: caseMessages(c) });
+    // A channel suite sends the case through the channel end to end (telegram: a simulated Bot API
+    // that grammY long-polls), scored on what the user received.
+    const trace =
+      variant.channel === 'telegram'
+        ? await replayThroughTelegram(c, run)
+        : c.sessions
+          ? await runSessions({ ...run, sessions: c.sessions })
+          : await runAgent({ ...run, messages: caseMessages(c) });
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }

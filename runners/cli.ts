@@ -14,6 +14,8 @@ import { positiveInt } from './cli-args.ts';
 import { registerBenchCommand, registerMergeCommand } from './bench-command.ts';
 import { registerCacheCommands } from './cache-commands.ts';
 import { registerRagCommands } from './rag-commands.ts';
+import { registerServeCommand } from './serve-command.ts';
+import { registerTelegramCommand } from './telegram-command.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { registerBfclCheck } from './bfcl-check-command.ts';
 import { registerJudgeCommands } from './judge-command.ts';
@@ -69,6 +71,8 @@ function buildProgram(): Command {
     });
 
   registerRagCommands(program, () => lunarHome());
+  registerTelegramCommand(program, () => lunarHome());
+  registerServeCommand(program, () => lunarHome());
   registerTrecEval(program);
   registerBfclCheck(program);
   registerJudgeCommands(program, () => lunarHome());

@@ -91,6 +91,11 @@ export const SuiteShape = z
     matrix: Matrix.optional(),
     /** Quality gates `lunar gate` checks: thresholds and a baseline (ci/gate-spec.ts). */
     gates: GatesShape.optional(),
+    /**
+     * The channel attempts go through end to end, instead of straight into the agent loop:
+     * telegram = grammY against a simulated Bot API (agent/channels/telegram/replay.ts).
+     */
+    channel: z.enum(['telegram']).optional(),
     /** Per provider: concurrency, requests and tokens per minute (e.g. { openai: { rpm: 500 } }). */
     limits: LimitsShape.refine((r) => Object.keys(r).every((k) => k in PROVIDERS || k === 'scripted'), 'limits: keys must be provider names').optional(),
   })
@@ -132,6 +137,8 @@ export interface SuiteVariant {
   scorers: { name: string; options: Record<string, unknown> }[];
   temperature?: number;
   budget: { maxSteps?: number; maxTimeMs?: number; maxTokens?: number };
+  /** The channel attempts go through; absent: the agent loop directly. */
+  channel?: 'telegram';
 }
 
 export interface Suite {
@@ -231,6 +238,7 @@ function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string):
     ),
     temperature: s.temperature,
     budget: { maxSteps: s.budget?.max_steps, maxTimeMs: s.budget?.max_time_ms, maxTokens: s.budget?.max_tokens },
+    ...(s.channel ? { channel: s.channel } : {}),
   };
 }
 

@@ -1,0 +1,34 @@
+// The body of POST /v1/chat: one new message in a named session (or none), or a whole
+// conversation the client keeps itself; optionally another target than the server's.
+
+import { z } from 'zod';
+
+const ChatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }).strict();
+
+export const ChatBody = z
+  .object({
+    /** One user message; with `session`, added to that conversation. */
+    message: z.string().min(1).optional(),
+    /** A whole conversation, ending with the user's message; the server keeps nothing. */
+    messages: z.array(ChatMessage).min(1).optional(),
+    /** A conversation the server keeps, named by the client. */
+    session: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'use 1 to 128 letters, digits, ".", "-" and "_"').optional(),
+    /** A target id instead of the server's (e.g. openai:gpt-4o-mini). */
+    target: z.string().min(1).optional(),
+    /** Stream the answer as Server-Sent Events (the same as Accept: text/event-stream or ?stream=1). */
+    stream: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if ((body.message === undefined) === (body.messages === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['message'], message: 'give exactly one of "message" or "messages"' });
+    }
+    if (body.messages && body.session !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['session'], message: 'a session holds its own history: send "message" with it, not "messages"' });
+    }
+    if (body.messages && body.messages.at(-1)?.role !== 'user') {
+      ctx.addIssue({ code: 'custom', path: ['messages', body.messages.length - 1, 'role'], message: 'the last message must be from the user' });
+    }
+  });
+
+export type ChatBody = z.infer<typeof ChatBody>;
