@@ -21,6 +21,7 @@ import { registerBfclCheck } from './bfcl-check-command.ts';
 import { registerJudgeCommands } from './judge-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerViewCommand } from './view-command.ts';
 import { registerGateCommand } from '../ci/gate-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
@@ -79,6 +80,7 @@ function buildProgram(): Command {
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());
+  registerViewCommand(program, () => lunarHome());
 
   program
     .command('perf')

@@ -2,7 +2,7 @@
 // `lunar compare --base T --candidate T [suites...]`: run the suites on both targets (one bench
 // run each, through runBench), then compare the two runs.
 // Either way the comparison is printed (or written as JSON with --json) and kept as
-// <home>/runs/compare-<a>-<b>/comparison.json.
+// <home>/runs/compare-<a>-<b>/comparison.json, with comparison.html beside it.
 
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
 import { describeFailures, withInterrupts } from './bench-command.ts';
 import { runBench, type BenchResult } from './bench.ts';
 import { positiveInt } from './cli-args.ts';
-import { compareStoredRuns, writeComparison, type ComparisonReport } from './compare.ts';
+import { loadComparison, writeComparison, type LoadedComparison } from './compare.ts';
 import { formatComparison } from './compare-format.ts';
 import { checkJudge, judgePreferences } from './compare-judge.ts';
 import { PROCESS_OUTPUT, type CommandOutput } from './command-output.ts';
@@ -77,21 +77,21 @@ export function registerCompareCommand(program: Command, home: () => string, opt
         if (positional.length !== 2) throw new InputError(`compare: give two run ids (base, then candidate), or --base T --candidate T; got ${positional.length} argument(s)`);
         ids = [positional[0]!, positional[1]!];
       }
-      const report = await readComparison(homeDir, ids, flags);
-      const path = writeComparison(homeDir, report);
-      if (flags.json) output.stdout(`${JSON.stringify(report, null, 2)}\n`);
-      else output.stdout(`${formatComparison(report)}\n\ncomparison written to ${path}\n`);
+      const comparison = await readComparison(homeDir, ids, flags);
+      const paths = writeComparison(homeDir, comparison);
+      if (flags.json) output.stdout(`${JSON.stringify(comparison.report, null, 2)}\n`);
+      else output.stdout(`${formatComparison(comparison.report)}\n\ncomparison written to ${paths.json}\nHTML report: ${paths.html}\n`);
     });
 }
 
-async function readComparison(home: string, [a, b]: [string, string], flags: CompareFlags): Promise<ComparisonReport> {
+async function readComparison(home: string, [a, b]: [string, string], flags: CompareFlags): Promise<LoadedComparison> {
   const file = join(home, 'results.db');
   if (!existsSync(file)) throw new InputError(`${file}: no results store here; run lunar bench first, or point --home at one`);
   const store = new ResultsStore(file);
   try {
-    const report = compareStoredRuns(store, a, b, { targetA: flags.targetA, targetB: flags.targetB, suites: flags.suite });
-    if (flags.judge) await judgePreferences(report, store, { judge: flags.judge, criteria: flags.judgeCriteria, home });
-    return report;
+    const comparison = loadComparison(store, a, b, { targetA: flags.targetA, targetB: flags.targetB, suites: flags.suite });
+    if (flags.judge) await judgePreferences(comparison.report, store, { judge: flags.judge, criteria: flags.judgeCriteria, home });
+    return comparison;
   } finally {
     store.close();
   }

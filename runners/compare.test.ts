@@ -160,6 +160,20 @@ describe('lunar compare', () => {
     expect(saved).toMatchObject({ schema: 'lunar.comparison', version: 1, a: { id: 'base-run' }, b: { id: 'cand-run' } });
   });
 
+  it('writes comparison.html beside comparison.json: the verdicts and both answers of every pair, inert', async () => {
+    const { store, home } = storeWithPair();
+    store.close();
+    const { stdout } = await run(home, ['base-run', 'cand-run']);
+    const path = join(home, 'runs', 'compare-base-run-cand-run', 'comparison.html');
+    expect(stdout.split('\n')).toContain(`HTML report: ${path}`);
+    const html = readFileSync(path, 'utf8');
+    expect(html).toContain('<tr class="measure" data-measure="answer_contains"><td><strong>answer_contains</strong></td><td><span class="verdict v-better">candidate better</span></td><td>20</td><td>11 / 1 / 8</td>');
+    const data = JSON.parse(/<script type="application\/json" id="lunar-compare-data">([^<]*)<\/script>/.exec(html)![1]!) as { rows: { id: string; answers: string[] }[] };
+    // 20 pairs; c21 and c22 have no partner.
+    expect(data.rows.map((r) => r.id)).toEqual(ids);
+    expect(data.rows[0]!.answers).toEqual(['ollama:qwen2.5:7b answers c01', 'openai:qwen-ft answers c01']);
+  });
+
   it('prints the same report as JSON with --json', async () => {
     const { store, home } = storeWithPair();
     store.close();

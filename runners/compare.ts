@@ -1,12 +1,15 @@
 // `lunar compare`: is run B (the candidate) better than run A (the base), where, and is it real?
 // Attempts are paired by suite, configuration, case id and repeat; the targets may differ (that is
 // the point: a fine-tuned model against its base). The result is a plain data object, the
-// ComparisonReport, that the terminal printer, comparison.json and an HTML page all render.
+// ComparisonReport, that the terminal printer, comparison.json and comparison.html all render
+// (the HTML also shows both answers of each pair, from the attempts the report was made from).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JudgeUsageSummary } from '../judges/usage.ts';
 import { BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED } from '../metrics/paired.ts';
+import type { ComparisonPageInput } from '../reports/html/compare-model.ts';
+import { COMPARISON_HTML, renderComparisonHtml } from '../reports/html/compare-report.ts';
 import { InputError } from './input-error.ts';
 import { comparePaired, observe, type PairedComparison } from './paired-cases.ts';
 import type { ResultsStore, StoredAttempt } from './store.ts';
@@ -90,15 +93,36 @@ type Run = NonNullable<ReturnType<ResultsStore['run']>>;
 
 /** Reads both runs from the store; an unknown run id is bad input naming the store and the runs it has. */
 export function compareStoredRuns(store: ResultsStore, idA: string, idB: string, options: CompareOptions = {}): ComparisonReport {
+  return loadComparison(store, idA, idB, options).report;
+}
+
+/** A comparison with the attempts it was made from: the HTML report shows both answers of each pair. */
+export interface LoadedComparison extends ComparisonPageInput {
+  report: ComparisonReport;
+  attemptsA: StoredAttempt[];
+  attemptsB: StoredAttempt[];
+}
+
+/** A run id the store does not hold: bad input (exit 2), and a 404 in the viewer. */
+export class UnknownRunError extends InputError {
+  constructor(
+    readonly runId: string,
+    known: readonly string[],
+  ) {
+    super(`run ${runId}: not in the results store${known.length ? ` (newest: ${known.join(', ')})` : ' (it holds no runs yet)'}`);
+    this.name = 'UnknownRunError';
+  }
+}
+
+export function loadComparison(store: ResultsStore, idA: string, idB: string, options: CompareOptions = {}): LoadedComparison {
   const [runA, runB] = [idA, idB].map((id) => {
     const run = store.run(id);
-    if (!run) {
-      const known = store.runs().slice(0, 5).map((r) => r.id);
-      throw new InputError(`run ${id}: not in the results store${known.length ? ` (newest: ${known.join(', ')})` : ' (it holds no runs yet)'}`);
-    }
+    if (!run) throw new UnknownRunError(id, store.runs().slice(0, 5).map((r) => r.id));
     return run;
   });
-  return compareRuns(runA!, store.attempts(idA), runB!, store.attempts(idB), options);
+  const attemptsA = store.attempts(idA);
+  const attemptsB = idB === idA ? attemptsA : store.attempts(idB);
+  return { report: compareRuns(runA!, attemptsA, runB!, attemptsB, options), attemptsA, attemptsB };
 }
 
 export function compareRuns(runA: Run, attemptsA: readonly StoredAttempt[], runB: Run, attemptsB: readonly StoredAttempt[], options: CompareOptions = {}): ComparisonReport {
@@ -175,11 +199,18 @@ function matchTargets(a: readonly string[], b: readonly string[]): [string, stri
   return a.filter((t) => b.includes(t)).sort().map((t) => [t, t]);
 }
 
-/** comparison.json under <home>/runs/compare-<a>-<b>/; returns its path. */
-export function writeComparison(home: string, report: ComparisonReport): string {
+export interface WrittenComparison {
+  json: string;
+  html: string;
+}
+
+/** comparison.json and comparison.html under <home>/runs/compare-<a>-<b>/; returns their paths. */
+export function writeComparison(home: string, comparison: LoadedComparison): WrittenComparison {
+  const { report } = comparison;
   const dir = join(home, 'runs', `compare-${report.a.id}-${report.b.id}`);
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'comparison.json');
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
-  return path;
+  const paths = { json: join(dir, 'comparison.json'), html: join(dir, COMPARISON_HTML) };
+  writeFileSync(paths.json, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(paths.html, renderComparisonHtml(comparison));
+  return paths;
 }

@@ -3,35 +3,20 @@
 // drill-down shows a trace, and XSS payloads planted in model answers, tool results, retrieved
 // chunks, judge reasoning, a case id and a category stay text.
 
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { traceReader } from '../reports/report-input.ts';
 import { TARGETS, writeFixtureRun, XSS, XSS_CASE, XSS_CATEGORY } from '../reports/test-fixtures.ts';
 import { writeRunReports } from '../reports/write-reports.ts';
 import { ResultsStore } from '../runners/store.ts';
 import { aggregate } from '../runners/summary.ts';
+import { canvases, launchChromium, openWatched, skipWithoutChromium, xssState } from './browser.ts';
 
-/** What the page.evaluate callbacks use of the page (the project compiles without the DOM library). */
-interface Canvas {
-  id: string;
-  width: number;
-  height: number;
-  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null;
-}
-interface BrowserGlobals {
-  document: { querySelectorAll<T = unknown>(selector: string): ArrayLike<T> & Iterable<T> };
-  Chart: { getChart(canvas: Canvas): unknown };
-  __xss?: unknown;
-}
-
-const CHROMIUM = '/usr/bin/chromium';
-const inCi = Boolean(process.env.CI) && process.env.CI !== 'false';
-const skip = !existsSync(CHROMIUM) && !inCi;
-if (skip) console.warn(`report.browser.test.ts: skipped: ${CHROMIUM} is not installed (apt-get install chromium). Under CI=true these tests run, and fail without it.`);
+const skip = skipWithoutChromium('report.browser.test.ts');
 
 describe.skipIf(skip)('report.html in headless Chromium', () => {
   let context: BrowserContext;
@@ -48,14 +33,7 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
     const { html } = writeRunReports(dir, { run: store.run(id)!, aggregates: aggregate(attempts), attempts, trace: traceReader(store, id) });
     store.close();
     url = pathToFileURL(html).href;
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: CI must install it (apt-get install -y chromium; .ci/run does)`);
-    // The flags this machine needs: no sandbox as root, and no background connections (the network is closed).
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lunar-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    context = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -63,21 +41,7 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
   });
 
   beforeEach(async () => {
-    problems = [];
-    dialogs = [];
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('request', (request) => {
-      if (!request.url().startsWith('file:')) problems.push(`network request: ${request.url()}`);
-    });
-    await page.goto(url);
+    ({ page, problems, dialogs } = await openWatched(context, url));
     await page.waitForSelector('#case-table tbody tr');
   });
 
@@ -85,15 +49,7 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
   const countText = () => page.locator('#case-count').textContent();
 
   it('loads with no console error, page error or network request, and every chart has drawn', async () => {
-    const charts = await page.evaluate(() => {
-      const { document, Chart } = globalThis as unknown as BrowserGlobals;
-      return [...document.querySelectorAll<Canvas>('canvas')].map((canvas) => {
-        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-        let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted += 1;
-        return { id: canvas.id, chart: Chart.getChart(canvas) !== undefined, painted, width: canvas.width };
-      });
-    });
+    const charts = await canvases(page);
     expect(charts.map((c) => c.id)).toEqual(['chart-categories', 'chart-latency', 'chart-tradeoff', 'chart-passk']);
     for (const c of charts) {
       expect(c.chart, c.id).toBe(true);
@@ -178,10 +134,7 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
     await page.fill('#filter-case', '');
     await page.selectOption('#filter-category', { label: XSS_CATEGORY });
     expect(await page.locator('#case-table tbody tr td:first-child').first().textContent()).toBe(XSS_CASE);
-    const state = await page.evaluate(() => {
-      const { document, __xss } = globalThis as unknown as BrowserGlobals;
-      return { xss: __xss, images: document.querySelectorAll('img, svg, iframe, object, embed').length, scripts: document.querySelectorAll('script').length };
-    });
+    const state = await xssState(page);
     expect(state).toEqual({ xss: undefined, images: 0, scripts: 3 });
     expect(dialogs).toEqual([]);
     expect(problems).toEqual([]);

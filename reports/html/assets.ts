@@ -1,6 +1,7 @@
-// The two scripts every report inlines: Chart.js's UMD build (from node_modules, so the file
-// opens with no network) and the page's own script (client.js beside this file). Both are read
-// once per process, with the SHA-256 the page's Content-Security-Policy allows them by.
+// The scripts the reports inline: Chart.js's UMD build (from node_modules, so a file opens with no
+// network) and each page's own script (client.js for a run, compare-client.js for a comparison,
+// beside this file). Each is read once per process, with the SHA-256 the page's
+// Content-Security-Policy allows it by; contentSecurityPolicy writes that policy for every page.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ export interface InlineScript {
 }
 
 let chartJs: InlineScript | undefined;
-let client: InlineScript | undefined;
+const pageScripts = new Map<string, InlineScript>();
 
 /** chart.umd.min.js: Chart.js's exports map names no UMD file, so it is found beside the package's main file. */
 export function chartJsScript(): InlineScript {
@@ -26,26 +27,49 @@ export function chartJsScript(): InlineScript {
   return chartJs;
 }
 
+/** The run report's script. */
 export function clientScript(): InlineScript {
-  client ??= inline(readFileSync(clientScriptPath(), 'utf8'), 'reports/html/client.js');
-  return client;
+  return pageScript('client.js');
+}
+
+export function clientScriptPath(): string {
+  return pageScriptPath('client.js');
+}
+
+/** A page script of reports/html (`client.js`, `compare-client.js`), read once. */
+export function pageScript(name: string): InlineScript {
+  let script = pageScripts.get(name);
+  if (!script) {
+    script = inline(readFileSync(pageScriptPath(name), 'utf8'), `reports/html/${name}`);
+    pageScripts.set(name, script);
+  }
+  return script;
 }
 
 /**
- * client.js sits beside this file in the sources; the CLI runs from a bundle in dist/, so from
- * there it is found by going up to the package root.
+ * Page scripts sit beside this file in the sources; the CLI runs from a bundle in dist/, so from
+ * there they are found by going up to the package root.
  */
-export function clientScriptPath(): string {
+export function pageScriptPath(name: string): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  if (existsSync(join(here, 'client.js'))) return join(here, 'client.js');
+  if (existsSync(join(here, name))) return join(here, name);
   let dir = here;
   for (;;) {
-    const candidate = join(dir, 'reports', 'html', 'client.js');
+    const candidate = join(dir, 'reports', 'html', name);
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('reports/html/client.js not found: the Lunar package is incomplete');
+    if (parent === dir) throw new Error(`reports/html/${name} not found: the Lunar package is incomplete`);
     dir = parent;
   }
+}
+
+/**
+ * A report page's policy: exactly its inlined scripts (by hash), inline styles, data: images, and
+ * nothing from the network; no <base>, no form submission. Even markup that slipped through
+ * escaping could neither run nor load anything.
+ */
+export function contentSecurityPolicy(scripts: readonly InlineScript[]): string {
+  return `default-src 'none'; script-src ${scripts.map((s) => s.hash).join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
 }
 
 function inline(text: string, name: string): InlineScript {

@@ -170,12 +170,12 @@ function longerThan(value: unknown, limit: number): boolean {
   return walk(value);
 }
 
-function cutText(text: string, chars: number): string {
+export function cutText(text: string, chars: number): string {
   return text.length <= chars ? text : `${text.slice(0, chars)}… (+${text.length - chars} characters in results.json)`;
 }
 
 /** Assigns each distinct name an index in first-seen order. */
-function interner(): { list: string[]; id(name: string): number } {
+export function interner(): { list: string[]; id(name: string): number } {
   const ids = new Map<string, number>();
   const list: string[] = [];
   return {

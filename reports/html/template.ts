@@ -9,9 +9,10 @@ import type { Aggregate } from '../../runners/summary.ts';
 import { dollars, millis, percent, percentInterval, score, scoreInterval } from '../format.ts';
 import { groupKey, type AggregateIntervals } from '../intervals.ts';
 import type { RunTotals } from '../totals.ts';
-import { chartJsScript, clientScript } from './assets.ts';
+import { chartJsScript, clientScript, contentSecurityPolicy } from './assets.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import type { PageData } from './model.ts';
+import { caseTableFrame, htmlPage } from './page-shell.ts';
 import { PAGE_STYLE } from './style.ts';
 
 export interface PageInput {
@@ -28,35 +29,23 @@ export function renderPage(input: PageInput): string {
   const { data } = input;
   const chart = chartJsScript();
   const client = clientScript();
-  const csp = `default-src 'none'; script-src ${chart.hash} ${client.hash}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Lunar run ${e(data.run.id)}</title>
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-<header>
-<h1>Lunar run <code>${e(data.run.id)}</code> <span class="status status-${e(data.run.status)}">${e(data.run.status)}</span></h1>
+  return htmlPage({
+    title: `Lunar run ${data.run.id}`,
+    csp: contentSecurityPolicy([chart, client]),
+    style: PAGE_STYLE,
+    header: `<h1>Lunar run <code>${e(data.run.id)}</code> <span class="status status-${e(data.run.status)}">${e(data.run.status)}</span></h1>
 <p class="muted">started ${e(data.run.startedAt)}${data.run.finishedAt ? `, finished ${e(data.run.finishedAt)}` : ''}</p>
-<noscript><p class="warn">The charts and the case table need JavaScript; the figures below do not.</p></noscript>
-</header>
-<main>
-${totalsSection(input.totals)}
+<noscript><p class="warn">The charts and the case table need JavaScript; the figures below do not.</p></noscript>`,
+    main: `${totalsSection(input.totals)}
 ${overviewSection(input.aggregates, input.intervals)}
 ${chartsSection(data)}
 ${casesSection(data)}
-${lockSection(input.lock)}
-</main>
-<script type="application/json" id="lunar-data">${jsonForScript(input.json)}</script>
+${lockSection(input.lock)}`,
+    tail: `<script type="application/json" id="lunar-data">${jsonForScript(input.json)}</script>
 <script>${chart.text}</script>
 <script>${client.text}</script>
-</body>
-</html>
-`;
+`,
+  });
 }
 
 function totalsSection(t: RunTotals): string {
@@ -170,10 +159,7 @@ ${select('category', 'category', true)}
 <label>outcome <select id="filter-outcome"><option value="">all</option><option value="passed">passed</option><option value="failed">failed</option><option value="errored">errored</option><option value="unscored">unscored</option></select></label>
 <label>case <input id="filter-case" type="search" placeholder="case id contains"></label>
 </div>
-<p id="case-count" class="muted"></p>
-<div class="scroll"><table id="case-table" class="cases"><thead></thead><tbody></tbody></table></div>
-<div class="pager"><button id="page-prev" type="button">previous</button> <span id="page-info"></span> <button id="page-next" type="button">next</button></div>
-<div id="drill" hidden></div>
+${caseTableFrame()}
 </section>`;
 }
 

@@ -1,0 +1,125 @@
+// `lunar view`'s HTTP app: the runs of a Lunar home as pages.
+//   GET /                     the runs of results.db, newest first, with their headline figures
+//   GET /runs/:id/report.html the run's report.html (written again from the store when missing)
+//   GET /compare?a=&b=        the comparison of two runs (runners/compare.ts), as comparison.html
+// Parameters are checked with zod (a bad one is 400 naming it; an unknown run 404). With a token,
+// every request must carry it (access.ts). Every page is HTML escaped as the reports are, and
+// served with headers that keep it from being framed, sniffed or leaking its URL.
+
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadComparison, UnknownRunError } from '../../runners/compare.ts';
+import { InputError } from '../../runners/input-error.ts';
+import { writeStoredRunReports } from '../../runners/report-command.ts';
+import { ResultsStore } from '../../runners/store.ts';
+import { renderComparisonHtml } from '../html/compare-report.ts';
+import { REPORT_FILES } from '../write-reports.ts';
+import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
+import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
+import { CompareQuery, describeIssues, RunParams } from './params.ts';
+import { RunLister } from './run-list.ts';
+
+export interface ViewerOptions {
+  /** The Lunar home: results.db and runs/. */
+  home: string;
+  /** The address the app will listen on; one other than loopback needs a token. */
+  host?: string;
+  /** When set, every request needs it (Authorization: Bearer, or ?token=). */
+  token?: string;
+  /** Runs on the front page (default 200, newest first). */
+  listLimit?: number;
+  /** Where unexpected failures are told (default: nowhere; the page says what failed). */
+  log?: (line: string) => void;
+}
+
+/** A failure with the status and title its page gets. */
+class PageError extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TITLES: Record<number, string> = { 400: 'Bad request', 401: 'Unauthorized', 404: 'Not found', 500: 'Internal error' };
+
+export function viewerApp(options: ViewerOptions): FastifyInstance {
+  const { home, token } = options;
+  checkBind(options.host ?? DEFAULT_HOST, token);
+  const storePath = join(home, 'results.db');
+  const lister = new RunLister(home);
+  // One connection for the app's life: WAL lets it read while a bench writes.
+  let store: ResultsStore | undefined;
+  const openStore = (): ResultsStore | undefined => {
+    if (!store && existsSync(storePath)) store = new ResultsStore(storePath);
+    return store;
+  };
+  const needStore = (): ResultsStore => {
+    const opened = openStore();
+    if (!opened) throw new PageError(404, `no results store at ${storePath}: run lunar bench first, or start lunar view with --home pointing at the folder that holds results.db`);
+    return opened;
+  };
+  /** The token to carry on links: only when the request brought it in the query (a bearer header cannot ride a link). */
+  const linkToken = (request: FastifyRequest): string | undefined => {
+    const given = (request.query as Record<string, unknown> | undefined)?.token;
+    return token !== undefined && typeof given === 'string' ? given : undefined;
+  };
+  const sendError = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) =>
+    reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', VIEWER_CSP).send(errorPage(status, TITLES[status] ?? 'Error', message, linkToken(request)));
+
+  const app = Fastify({ logger: false });
+  app.addHook('onClose', async () => store?.close());
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY').header('cache-control', 'no-store');
+    return payload;
+  });
+  if (token !== undefined) {
+    app.addHook('onRequest', async (request, reply) => {
+      const queryToken = (request.query as Record<string, unknown> | undefined)?.token;
+      if (tokenAllowed({ authorization: request.headers.authorization, queryToken }, token)) return;
+      reply.header('www-authenticate', 'Bearer');
+      return sendError(request, reply, 401, 'this viewer needs its token: send Authorization: Bearer <token>, or add ?token=<token> to the address');
+    });
+  }
+
+  app.get('/', async (request, reply) => {
+    const opened = openStore();
+    const { runs, total } = opened ? lister.list(opened, options.listLimit ?? 200) : { runs: [], total: 0 };
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', VIEWER_CSP).send(listPage({ runs, total, storePath, token: linkToken(request) }));
+  });
+
+  app.get('/runs/:id/report.html', async (request, reply) => {
+    const params = RunParams.safeParse(request.params);
+    if (!params.success) throw new PageError(400, describeIssues(params.error));
+    const { id } = params.data;
+    if (!needStore().run(id)) throw new PageError(404, `no run ${id} in ${storePath}`);
+    const file = join(home, 'runs', id, REPORT_FILES.html);
+    // A run whose files were deleted, or written elsewhere with --out: the store has all it needs.
+    if (!existsSync(file)) writeStoredRunReports(id, { home });
+    return reply.type('text/html; charset=utf-8').send(createReadStream(file));
+  });
+
+  app.get('/compare', async (request, reply) => {
+    const query = CompareQuery.safeParse(request.query);
+    if (!query.success) throw new PageError(400, describeIssues(query.error));
+    const { a, b, target_a: targetA, target_b: targetB } = query.data;
+    const comparison = loadComparison(needStore(), a, b, { targetA, targetB });
+    return reply.type('text/html; charset=utf-8').send(renderComparisonHtml(comparison));
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `no page ${request.method} ${request.url.split('?')[0]}: the pages are /, /runs/<run-id>/report.html and /compare?a=<run-id>&b=<run-id>`));
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof PageError) return sendError(request, reply, error.status, error.message);
+    if (error instanceof UnknownRunError) return sendError(request, reply, 404, error.message);
+    if (error instanceof InputError) return sendError(request, reply, 400, error.message);
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) return sendError(request, reply, status, error.message);
+    options.log?.(`lunar view: ${request.method} ${request.url.split('?')[0]}: ${error.stack ?? error.message}`);
+    return sendError(request, reply, 500, `internal error: ${error.message}`);
+  });
+
+  return app;
+}
