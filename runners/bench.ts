@@ -5,6 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { McpConnections } from '../agent/mcp/connections.ts';
 import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
@@ -108,12 +109,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), providerOptions, options.cache !== 'replay');
   const concurrency = options.concurrency ?? defaultConcurrency(scheduler, [...targets.keys()]);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency: expected a whole number, 1 or more (got ${concurrency})`);
-  const knowledge = new KnowledgeBases(options.home, (line) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`)));
+  const log = (line: string) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`));
+  const knowledge = new KnowledgeBases(options.home, log);
+  // MCP servers live for the run: started while preparing, ended when it is over (or on exit).
+  const mcp = new McpConnections({ env: options.env, log });
   try {
     // The judge reaches its provider as the targets do; a missing judge key skips judge scores (not exit 2).
-    const prepared = await prepareAll(suites, knowledge, { ...options, judge: { providerOptions, keys: options.cache !== 'replay' } });
+    const prepared = await prepareAll(suites, knowledge, { ...options, mcp, judge: { providerOptions, keys: options.cache !== 'replay' } });
     return await runPrepared({ ...options, suites, concurrency, scheduler }, prepared, targets);
   } finally {
+    await mcp.close();
     await knowledge.close();
   }
 }
@@ -123,10 +128,13 @@ export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]
   const suites = distinctSuites(options.suites);
   const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env ? { env: options.env } : {}, false);
   const knowledge = new KnowledgeBases(options.home);
+  // A dry run starts the suites' MCP servers too: their tool names are needed to check `tools:`.
+  const mcp = new McpConnections({ env: options.env });
   try {
-    const prepared = await prepareAll(suites, knowledge, { ...options, judge: { providerOptions: options.env ? { env: options.env } : {}, keys: false } });
+    const prepared = await prepareAll(suites, knowledge, { ...options, mcp, judge: { providerOptions: options.env ? { env: options.env } : {}, keys: false } });
     return planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options);
   } finally {
+    await mcp.close();
     await knowledge.close();
   }
 }

@@ -19,6 +19,7 @@ import { registerTelegramCommand } from './telegram-command.ts';
 import { registerTrecEval } from './trec-eval-command.ts';
 import { registerBfclCheck } from './bfcl-check-command.ts';
 import { registerJudgeCommands } from './judge-command.ts';
+import { registerMcpCommand } from './mcp-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerViewCommand } from './view-command.ts';
@@ -80,6 +81,7 @@ function buildProgram(): Command {
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());
+  registerMcpCommand(program, () => lunarHome(), { suitesFolder });
   registerViewCommand(program, () => lunarHome());
 
   program

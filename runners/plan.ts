@@ -4,6 +4,7 @@
 // what an attempt is.
 
 import { memoryToolDeclarations } from '../agent/memory/tools.ts';
+import { addMcpTools, type McpConnections } from '../agent/mcp/connections.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
@@ -65,6 +66,8 @@ export function plannedKey(attempt: PlannedAttempt): string {
 export interface PrepareOptions extends Pick<PlanOptions, 'filter' | 'limit'> {
   /** How judges reach their providers (the run's provider options; keys: false when replaying). */
   judge?: ResolveJudgeOptions;
+  /** The run's MCP connections, for configurations that list MCP servers. */
+  mcp?: McpConnections;
 }
 
 /** Loads every dataset and checks every scorer and tool before anything runs (bad input: exit 2). */
@@ -88,7 +91,7 @@ export async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeB
   for (const suite of suites) {
     const all = readCases(suite.dataset);
     const cases = selectCases(all, options);
-    for (const variant of suite.variants) prepared.push({ ...(await prepareVariant(suite, variant, cases, knowledge)), judge: judgeFor(suite, variant.judge) });
+    for (const variant of suite.variants) prepared.push({ ...(await prepareVariant(suite, variant, cases, knowledge, options.mcp)), judge: judgeFor(suite, variant.judge) });
   }
   return prepared;
 }
@@ -129,11 +132,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }
 
-async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases): Promise<Omit<PreparedSuite, 'judge'>> {
+async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[], knowledge: KnowledgeBases, mcp?: McpConnections): Promise<Omit<PreparedSuite, 'judge'>> {
   const registry = builtinRegistry();
   if (variant.knowledge) registry.register(searchKnowledgeTool(await knowledge.get(variant.knowledge)));
   // Memory tools only where a suite names them: each attempt binds them to a memory of its own (runSessions).
   for (const tool of memoryToolDeclarations()) if (variant.tools?.includes(tool.name)) registry.register(tool);
+  // After the built-ins, knowledge and memory: an MCP tool that would take one of their names is refused.
+  if (variant.mcp) await addMcpTools(registry, variant.mcp, mcp, suite.file);
   let tools: ToolRegistry;
   try {
     tools = variant.tools ? registry.pick(variant.tools) : registry;

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { McpSetting, resolveMcpServers, type McpServerConfig } from '../agent/mcp/config.ts';
 import { SearchConfig } from '../agent/rag/search.ts';
 import { PROVIDERS } from '../agent/providers/registry.ts';
 import { GatesShape } from '../ci/gate-spec.ts';
@@ -70,6 +71,8 @@ export const SuiteShape = z
     system: z.string().optional(),
     tools: z.array(z.string().min(1)).optional(),
     knowledge: KnowledgeShape.optional(),
+    /** MCP servers whose tools the agent is offered: a list ({ name, command, args, env, cwd } | { name, url, headers }) or an mcpServers JSON file. */
+    mcp: McpSetting.optional(),
     targets: z.array(z.string().min(1)).min(1).optional(),
     /**
      * The model LLM-judge scorers call, a target id (openai:gpt-4o-mini, ollama:qwen2.5:7b,
@@ -130,6 +133,8 @@ export interface SuiteVariant {
   system?: string;
   tools?: string[];
   knowledge?: KnowledgeSettings;
+  /** MCP servers whose tools join the registry (agent/mcp/); paths resolved against the suite. */
+  mcp?: McpServerConfig[];
   /** The judge's target id; a scripted file's path resolved against the suite. */
   judge?: string;
   /** The suite's judge_floors: below them, the judge-based scores are advisory. */
@@ -168,7 +173,7 @@ export function loadSuite(file: string): Suite {
         throw new InputError(`${file}: matrix[${i}]: ${(error as Error).message}`);
       }
     }
-    return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here);
+    return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here, file);
   });
   const dataset = datasetSource(base.dataset, here);
   return {
@@ -215,7 +220,7 @@ function parseShape(file: string, raw: unknown, context: string): z.infer<typeof
   throw new InputError(`${file}: ${context}${issue.path.join('.') || '(suite)'}: ${issue.message}`);
 }
 
-function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string): SuiteVariant {
+function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string, file: string): SuiteVariant {
   return {
     config,
     workspaceRoot: resolve(here, s.workspace ?? '.'),
@@ -231,6 +236,7 @@ function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string):
       chunk: { maxTokens: s.knowledge.chunk.max_tokens, overlapTokens: s.knowledge.chunk.overlap_tokens },
       search: s.knowledge.search,
     },
+    mcp: s.mcp === undefined ? undefined : resolveMcpServers(s.mcp, here, file),
     judge: s.judge && judgeId(s.judge, here),
     judgeFloors: s.judge_floors,
     scorers: s.scorers.map((entry) =>

@@ -97,7 +97,7 @@ export function toolSpec(tool: Tool): ToolSpec {
 }
 
 // zod writes ±(2^53-1) bounds on every int; they say nothing and some providers reject them.
-function dropSafeIntegerBounds<T>(node: T): T {
+export function dropSafeIntegerBounds<T>(node: T): T {
   if (Array.isArray(node)) return node.map(dropSafeIntegerBounds) as T;
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
