@@ -169,3 +169,21 @@ export type Trace = z.infer<typeof TraceShape>;
 export type MemoryOpRecord = z.infer<typeof MemoryOpRecord>;
 export type CompactionRecord = z.infer<typeof CompactionRecord>;
 export type SessionRecord = z.infer<typeof SessionRecord>;
+
+/** A Trace of a run that did nothing (it failed or was stopped before its first model call). */
+export function emptyTrace(target: string, stopReason: StopReason, error?: string): Trace {
+  return {
+    target,
+    messages: [],
+    modelCalls: [],
+    toolCalls: [],
+    retrieved: [],
+    citations: [],
+    finalAnswer: null,
+    stopReason,
+    ...(error === undefined ? {} : { error }),
+    usage: { inputTokens: 0, outputTokens: 0 },
+    latencyMs: 0,
+    costUsd: 0,
+  };
+}

@@ -7,7 +7,7 @@ import { replayThroughTelegram } from '../agent/channels/telegram/replay.ts';
 import { runSessions } from '../agent/memory/run-sessions.ts';
 import { declaredRegistry } from '../agent/tools/declared.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
-import type { Trace } from '../agent/trace.ts';
+import { emptyTrace, type Trace } from '../agent/trace.ts';
 import { caseMessages, type Case } from '../datasets/case.ts';
 import { needsJudge } from '../judges/registry.ts';
 import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
@@ -64,7 +64,7 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
     return { ...base, status: 'ok', trace, scores };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, message), scores: [] };
+    return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, 'error', message), scores: [] };
   }
 }
 
@@ -86,22 +86,6 @@ async function scoreSafely(scorer: Scorer, c: Case, trace: Trace, judge: JudgeAc
   }
 }
 
-function emptyTrace(target: string, error: string): Trace {
-  return {
-    target,
-    messages: [],
-    modelCalls: [],
-    toolCalls: [],
-    retrieved: [],
-    citations: [],
-    finalAnswer: null,
-    stopReason: 'error',
-    error,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    latencyMs: 0,
-    costUsd: 0,
-  };
-}
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

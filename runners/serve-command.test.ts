@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryChatSessions } from '../agent/channels/memory-sessions.ts';
 import { InMemoryChatSessions } from '../agent/channels/sessions.ts';
 import { scriptFile } from '../test/fakes/script-file.ts';
 import { parseSse } from '../agent/server/test-sse.ts';
 import { InputError } from './input-error.ts';
-import { registerServeCommand, runServe, type RunServeOptions } from './serve-command.ts';
+import { registerServeCommand, runServe, serverConversations, type RunServeOptions } from './serve-command.ts';
 
 const TOKEN = 'serve-test-token-0123456789';
 const stoppers: AbortController[] = [];
@@ -17,13 +18,17 @@ afterEach(() => {
 
 
 /** Starts `lunar serve` in process; resolves with its address once it listens. */
-async function serve(flags: RunServeOptions['flags'], env: NodeJS.ProcessEnv = {}): Promise<{ address: string; logs: string[]; done: Promise<void>; stop: AbortController }> {
+async function serve(
+  flags: RunServeOptions['flags'],
+  env: NodeJS.ProcessEnv = {},
+  conversations: Pick<RunServeOptions, 'sessions' | 'turns'> = { sessions: new InMemoryChatSessions() },
+): Promise<{ address: string; logs: string[]; done: Promise<void>; stop: AbortController }> {
   const stop = new AbortController();
   stoppers.push(stop);
   const logs: string[] = [];
   let ready!: (address: string) => void;
   const listening = new Promise<string>((resolve) => (ready = resolve));
-  const done = runServe({ flags, sessions: new InMemoryChatSessions(), stop: stop.signal, env, cwd: mkdtempSync(join(tmpdir(), 'lunar-serve-cwd-')), log: (l) => logs.push(l), onReady: ready });
+  const done = runServe({ flags, ...conversations, stop: stop.signal, env, cwd: mkdtempSync(join(tmpdir(), 'lunar-serve-cwd-')), log: (l) => logs.push(l), onReady: ready });
   const address = await Promise.race([listening, done.then(() => Promise.reject(new Error('serve ended before listening')))]);
   return { address, logs, done, stop };
 }
@@ -72,5 +77,44 @@ describe('lunar serve', () => {
     const ok = await health(`Bearer ${TOKEN}`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ status: 'ok', target: `scripted:${file}` });
+  });
+
+  it('keeps sessions in agent/memory by default, with one memory root for the whole server', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lunar-home-'));
+    const { sessions, turns } = serverConversations(home);
+    try {
+      expect(turns).toBeTypeOf('function');
+      const store = sessions as MemoryChatSessions;
+      expect(store.memoryStore('http-a')).toBe(store.memoryStore('http-b'));
+      expect(store.memoryStore('http-a').root).toBe(join(home, 'memory', 'http'));
+    } finally {
+      sessions.close?.();
+    }
+  });
+
+  it("keeps each session's transcript under <home>/sessions/ and one memory for the server, which every session reaches", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lunar-serve-home-'));
+    const conversations = serverConversations(home);
+    let running: Awaited<ReturnType<typeof serve>> | undefined;
+    try {
+      running = await serve({ target: 'baseline', port: 0 }, {}, conversations);
+      const { address } = running;
+      const chat = async (session: string, message: string) => {
+        const response = await fetch(`${address}/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, session }) });
+        return (await response.json()) as { answer: string };
+      };
+      // The baseline saves a message with "remember" and looks up a question, quoting what the tool said.
+      expect((await chat('a', 'Remember that my cat is called Miso.')).answer).toMatch(/^memory_write says: Saved to memory\/\d{4}-\d{2}-\d{2}\.md \(lines 4-4\)\.$/);
+      const recalled = (await chat('b', 'What is my cat called?')).answer;
+      expect(recalled).toMatch(/^memory_search says: \[memory\/\d{4}-\d{2}-\d{2}\.md:4-4\]\n/);
+      expect(recalled.endsWith('\n\nRemember that my cat is called Miso.')).toBe(true);
+      expect((await fs.readdir(join(home, 'sessions'))).sort()).toEqual(['http-a.jsonl', 'http-b.jsonl']);
+      expect(await fs.readdir(join(home, 'memory'))).toEqual(['http']);
+    } finally {
+      running?.stop.abort();
+      await running?.done;
+      conversations.sessions.close?.();
+      await fs.rm(home, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,20 @@
 // `lunar serve`: the agent over HTTP (POST /v1/chat, GET /health) on 127.0.0.1 by default. On
 // any other address it needs a bearer token (LUNAR_SERVER_TOKEN or the config file) and refuses
 // to start without one. Ctrl-C stops taking requests and lets those in flight finish.
+//
+// Conversations and memory (agent/memory, through agent/channels/memory-sessions.ts): a request
+// with "session": "<name>" is a turn of the transcript <home>/sessions/http-<name>.jsonl, resumed
+// after a restart. Memory is one root for the server, <home>/memory/http/: the server has one
+// owner (loopback, or whoever holds the token), whose notes should reach every conversation they
+// start, and a new session name is how a client starts a new conversation. A conversation sent
+// whole ("messages") keeps nothing and is offered no memory tools.
 
 import { Command, Option } from 'commander';
-import { resolve } from 'node:path';
-import { InMemoryChatSessions, type ChatSessions } from '../agent/channels/sessions.ts';
+import { join, resolve } from 'node:path';
+import { MemoryChatSessions } from '../agent/channels/memory-sessions.ts';
+import { memoryConversations, withMemoryTools } from '../agent/channels/memory-turn.ts';
+import type { ChatSessions } from '../agent/channels/sessions.ts';
+import type { TurnRunner } from '../agent/channels/turn.ts';
 import { chatServer } from '../agent/server/app.ts';
 import { serveSettings, type ServeFlags } from '../agent/server/settings.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
@@ -13,9 +23,13 @@ import { nonNegativeInt, positiveInt } from './cli-args.ts';
 import { InputError } from './input-error.ts';
 import { untilAborted } from './until-aborted.ts';
 import { resolveTarget, type ResolvedTarget } from './targets.ts';
-import type { SessionsFor } from './telegram-command.ts';
+import type { ConversationsFor } from './telegram-command.ts';
 
-export function registerServeCommand(program: Command, home: () => string, sessionsFor: SessionsFor = () => new InMemoryChatSessions()): void {
+/** Each session's transcript under <home>/sessions/, and one memory for the server in <home>/memory/http/. */
+export const serverConversations: ConversationsFor = (home) =>
+  memoryConversations(new MemoryChatSessions({ home, memoryRoot: () => join(home, 'memory', 'http'), log: (line) => process.stderr.write(`serve: ${line}\n`) }));
+
+export function registerServeCommand(program: Command, home: () => string, conversationsFor: ConversationsFor = serverConversations): void {
   program
     .command('serve')
     .description('Serve the agent over HTTP: POST /v1/chat (JSON, or Server-Sent Events with Accept: text/event-stream or ?stream=1) and GET /health.')
@@ -26,16 +40,22 @@ export function registerServeCommand(program: Command, home: () => string, sessi
     .option('-w, --workspace <dir>', 'the folder the file tools may read (default datasets/workspace)')
     .option('-s, --system <prompt>', 'a system prompt')
     .addOption(new Option('--body-limit <bytes>', 'largest request body; larger ones get 413 (default 1048576)').argParser(positiveInt))
-    .option('--home <dir>', 'the Lunar home, where sessions are kept (default $LUNAR_HOME or .lunar)')
+    .option('--home <dir>', "the Lunar home: a session's conversation in sessions/http-<name>.jsonl, the server's memory in memory/http/ (default $LUNAR_HOME or .lunar)")
     .action(async (flags: ServeFlags & { home?: string }) => {
-      const sessions = sessionsFor(flags.home ? resolve(flags.home) : home());
-      await withInterrupts(({ stop }) => runServe({ flags, sessions, stop }));
+      const conversations = conversationsFor(flags.home ? resolve(flags.home) : home());
+      try {
+        await withInterrupts(({ stop }) => runServe({ flags, ...conversations, stop }));
+      } finally {
+        conversations.sessions.close?.();
+      }
     });
 }
 
 export interface RunServeOptions {
   flags: ServeFlags;
   sessions: ChatSessions;
+  /** How a session's turn runs (default: the agent loop over the session's history). */
+  turns?: TurnRunner;
   /** Stop taking requests; those in flight finish. */
   stop: AbortSignal;
   env?: NodeJS.ProcessEnv;
@@ -59,10 +79,12 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   };
   targetFor(settings.target);
   const app = chatServer({
-    agent: { tools: builtinRegistry(), system: settings.system, workspaceRoot: settings.workspace },
+    // A store with long-term memory behind its sessions gets the memory tools offered.
+    agent: { tools: options.sessions.memory ? withMemoryTools(builtinRegistry()) : builtinRegistry(), system: settings.system, workspaceRoot: settings.workspace },
     defaultTarget: settings.target,
     modelFor: (id) => targetFor(id).model(),
     sessions: options.sessions,
+    turns: options.turns,
     token: settings.token,
     bodyLimit: settings.bodyLimit,
     log,

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemoryChatSessions } from '../agent/channels/memory-sessions.ts';
 import { InMemoryChatSessions } from '../agent/channels/sessions.ts';
 import { scriptFile } from '../test/fakes/script-file.ts';
 import { TEST_BOT_TOKEN, TelegramBotApiFake } from '../test/fakes/telegram-bot-api.ts';
 import { InputError } from './input-error.ts';
-import { registerTelegramCommand, runTelegram, type RunTelegramOptions } from './telegram-command.ts';
+import { chatConversations, registerTelegramCommand, runTelegram, type RunTelegramOptions } from './telegram-command.ts';
 
 const ADA = { id: 11, first_name: 'Ada' };
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -104,5 +105,17 @@ describe('lunar telegram', () => {
     expect((await post({ 'x-telegram-bot-api-secret-token': 'test_secret-1' })).status).toBe(200);
     await fake.telegram.waitForCall((c) => c.method === 'sendMessage');
     expect(fake.telegram.delivered.map((m) => m.text)).toEqual(['Hello by webhook.']);
+  });
+
+  it("keeps chats in agent/memory by default: a transcript in <home>/sessions/ and a memory root of each chat's own", async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lunar-home-'));
+    const { sessions, turns } = chatConversations(home);
+    cleanups.push(() => rmSync(home, { recursive: true, force: true }), () => sessions.close?.());
+    expect(sessions).toBeInstanceOf(MemoryChatSessions);
+    expect(turns).toBeTypeOf('function');
+    const store = sessions as MemoryChatSessions;
+    expect([store.memoryStore('telegram-11').root, store.memoryStore('telegram-12').root]).toEqual([join(home, 'memory', 'telegram-11'), join(home, 'memory', 'telegram-12')]);
+    expect(await sessions.load('telegram-11')).toEqual({ id: 'telegram-11', messages: [] });
+    expect(existsSync(join(home, 'sessions', 'telegram-11.jsonl'))).toBe(true);
   });
 });

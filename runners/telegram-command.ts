@@ -2,6 +2,14 @@
 // Telegram's POSTs with Fastify instead. The token comes from TELEGRAM_BOT_TOKEN and goes nowhere
 // else: not into a log line, an error message or a trace. Ctrl-C stops taking messages and lets
 // answers in progress finish; a second Ctrl-C quits at once.
+//
+// Conversations and memory (agent/memory, through agent/channels/memory-sessions.ts): each chat
+// is a transcript under <home>/sessions/ (`telegram-<chat id>`, then `telegram-<chat id>.2` ...
+// after each /reset), resumed when the bot restarts; each chat has its own long-term memory,
+// <home>/memory/telegram-<chat id>/ (MEMORY.md and memory/YYYY-MM-DD.md), which /reset keeps and
+// /memory shows. Per chat, not per bot: the allowlist may name several people, and one person's
+// notes must never come up in another's chat. The agent is offered the memory tools beside the
+// built-in ones.
 
 import { Command, InvalidArgumentError } from 'commander';
 import { GrammyError, HttpError, type ApiClientOptions } from 'grammy';
@@ -11,17 +19,23 @@ import { createTelegramChannel, type TelegramChannel } from '../agent/channels/t
 import { telegramSettings, type TelegramFlags, type TelegramSettings } from '../agent/channels/telegram/config.ts';
 import { describeError } from '../agent/channels/telegram/redact.ts';
 import { webhookServer } from '../agent/channels/telegram/webhook.ts';
-import { InMemoryChatSessions, type ChatSessions } from '../agent/channels/sessions.ts';
+import { MemoryChatSessions } from '../agent/channels/memory-sessions.ts';
+import { memoryConversations, withMemoryTools } from '../agent/channels/memory-turn.ts';
+import type { ChatSessions } from '../agent/channels/sessions.ts';
+import type { Conversations, TurnRunner } from '../agent/channels/turn.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { withInterrupts } from './bench-command.ts';
 import { InputError } from './input-error.ts';
 import { untilAborted } from './until-aborted.ts';
 import { resolveTarget } from './targets.ts';
 
-/** Where chats keep their sessions, given the Lunar home; in memory until agent/memory's store is plugged in. */
-export type SessionsFor = (home: string) => ChatSessions;
+/** Where a channel keeps its conversations and memory, given the Lunar home. */
+export type ConversationsFor = (home: string) => Conversations;
 
-export function registerTelegramCommand(program: Command, home: () => string, sessionsFor: SessionsFor = () => new InMemoryChatSessions()): void {
+/** Each chat's transcripts under <home>/sessions/ and its memory in <home>/memory/telegram-<chat id>/. */
+export const chatConversations: ConversationsFor = (home) => memoryConversations(new MemoryChatSessions({ home, log: (line) => process.stderr.write(`telegram: ${line}\n`) }));
+
+export function registerTelegramCommand(program: Command, home: () => string, conversationsFor: ConversationsFor = chatConversations): void {
   program
     .command('telegram')
     .description('Run the agent as a Telegram bot (token from TELEGRAM_BOT_TOKEN). Only users on the allowlist are answered; anyone else is told their user id and nothing more.')
@@ -32,10 +46,14 @@ export function registerTelegramCommand(program: Command, home: () => string, se
     .option('-s, --system <prompt>', 'a system prompt')
     .option('--webhook <url>', 'take updates at this public https:// address (behind a reverse proxy) instead of long polling')
     .option('--listen <host:port>', 'where the webhook server listens (default 127.0.0.1:8443)')
-    .option('--home <dir>', 'the Lunar home, where sessions are kept (default $LUNAR_HOME or .lunar)')
+    .option('--home <dir>', "the Lunar home: each chat's conversation in sessions/telegram-<chat id>.jsonl, its memory in memory/telegram-<chat id>/ (default $LUNAR_HOME or .lunar)")
     .action(async (flags: TelegramFlags & { home?: string }) => {
-      const sessions = sessionsFor(flags.home ? resolve(flags.home) : home());
-      await withInterrupts(({ stop, abort }) => runTelegram({ flags, sessions, stop, abort }));
+      const conversations = conversationsFor(flags.home ? resolve(flags.home) : home());
+      try {
+        await withInterrupts(({ stop, abort }) => runTelegram({ flags, ...conversations, stop, abort }));
+      } finally {
+        conversations.sessions.close?.();
+      }
     });
 }
 
@@ -48,6 +66,8 @@ function collectUserIds(value: string, previous: number[] | undefined): number[]
 export interface RunTelegramOptions {
   flags: TelegramFlags;
   sessions: ChatSessions;
+  /** How a chat's turn runs (default: the agent loop over the session's history). */
+  turns?: TurnRunner;
   /** Stop taking messages; answers in progress finish. */
   stop: AbortSignal;
   /** Abandon answers in progress too. */
@@ -71,8 +91,10 @@ export async function runTelegram(options: RunTelegramOptions): Promise<void> {
     token: settings.token,
     client: options.client,
     allowlist: settings.allowlist,
-    agent: { model, tools: builtinRegistry(), system: settings.system, workspaceRoot: settings.workspace },
+    // A store with long-term memory behind its chats gets the memory tools offered.
+    agent: { model, tools: options.sessions.memory ? withMemoryTools(builtinRegistry()) : builtinRegistry(), system: settings.system, workspaceRoot: settings.workspace },
     sessions: options.sessions,
+    turns: options.turns,
     typingEveryMs: settings.typingEveryMs,
     signal: options.abort,
     log,

@@ -1,7 +1,8 @@
 // The seam between a channel and wherever its conversations are kept. A channel names each
 // conversation by its own key (a Telegram chat id, an HTTP session name); the store decides where
-// the turns live. InMemoryChatSessions keeps them for the life of the process; the session store
-// of agent/memory (transcripts under <home>/sessions/) implements the same interface.
+// the turns live. InMemoryChatSessions keeps them for the life of the process; MemoryChatSessions
+// (memory-sessions.ts) keeps them in agent/memory's transcripts under <home>/sessions/, with
+// long-term memory behind them.
 
 import type { Message } from '../providers/types.ts';
 
@@ -24,6 +25,8 @@ export interface ChatSessions {
    * Telegram /memory command). Absent when the store has no long-term memory.
    */
   memory?(key: string): Promise<string>;
+  /** Releases what the store holds open (memory indexes); the owner calls it once, when done. */
+  close?(): void;
 }
 
 export class InMemoryChatSessions implements ChatSessions {

@@ -37,10 +37,16 @@ export interface TurnResult {
 }
 
 /**
- * How a channel runs one turn of a session. runTurn below is the plain one; a memory-aware runner
+ * How a channel runs one turn of a session. runTurn below is the plain one; memory-turn.ts's
  * (context compaction, memory tools bound to the conversation) plugs in with the same shape.
  */
 export type TurnRunner = (options: TurnOptions) => Promise<TurnResult>;
+
+/** Where a channel keeps its conversations, and how it runs their turns (default: runTurn below). */
+export interface Conversations {
+  sessions: ChatSessions;
+  turns?: TurnRunner;
+}
 
 export async function runTurn(options: TurnOptions): Promise<TurnResult> {
   const { sessions, key, agent } = options;

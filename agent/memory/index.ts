@@ -6,7 +6,8 @@ export { listSessions, openSession, SessionError, type CompactionState, type Ope
 export { DEFAULT_CONTEXT_BUDGET, fitContext, type ContextBudget, type Summarize } from './context.ts';
 export { summarizerFor } from './summary.ts';
 export { MemoryError, MemoryStore, type MemoryStoreOptions } from './store.ts';
+export { dailyPath, listMemoryFiles, MEMORY_FILE } from './files.ts';
 export { bindMemoryTools, MEMORY_TOOL_NAMES, memoryToolDeclarations, memoryTools } from './tools.ts';
 export { findSecret } from './secrets.ts';
 export { runTurn, type TurnOptions } from './turn.ts';
-export { DEFAULT_SESSIONS_START, runSessions, type SessionsRunOptions } from './run-sessions.ts';
+export { DEFAULT_SESSIONS_START, MergedTrace, runSessions, type SessionsRunOptions } from './run-sessions.ts';

@@ -78,8 +78,8 @@ export async function runSessions(options: SessionsRunOptions): Promise<Trace> {
   }
 }
 
-/** The case's Trace, built turn by turn. */
-class MergedTrace {
+/** The case's Trace, built turn by turn (also by the Telegram replay of a multi-session case). */
+export class MergedTrace {
   private readonly messages: Message[] = [];
   private readonly modelCalls: ModelCallRecord[] = [];
   private readonly toolCalls: ToolCallRecord[] = [];

@@ -1,4 +1,9 @@
+import { mkdtempSync, promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryChatSessions } from '../channels/memory-sessions.ts';
+import { memoryConversations, withMemoryTools } from '../channels/memory-turn.ts';
 import { InMemoryChatSessions } from '../channels/sessions.ts';
 import { runTurn } from '../channels/turn.ts';
 import { openaiProvider } from '../providers/openai.ts';
@@ -107,7 +112,10 @@ describe('POST /v1/chat', () => {
       [{ message: 5 }, 'message', 'message: Invalid input: expected string, received number'],
       [{ message: 'x', colour: 'red' }, 'colour', 'colour: Unrecognized key: "colour"'],
       [{ messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] }, 'messages.1.role', 'messages.1.role: the last message must be from the user'],
-      [{ message: 'x', session: 'no spaces please' }, 'session', 'session: use 1 to 128 letters, digits, ".", "-" and "_"'],
+      [{ message: 'x', session: 'no spaces please' }, 'session', 'session: use 1 to 100 letters, digits, "-" and "_"'],
+      // A "." would read as the number of a session in the transcript's id (http-<name>.2).
+      [{ message: 'x', session: 'notes.2' }, 'session', 'session: use 1 to 100 letters, digits, "-" and "_"'],
+      [{ message: 'x', session: 'a'.repeat(101) }, 'session', 'session: use 1 to 100 letters, digits, "-" and "_"'],
     ];
     for (const [payload, field, error] of cases) {
       const response = await post(payload);
@@ -152,6 +160,40 @@ describe('a session turn runner', () => {
     const response = await app.inject({ method: 'POST', url: '/v1/chat', payload: { message: 'hello', session: 'abc' } });
     expect(response.json()).toMatchObject({ answer: 'from the runner', session: 'abc' });
     expect(turns).toEqual(['http-abc: hello']);
+  });
+});
+
+describe('sessions kept by agent/memory', () => {
+  it('resumes a named session from its transcript after a restart, and offers the memory tools to sessions only', async () => {
+    const fake = await new OpenAiFake().start();
+    closers.push(() => fake.close());
+    fake.say({ text: 'Hi Ada.' }, { text: 'You are Ada.' }, { text: 'Hello.' });
+    const model: ChatModel = openaiProvider.create('gpt-4o-mini', { baseUrl: `${fake.url}/v1`, apiKey: TEST_KEY, retries: 0 });
+    const home = mkdtempSync(join(tmpdir(), 'lunar-serve-memory-'));
+    closers.push(() => fs.rm(home, { recursive: true, force: true }));
+    /** One life of the server: a new store over the same home. */
+    const serverLife = () => {
+      const store = new MemoryChatSessions({ home, memoryRoot: () => join(home, 'memory', 'http') });
+      const app = chatServer({ agent: { tools: withMemoryTools(builtinRegistry()), workspaceRoot: '.', system: 'Be brief.' }, defaultTarget: model.id, modelFor: () => model, ...memoryConversations(store) });
+      closers.push(async () => {
+        await app.close();
+        store.close();
+      });
+      return app;
+    };
+    const chat = (app: ReturnType<typeof serverLife>, payload: object) => app.inject({ method: 'POST', url: '/v1/chat', payload }).then((r) => r.json());
+
+    expect(await chat(serverLife(), { message: 'I am Ada.', session: 's1' })).toMatchObject({ answer: 'Hi Ada.', session: 's1' });
+    const restarted = serverLife();
+    expect(await chat(restarted, { message: 'Who am I?', session: 's1' })).toMatchObject({ answer: 'You are Ada.' });
+    expect(await chat(restarted, { message: 'Hello?' })).toMatchObject({ answer: 'Hello.' });
+
+    const requests = fake.requests.filter((r) => r.path.endsWith('/chat/completions')).map((r) => r.body as { messages: { role: string; content: string }[]; tools: { function: { name: string } }[] });
+    expect(requests[1]!.messages.map((m) => `${m.role}: ${m.content}`)).toEqual(['system: Be brief.', 'user: I am Ada.', 'assistant: Hi Ada.', 'user: Who am I?']);
+    const offered = requests.map((r) => r.tools.map((t) => t.function.name).filter((n) => n.startsWith('memory_')));
+    expect(offered).toEqual([['memory_write', 'memory_search', 'memory_get'], ['memory_write', 'memory_search', 'memory_get'], []]);
+    const transcript = (await fs.readFile(join(home, 'sessions', 'http-s1.jsonl'), 'utf8')).trim().split('\n');
+    expect(transcript.map((line) => JSON.parse(line).type)).toEqual(['session', 'turn', 'turn']);
   });
 });
 

@@ -11,6 +11,7 @@ import type { Trace } from '../trace.ts';
 import { issuePath } from '../channels/config-file.ts';
 import { KeyedQueue } from '../channels/keyed-queue.ts';
 import type { ChatSessions } from '../channels/sessions.ts';
+import { withoutMemoryTools } from '../channels/memory-turn.ts';
 import { runTurn, type AgentSettings, type TurnRunner } from '../channels/turn.ts';
 import { InputError } from '../../runners/input-error.ts';
 import { bearerMatches } from './auth.ts';
@@ -44,6 +45,8 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit });
   const sessionQueue = new KeyedQueue();
   const { token } = options;
+  // With no session, nothing is kept: no memory either, so its tools are not offered.
+  const oneOffTools = withoutMemoryTools(options.agent.tools);
 
   if (token) {
     app.addHook('onRequest', async (request, reply) => {
@@ -80,10 +83,11 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
       throw error;
     }
     const agent: AgentSettings = { ...options.agent, model };
+    const oneOff: AgentSettings = { ...agent, tools: oneOffTools };
     const run = (signal: AbortSignal | undefined, onEvent?: (event: LoopEvent) => void): Promise<Outcome> => {
       const stream = onEvent !== undefined;
-      if (body.messages) return runAgent({ ...agent, messages: body.messages, stream, onEvent, signal }).then((trace) => ({ trace }));
-      if (body.session === undefined) return runAgent({ ...agent, messages: [{ role: 'user', content: body.message! }], stream, onEvent, signal }).then((trace) => ({ trace }));
+      if (body.messages) return runAgent({ ...oneOff, messages: body.messages, stream, onEvent, signal }).then((trace) => ({ trace }));
+      if (body.session === undefined) return runAgent({ ...oneOff, messages: [{ role: 'user', content: body.message! }], stream, onEvent, signal }).then((trace) => ({ trace }));
       const session = body.session;
       // Two requests to one session at once would both build on the same history: one at a time.
       return sessionQueue

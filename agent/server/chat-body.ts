@@ -11,8 +11,11 @@ export const ChatBody = z
     message: z.string().min(1).optional(),
     /** A whole conversation, ending with the user's message; the server keeps nothing. */
     messages: z.array(ChatMessage).min(1).optional(),
-    /** A conversation the server keeps, named by the client. */
-    session: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, 'use 1 to 128 letters, digits, ".", "-" and "_"').optional(),
+    /**
+     * A conversation the server keeps, named by the client: its transcript is `http-<name>`. No
+     * "." (a transcript id's "." numbers the sessions of a conversation), at most 100 characters.
+     */
+    session: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'use 1 to 100 letters, digits, "-" and "_"').optional(),
     /** A target id instead of the server's (e.g. openai:gpt-4o-mini). */
     target: z.string().min(1).optional(),
     /** Stream the answer as Server-Sent Events (the same as Accept: text/event-stream or ?stream=1). */

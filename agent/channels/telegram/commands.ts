@@ -9,12 +9,12 @@ export interface CommandContext {
   toolNames: readonly string[];
 }
 
-export function helpText(context: Pick<CommandContext, 'modelId' | 'toolNames'>): string {
+export function helpText(context: Pick<CommandContext, 'modelId' | 'toolNames'> & { sessions?: ChatSessions }): string {
   const tools = context.toolNames.length ? ` with these tools: ${context.toolNames.join(', ')}` : '';
   return [
     `I am an agent running ${context.modelId}${tools}.`,
     'Write to me and I answer; everything in this chat is one conversation.',
-    '/reset — start a new conversation (I forget this one)',
+    context.sessions?.memory ? '/reset — start a new conversation (what I saved to memory stays)' : '/reset — start a new conversation (I forget this one)',
     '/memory — what I remember',
     '/help — this message',
   ].join('\n');
@@ -22,6 +22,7 @@ export function helpText(context: Pick<CommandContext, 'modelId' | 'toolNames'>)
 
 export async function resetText(context: CommandContext): Promise<string> {
   await context.sessions.reset(context.key);
+  if (context.sessions.memory) return 'Started a new conversation. What I saved to long-term memory stays: /memory shows it.';
   return 'Started a new conversation: I have forgotten what we said before.';
 }
 

@@ -1,8 +1,15 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Case } from '../../../datasets/case.ts';
 import { ScriptedModel } from '../../providers/scripted.ts';
 import type { ChatModel, ChatRequest } from '../../providers/types.ts';
+import { runSessions } from '../../memory/run-sessions.ts';
+import { memoryToolDeclarations } from '../../memory/tools.ts';
 import { builtinRegistry } from '../../tools/builtin.ts';
+import { ToolRegistry } from '../../tools/tool.ts';
+import type { Trace } from '../../trace.ts';
 import { replayThroughTelegram } from './replay.ts';
 import { SimulatedBotApi } from './simulator/bot-api.ts';
 
@@ -82,13 +89,6 @@ describe('replayThroughTelegram', () => {
     expect(trace.finalAnswer).toBeNull();
   });
 
-  it('refuses a multi-session case rather than run its sessions as one chat', async () => {
-    const c = { ...aCase({ input: 'x' }), input: undefined, sessions: [['Remember: my cat is Miso.'], ['What is my cat called?']] };
-    await expect(replayThroughTelegram(c as never, { model: new ScriptedModel([{ text: 'never' }]), tools, workspaceRoot: '.' })).rejects.toThrow(
-      "case c1 has several sessions: replaying those through Telegram needs agent/memory's session store behind the channel",
-    );
-  });
-
   it('stops the bot and the agent when the attempt is abandoned', async () => {
     const controller = new AbortController();
     const slow: ChatModel = {
@@ -107,5 +107,87 @@ describe('replayThroughTelegram', () => {
     const trace = await replayThroughTelegram(aCase({ input: 'hello' }), { model: slow, tools, workspaceRoot: '.', signal: controller.signal });
     expect(trace.stopReason).toBe('aborted');
     expect(trace.finalAnswer).toBeNull();
+  });
+});
+
+describe('replayThroughTelegram, a multi-session case', () => {
+  const memoryTools = new ToolRegistry(memoryToolDeclarations());
+  const SYSTEM = 'You remember things.';
+  const sessions = [['My cat is called Miso.'], ['Hi!', "What's my cat called?"]];
+  const multi = () => Case.parse({ id: 'm1', category: 'recall', sessions, expected_contains: 'Miso' });
+  const script = () =>
+    new ScriptedModel([
+      { tool_calls: [{ name: 'memory_write', arguments: { text: 'The cat is called Miso.' } }] },
+      { text: 'Noted.' },
+      { text: 'Hello again.' },
+      { tool_calls: [{ name: 'memory_search', arguments: { query: 'cat' } }] },
+      { text: 'Your cat is called **Miso**.' },
+    ]);
+  /** What a scorer can read, less what differs by nature (session ids, latencies, what the channel adds). */
+  const comparable = (trace: Trace) => ({
+    messages: trace.messages,
+    modelCalls: trace.modelCalls.map((c) => [c.step, c.request, c.response]),
+    toolCalls: trace.toolCalls.map((c) => [c.step, c.name, c.arguments, c.result, c.error]),
+    retrieved: trace.retrieved,
+    memory: trace.memory,
+    compactions: trace.compactions,
+    sessions: trace.sessions?.map((s) => [s.firstMessage, s.turns]),
+    stopReason: trace.stopReason,
+    usage: trace.usage,
+  });
+
+  it('gives the Trace runSessions gives for the same case, with what the user read as the final answer', async () => {
+    const direct = await runSessions({ sessions, model: script(), tools: memoryTools, system: SYSTEM, workspaceRoot: '.' });
+    const replayed = await replayThroughTelegram(multi(), { model: script(), tools: memoryTools, system: SYSTEM, workspaceRoot: '.' });
+    expect(comparable(replayed)).toEqual(comparable(direct));
+    expect(direct.finalAnswer).toBe('Your cat is called **Miso**.');
+    expect(replayed.finalAnswer).toBe('Your cat is called Miso.');
+    expect(replayed.sessions!.map((s) => s.id)).toEqual(['telegram-424242', 'telegram-424242.2']);
+    // The note written on day 1 at 09:00 was found on day 2 at 09:01: the same clock as runSessions.
+    expect(replayed.memory!.map((op) => [op.op, op.at, op.session])).toEqual([
+      ['write', '2026-01-05T09:00:00.000Z', 1],
+      ['search', '2026-01-06T09:01:00.000Z', 2],
+    ]);
+    expect(replayed.channel).toMatchObject({
+      agentAnswer: 'Your cat is called **Miso**.',
+      delivered: [
+        { text: 'Noted.', parseMode: 'HTML' },
+        { text: 'Started a new conversation. What I saved to long-term memory stays: /memory shows it.' },
+        { text: 'Hello again.', parseMode: 'HTML' },
+        { text: 'Your cat is called Miso.', parseMode: 'HTML' },
+      ],
+    });
+    expect(replayed.channel.outgoing.map((o) => o.action ?? o.text)).toEqual([
+      'typing',
+      'Noted.',
+      'Started a new conversation. What I saved to long-term memory stays: /memory shows it.',
+      'typing',
+      'Hello again.',
+      'typing',
+      'Your cat is called <b>Miso</b>.',
+    ]);
+  });
+
+  it("keeps each session's transcript and the case's one memory root in the home given", async () => {
+    const home = await fs.mkdtemp(join(tmpdir(), 'lunar-replay-home-'));
+    try {
+      await replayThroughTelegram(multi(), { model: script(), tools: memoryTools, system: SYSTEM, workspaceRoot: '.', home });
+      expect((await fs.readdir(join(home, 'sessions'))).sort()).toEqual(['telegram-424242.2.jsonl', 'telegram-424242.jsonl']);
+      expect(await fs.readFile(join(home, 'memory', 'telegram-424242', 'memory', '2026-01-05.md'), 'utf8')).toBe('# 2026-01-05\n\n## 09:00\nThe cat is called Miso.\n');
+      const second = (await fs.readFile(join(home, 'sessions', 'telegram-424242.2.jsonl'), 'utf8')).trim().split('\n');
+      expect(second.map((line) => JSON.parse(line).type)).toEqual(['session', 'turn', 'turn']);
+    } finally {
+      await fs.rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('ends the case at a turn the model failed, naming the session and turn, with the apology the user read', async () => {
+    const model = new ScriptedModel([{ text: 'Noted.' }]);
+    const trace = await replayThroughTelegram(multi(), { model, tools: memoryTools, workspaceRoot: '.' });
+    expect(trace.stopReason).toBe('error');
+    expect(trace.error).toBe('session 2, turn 1: scripted: the script has 1 step(s); step 2 was asked for');
+    expect(trace.finalAnswer).toBe('Sorry, I could not get an answer: scripted: the script has 1 step(s); step 2 was asked for');
+    expect(trace.sessions!.map((s) => s.turns)).toEqual([1, 1]);
+    expect(trace.channel.delivered.map((m) => m.text)).toHaveLength(3);
   });
 });
