@@ -23,6 +23,8 @@ import { registerMcpCommand } from './mcp-command.ts';
 import { registerCompareCommand } from './compare-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerViewCommand } from './view-command.ts';
+import { registerExportCommands } from './export-command.ts';
+import { registerImportCommands } from './import-command.ts';
 import { registerGateCommand } from '../ci/gate-command.ts';
 import { InputError } from './input-error.ts';
 import { runPerf } from './perf.ts';
@@ -83,6 +85,8 @@ function buildProgram(): Command {
   registerReportCommand(program, () => lunarHome());
   registerMcpCommand(program, () => lunarHome(), { suitesFolder });
   registerViewCommand(program, () => lunarHome());
+  registerExportCommands(program, () => lunarHome(), { suitesFolder });
+  registerImportCommands(program);
 
   program
     .command('perf')

@@ -28,6 +28,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensurePeer, PEER_VERSIONS, PROJECT_ROOT } from './peers.ts';
+import { baseEnv, promptfooEnv } from './promptfoo/env.ts';
+import { killGroupAfter } from './promptfoo/process-group.ts';
 import { loadSuite } from './suite.ts';
 
 export interface VersusOptions {
@@ -340,34 +342,6 @@ async function runPromptfoo(timer: MemoryTimer, entry: string, root: string, fix
   return figure;
 }
 
-/**
- * promptfoo's environment: HOME and its config dir (its results database, logs and cache) in
- * `home`; telemetry, update checks, sharing and remote generation off; CI=1, so nothing waits on a
- * terminal.
- */
-function promptfooEnv(home: string, cache: boolean): NodeJS.ProcessEnv {
-  mkdirSync(home, { recursive: true });
-  return {
-    ...baseEnv(),
-    HOME: home,
-    USERPROFILE: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-    PROMPTFOO_CONFIG_DIR: join(home, '.promptfoo'),
-    PROMPTFOO_CACHE_PATH: join(home, '.promptfoo', 'cache'),
-    PROMPTFOO_DISABLE_TELEMETRY: '1',
-    PROMPTFOO_DISABLE_UPDATE: '1',
-    PROMPTFOO_DISABLE_SHARING: '1',
-    PROMPTFOO_DISABLE_REMOTE_GENERATION: '1',
-    PROMPTFOO_DISABLE_REDTEAM_REMOTE_GENERATION: '1',
-    PROMPTFOO_DISABLE_ERROR_LOG: '1',
-    PROMPTFOO_CACHE_ENABLED: cache ? 'true' : 'false',
-    OPENAI_API_KEY: 'sk-fake-loopback',
-    NO_COLOR: '1',
-    CI: '1',
-  };
-}
-
 /** successes / total from promptfoo's -o JSON (results.stats in 0.121). */
 function promptfooOutcome(output: string): Pick<ChildFigure, 'passed' | 'scored'> {
   try {
@@ -423,16 +397,6 @@ function lunarEnv(root: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The environment both tools start from: no provider keys or addresses of the caller's. */
-function baseEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (/^(OPENAI|ANTHROPIC|GEMINI|GOOGLE|GROQ|OLLAMA|PROMPTFOO|LUNAR)_/.test(key) || /^NODE_OPTIONS$/.test(key)) continue;
-    env[key] = value;
-  }
-  return env;
-}
-
 function lunarOutcome(resultsJson: string): Pick<ChildFigure, 'passed' | 'scored'> {
   try {
     const json = JSON.parse(readFileSync(resultsJson, 'utf8')) as { attempts: { scores: { pass: boolean | null }[] }[] };
@@ -483,18 +447,10 @@ function runChild(timer: MemoryTimer, command: string, args: string[], options: 
             }
           }, 10)
         : undefined;
-    let timedOut = false;
-    const limit = setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }, options.timeoutMs);
+    const limit = killGroupAfter(child, options.timeoutMs);
     const finish = (code: number | null) => {
       const wallMs = performance.now() - started;
-      clearTimeout(limit);
+      limit.clear();
       if (sampler) clearInterval(sampler);
       let peakRssMb: number | null = hwmKb ? hwmKb / 1024 : null;
       let cpuMs: number | null = null;
@@ -509,7 +465,7 @@ function runChild(timer: MemoryTimer, command: string, args: string[], options: 
         exitCode = status ? Number(status[1]) : code;
         stderr = stderr.replace(/\s*Command being timed:[\s\S]*$/, '');
       }
-      resolvePromise({ wallMs, peakRssMb, cpuMs, exitCode, timedOut, stdout, stderrTail: stderr.split('\n').filter(Boolean).slice(-5).join('\n') });
+      resolvePromise({ wallMs, peakRssMb, cpuMs, exitCode, timedOut: limit.timedOut, stdout, stderrTail: stderr.split('\n').filter(Boolean).slice(-5).join('\n') });
     };
     child.on('error', () => finish(null));
     child.on('close', (code) => finish(code));
