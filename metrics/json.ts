@@ -2,9 +2,10 @@
 // to a JSON Schema). Models often wrap JSON in prose and a ```json fence, so the fenced block is
 // read when the whole answer is not JSON.
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { parseOptions, ScorerOptionsError, scored, type Scorer } from './score.ts';
+import { packages } from '../agent/packages.ts';
 
 export type ExtractedJson = { ok: true; value: unknown; source: 'answer' | 'fence' } | { ok: false; error: string };
 
@@ -78,7 +79,7 @@ export function jsonSchema(options: Record<string, unknown> = {}): Scorer {
 function compileSchema(schema: Record<string, unknown>): ValidateFunction {
   // strictSchema (on) refuses unknown keywords; strictTypes and strictTuples would refuse valid
   // schemas that merely leave a type implicit, and by default only log, so they are off.
-  const ajv = new Ajv({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
+  const ajv = new packages.ajv.Ajv({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
   try {
     return ajv.compile(schema);
   } catch (error) {

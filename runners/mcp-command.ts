@@ -12,8 +12,8 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { runSuiteTool } from '../agent/mcp/run-suite-tool.ts';
+import { loadMcpSdk } from '../agent/mcp/sdk.ts';
 import { toolServer } from '../agent/mcp/serve-tools.ts';
 import { MemoryStore } from '../agent/memory/store.ts';
 import { memoryTools } from '../agent/memory/tools.ts';
@@ -71,6 +71,7 @@ export async function serveMcp(options: McpFlags & { home: string; suitesFolder:
     ];
     log(knowledge ? `search_knowledge over ${knowledge.describe}` : 'search_knowledge not offered: no index (pass --suite, --corpus or --index, or build <home>/index.db with lunar index <dir>)');
     log(`memory in ${memory.root}; runs in ${options.home}`);
+    const { StdioServerTransport } = await loadMcpSdk();
     const server = toolServer(tools, { name: 'lunar', version: lunarVersion(), workspaceRoot: process.cwd(), log });
     await server.connect(new StdioServerTransport());
     log(`serving ${tools.map((t) => t.name).join(', ')} on stdio`);

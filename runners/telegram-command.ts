@@ -12,7 +12,7 @@
 // built-in ones.
 
 import { Command, InvalidArgumentError } from 'commander';
-import { GrammyError, HttpError, type ApiClientOptions } from 'grammy';
+import type { ApiClientOptions } from 'grammy';
 import { resolve } from 'node:path';
 import { Allowlist } from '../agent/channels/telegram/allowlist.ts';
 import { createTelegramChannel, type TelegramChannel } from '../agent/channels/telegram/channel.ts';
@@ -28,6 +28,7 @@ import { withInterrupts } from './bench-command.ts';
 import { InputError } from './input-error.ts';
 import { untilAborted } from './until-aborted.ts';
 import { resolveTarget } from './targets.ts';
+import { packages } from '../agent/packages.ts';
 
 /** Where a channel keeps its conversations and memory, given the Lunar home. */
 export type ConversationsFor = (home: string) => Conversations;
@@ -111,10 +112,10 @@ async function connect(channel: TelegramChannel, settings: TelegramSettings): Pr
   try {
     await channel.bot.init();
   } catch (error) {
-    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+    if (error instanceof packages.grammy.GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       throw new InputError('Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token with @BotFather');
     }
-    const detail = error instanceof HttpError ? 'the network request failed' : describeError(error, settings.token);
+    const detail = error instanceof packages.grammy.HttpError ? 'the network request failed' : describeError(error, settings.token);
     throw new Error(`cannot reach the Telegram Bot API: ${detail}`);
   }
 }
@@ -137,7 +138,7 @@ async function poll(channel: TelegramChannel, settings: TelegramSettings, option
       },
     });
   } catch (error) {
-    if (error instanceof GrammyError && error.error_code === 409) {
+    if (error instanceof packages.grammy.GrammyError && error.error_code === 409) {
       throw new Error('another process is taking this bot\'s updates (Telegram answered 409 Conflict): a bot is polled from one place only; stop the other one first');
     }
     throw error;

@@ -11,10 +11,9 @@
 // Lunar's API keys are not handed to third-party servers.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { mcpSdk } from './sdk.ts';
 
 export interface ChildServer {
   command: string;
@@ -34,7 +33,7 @@ export class ChildTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child?: ChildProcess;
-  private readonly buffer = new ReadBuffer();
+  private readonly buffer = new (mcpSdk().ReadBuffer)();
   private stderr = '';
   /** Set once the child has gone. */
   ended?: { code: number | null; signal: NodeJS.Signals | null };
@@ -49,7 +48,7 @@ export class ChildTransport implements Transport {
     return new Promise((resolve, reject) => {
       const child = spawn(this.server.command, this.server.args, {
         cwd: this.server.cwd,
-        env: { ...getDefaultEnvironment(), ...this.server.env },
+        env: { ...mcpSdk().getDefaultEnvironment(), ...this.server.env },
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: OWN_GROUP,
         windowsHide: true,
@@ -97,7 +96,7 @@ export class ChildTransport implements Transport {
     const stdin = this.child?.stdin;
     if (!stdin || this.ended || !stdin.writable) return Promise.reject(new Error('the server process is not running'));
     return new Promise((resolve) => {
-      if (stdin.write(serializeMessage(message))) resolve();
+      if (stdin.write(mcpSdk().serializeMessage(message))) resolve();
       else stdin.once('drain', resolve);
     });
   }

@@ -4,11 +4,11 @@
 // server and says what to do; the tool loop turns it into a tool error, never a crash. A stdio
 // server that has died stays dead for the rest of the run: every later call says so at once.
 
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool as McpToolInfo } from '@modelcontextprotocol/sdk/types.js';
 import { ChildTransport } from './child-transport.ts';
+import { loadMcpSdk, mcpSdk } from './sdk.ts';
 import { DEFAULT_MCP_TIMEOUT_MS, expandConfig, McpConfigError, type McpServerConfig } from './config.ts';
 
 export type { McpToolInfo };
@@ -41,6 +41,7 @@ export class McpConnection {
    * than a call (an `npx` server may download itself first): each step waits at least a minute.
    */
   static async open(config: McpServerConfig, env: NodeJS.ProcessEnv, info: ClientInfo): Promise<McpConnection> {
+    const { Client, StreamableHTTPClientTransport } = await loadMcpSdk();
     const startMs = Math.max(config.timeoutMs, DEFAULT_MCP_TIMEOUT_MS);
     const server = expandConfig(config, env);
     const transport: Transport =
@@ -83,10 +84,10 @@ export class McpConnection {
     } catch (error) {
       if (signal?.aborted) throw error;
       if (this.down) throw new Error(`mcp server ${this.name} is not running: ${this.down}`);
-      if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+      if (error instanceof mcpSdk().McpError && error.code === mcpSdk().ErrorCode.RequestTimeout) {
         throw new Error(`mcp server ${this.name}: ${tool} gave no answer within ${this.config.timeoutMs} ms (timeout_ms in the suite's mcp entry sets the limit)`);
       }
-      if (error instanceof McpError) throw new Error(`mcp server ${this.name}: ${withoutMcpPrefix(error.message)}`);
+      if (error instanceof mcpSdk().McpError) throw new Error(`mcp server ${this.name}: ${withoutMcpPrefix(error.message)}`);
       if (this.config.transport === 'http') throw new Error(`mcp server ${this.name} is not reachable at ${this.config.url}: ${messageOf(error)}`);
       throw new Error(`mcp server ${this.name}: ${messageOf(error)}`);
     }
@@ -135,7 +136,7 @@ function startProblem(error: unknown, why: string, timeoutMs: number): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'could not start: the command was not found (is it installed and on PATH, or is cwd right?)';
   if (code === 'EACCES') return 'could not start: the command is not executable';
-  if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) return `did not finish starting within ${timeoutMs} ms (timeout_ms above a minute gives it longer)`;
+  if (error instanceof mcpSdk().McpError && error.code === mcpSdk().ErrorCode.RequestTimeout) return `did not finish starting within ${timeoutMs} ms (timeout_ms above a minute gives it longer)`;
   return `could not start: ${why}`;
 }
 

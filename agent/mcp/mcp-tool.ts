@@ -4,16 +4,22 @@
 // call goes to the server with the run's signal. A result the server marks as an error, or a
 // server that cannot answer, is thrown: the tool loop records it as the call's error.
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { Ajv, ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import type { JsonSchema } from '../providers/types.ts';
 import { dropSafeIntegerBounds, type Tool } from '../tools/tool.ts';
 import type { McpConnection, McpToolInfo } from './connection.ts';
 import { resultText } from './content.ts';
+import { packages } from '../packages.ts';
 
 // Not strict: servers write schemas in any draft; a keyword ajv does not know is left to the
 // server, which validates again. Formats are not checked (no format validators are installed).
-const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
+let compiler: Ajv | undefined;
+/** One ajv for every MCP tool, made on first use. */
+function ajv(): Ajv {
+  compiler ??= new packages.ajv.Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
+  return compiler;
+}
 
 export function mcpTool(connection: McpConnection, info: McpToolInfo, name: string): Tool<Record<string, unknown>, string> {
   const parameters = providerSchema(info.inputSchema as JsonSchema);
@@ -52,7 +58,7 @@ function providerSchema(schema: JsonSchema): JsonSchema {
 /** A schema ajv cannot compile is left to the server to enforce. */
 function compile(schema: JsonSchema): ValidateFunction | undefined {
   try {
-    return ajv.compile(schema);
+    return ajv().compile(schema);
   } catch {
     return undefined;
   }

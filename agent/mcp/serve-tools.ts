@@ -4,9 +4,10 @@
 // as MCP asks, so the client's model can read what went wrong. One line per call goes to `log`
 // (stderr): over stdio, stdout belongs to the protocol.
 
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Tool } from '../tools/tool.ts';
+import { mcpSdk } from './sdk.ts';
 
 export interface ToolServerOptions {
   name: string;
@@ -18,7 +19,7 @@ export interface ToolServerOptions {
 }
 
 export function toolServer(tools: readonly Tool[], options: ToolServerOptions): McpServer {
-  const server = new McpServer({ name: options.name, version: options.version }, { capabilities: { tools: {} } });
+  const server = new (mcpSdk().McpServer)({ name: options.name, version: options.version }, { capabilities: { tools: {} } });
   for (const tool of tools) {
     server.registerTool(tool.name, { description: tool.description, inputSchema: tool.schema }, async (args: unknown, extra): Promise<CallToolResult> => {
       const started = performance.now();

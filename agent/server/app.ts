@@ -4,7 +4,7 @@
 // request — health and unknown routes included — must carry it. Bodies are checked by zod at
 // the edge: a bad one is 400 naming the field, an oversized one 413.
 
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runAgent, type LoopEvent } from '../loop.ts';
 import type { ChatModel } from '../providers/types.ts';
 import type { Trace } from '../trace.ts';
@@ -19,6 +19,7 @@ import { ChatBody } from './chat-body.ts';
 import { DEFAULT_BODY_LIMIT } from './settings.ts';
 import { openEventStream } from './sse.ts';
 import { traceSummary } from './summary.ts';
+import { packages } from '../packages.ts';
 
 export interface ChatServerOptions {
   /** Everything about the agent but its model, which each request may choose. */
@@ -42,7 +43,7 @@ interface Outcome {
 
 export function chatServer(options: ChatServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const app = Fastify({ logger: false, bodyLimit });
+  const app = packages.fastify({ logger: false, bodyLimit });
   const sessionQueue = new KeyedQueue();
   const { token } = options;
   // With no session, nothing is kept: no memory either, so its tools are not offered.

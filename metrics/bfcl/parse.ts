@@ -2,10 +2,10 @@
 // Python's json.loads keeps: `5` is an int and `5.0` a float. A bad line stops the read with
 // `file:line: field: what is wrong`.
 
-import { parse } from 'lossless-json';
 import type { z } from 'zod';
 import { InputError } from '../../runners/input-error.ts';
 import { type OutputLine, OutputLineShape, type PossibleAnswer, PossibleAnswerShape, type PyValue, type Question, QuestionShape } from './types.ts';
+import { packages } from '../../agent/packages.ts';
 
 /**
  * JSON text as Python's json.loads reads it: a number token with `.`, `e` or `E` is a float
@@ -13,7 +13,7 @@ import { type OutputLine, OutputLineShape, type PossibleAnswer, PossibleAnswerSh
  * value. Throws SyntaxError on text that is not JSON.
  */
 export function parsePythonJson(text: string): PyValue {
-  return parse(text, null, {
+  return packages.losslessJson.parse(text, null, {
     parseNumber: (token) => (/[.eE]/.test(token) ? Number.parseFloat(token) : BigInt(token)),
     onDuplicateKey: ({ newValue }) => newValue,
   }) as PyValue;

@@ -6,7 +6,7 @@
 // every request must carry it (access.ts). Every page is HTML escaped as the reports are, and
 // served with headers that keep it from being framed, sniffed or leaking its URL.
 
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadComparison, UnknownRunError } from '../../runners/compare.ts';
@@ -19,6 +19,7 @@ import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
 import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
 import { CompareQuery, describeIssues, RunParams } from './params.ts';
 import { RunLister } from './run-list.ts';
+import { packages } from '../../agent/packages.ts';
 
 export interface ViewerOptions {
   /** The Lunar home: results.db and runs/. */
@@ -69,7 +70,7 @@ export function viewerApp(options: ViewerOptions): FastifyInstance {
   const sendError = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) =>
     reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', VIEWER_CSP).send(errorPage(status, TITLES[status] ?? 'Error', message, linkToken(request)));
 
-  const app = Fastify({ logger: false });
+  const app = packages.fastify({ logger: false });
   app.addHook('onClose', async () => store?.close());
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY').header('cache-control', 'no-store');

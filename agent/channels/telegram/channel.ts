@@ -5,7 +5,7 @@
 // the update handler returns at once, so long polling keeps fetching and a webhook answers
 // Telegram before its timeout.
 
-import { Bot, type ApiClientOptions, type Context } from 'grammy';
+import type { ApiClientOptions, Bot, Context } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Trace } from '../../trace.ts';
 import { KeyedQueue } from '../keyed-queue.ts';
@@ -17,6 +17,7 @@ import { describeError, withoutToken } from './redact.ts';
 import { retryAfter } from './retry-after.ts';
 import { sendLine, sendReply, type SentPart } from './send.ts';
 import { keepTyping } from './typing.ts';
+import { packages } from '../../packages.ts';
 
 export interface TelegramChannelOptions {
   token: string;
@@ -60,7 +61,7 @@ export interface TelegramChannel {
 export function createTelegramChannel(options: TelegramChannelOptions): TelegramChannel {
   const { token, agent, sessions, allowlist } = options;
   const log = (line: string) => options.log?.(withoutToken(line, token));
-  const bot = new Bot(token, { client: options.client, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
+  const bot = new packages.grammy.Bot(token, { client: options.client, ...(options.botInfo ? { botInfo: options.botInfo } : {}) });
   bot.api.config.use(retryAfter({ maxWaitSeconds: options.maxRetryAfterSeconds, onWait: (method, seconds) => log(`telegram: ${method} was rate-limited; waiting ${seconds} s as Telegram asks`) }));
   bot.catch((error) => log(`telegram: update ${error.ctx.update.update_id} failed: ${describeError(error.error, token)}`));
   const queue = new KeyedQueue();

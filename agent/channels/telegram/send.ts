@@ -2,9 +2,10 @@
 // Telegram refuses to parse ("can't parse entities") goes again as plain text, so a formatting
 // slip never loses the answer. Any other refusal is the caller's to handle.
 
-import { GrammyError, type Api } from 'grammy';
+import type { Api } from 'grammy';
 import { toTelegramHtml } from './format.ts';
 import { splitMessage } from './split.ts';
+import { packages } from '../../packages.ts';
 
 export interface SentPart {
   /** The text as sent: HTML, or the plain Markdown when Telegram refused the HTML. */
@@ -38,5 +39,5 @@ export async function sendLine(api: Api, chatId: number, text: string): Promise<
 }
 
 function isParseRefusal(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /can't parse entities/i.test(error.description);
+  return error instanceof packages.grammy.GrammyError && error.error_code === 400 && /can't parse entities/i.test(error.description);
 }

@@ -3,10 +3,11 @@
 // body is looked at; an update that is not an update is 400. The bot's handler returns at once
 // (answers run on the chat's queue), so Telegram gets its 200 well within its timeout.
 
-import Fastify, { type FastifyInstance } from 'fastify';
-import { webhookCallback, type Bot } from 'grammy';
+import type { FastifyInstance } from 'fastify';
+import type { Bot } from 'grammy';
 import { z } from 'zod';
 import { sameSecret } from '../../server/auth.ts';
+import { packages } from '../../packages.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -22,8 +23,8 @@ export interface WebhookServerOptions {
 }
 
 export function webhookServer(options: WebhookServerOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
-  const handle = webhookCallback(options.bot, 'fastify', { secretToken: options.secretToken });
+  const app = packages.fastify({ logger: false, bodyLimit: options.bodyLimit ?? 1024 * 1024 });
+  const handle = packages.grammy.webhookCallback(options.bot, 'fastify', { secretToken: options.secretToken });
   app.post(options.path, {
     // Before the body is read: a stranger's request costs nothing and reveals nothing.
     onRequest: async (request, reply) => {
