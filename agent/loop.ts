@@ -5,7 +5,7 @@
 // history a provider accepts: every tool call the model asked for has a result, if only "not run".
 
 import { ProviderError } from './providers/errors.ts';
-import { isCachedResult } from './providers/cache.ts';
+import { isCachedResult } from './providers/cached-models.ts';
 import { isPriced } from './providers/pricing.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
 import type { ToolRegistry } from './tools/tool.ts';

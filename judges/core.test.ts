@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CallCache, cachedChatModel } from '../agent/providers/cache.ts';
+import { CallCache } from '../agent/providers/cache.ts';
+import { cachedChatModel } from '../agent/providers/cached-models.ts';
 import { closedPortUrl, OpenAiFake } from '../test/fakes/openai-server.ts';
 import { chatCount, json, openAiJudge, scriptedJudge, sentTo } from '../test/fakes/judge-fixtures.ts';
 import { askJudge, parseJudgeReply } from './core.ts';

@@ -14,7 +14,7 @@
 // - within one attempt (one judge model object), the same question asked by two scorers is asked
 //   once: faithfulness and hallucination share their claims, and so agree.
 
-import { canonicalJson } from '../agent/providers/cache.ts';
+import { canonicalJson } from '../agent/providers/cache-keys.ts';
 import { ProviderError } from '../agent/providers/errors.ts';
 import type { ChatModel, ChatResult, Message } from '../agent/providers/types.ts';
 import type { JudgeAccess } from '../metrics/score.ts';

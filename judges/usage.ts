@@ -1,7 +1,7 @@
 // What a judge scorer spent on one attempt: calls, tokens and dollars, kept in the score's
 // details as `judge` so a report can show what judging cost next to what the target cost.
 
-import { isCachedResult } from '../agent/providers/cache.ts';
+import { isCachedResult } from '../agent/providers/cached-models.ts';
 import type { ChatResult } from '../agent/providers/types.ts';
 import type { Score } from '../metrics/score.ts';
 

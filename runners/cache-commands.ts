@@ -5,7 +5,9 @@
 import { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CacheEntry, CallCache, canonicalJson, type CacheStat } from '../agent/providers/cache.ts';
+import { CallCache, type CacheStat } from '../agent/providers/cache.ts';
+import { CacheEntry } from '../agent/providers/cache-entries.ts';
+import { canonicalJson } from '../agent/providers/cache-keys.ts';
 import { InputError } from './input-error.ts';
 
 export interface CacheCommandOutput {

@@ -4,7 +4,8 @@
 // (with the position flips among them), B's preference rate (ties as half) and a two-sided sign
 // test on the decided pairs (McNemar's exact test is that sign test on the discordant pairs).
 
-import { CallCache, cachedChatModel } from '../agent/providers/cache.ts';
+import { CallCache } from '../agent/providers/cache.ts';
+import { cachedChatModel } from '../agent/providers/cached-models.ts';
 import type { Trace } from '../agent/trace.ts';
 import { resolveJudge } from '../judges/resolve.ts';
 import { comparePair } from '../judges/pairwise.ts';

@@ -1,7 +1,8 @@
 // A model call's path for one attempt, the same for the target and for the judge: the cache, then
 // the provider's lane in the scheduler (a cached answer takes no place in a quota).
 
-import { cachedChatModel, type CacheMode, type CallCache } from '../agent/providers/cache.ts';
+import { type CacheMode, type CallCache } from '../agent/providers/cache.ts';
+import { cachedChatModel } from '../agent/providers/cached-models.ts';
 import { scheduledChatModel } from '../agent/providers/scheduled.ts';
 import type { ChatModel } from '../agent/providers/types.ts';
 import type { Case } from '../datasets/case.ts';

@@ -563,8 +563,10 @@ function report(log: (line: string) => void, f: VersusFigure, goal?: { wallMs: n
   const cpu = f.promptfoo.cpuMs && f.lunar.cpuMs ? `, cpu ${(f.promptfoo.cpuMs / f.lunar.cpuMs).toFixed(1)}×` : '';
   log(`  promptfoo / lunar: time ${(f.promptfoo.wallMs / f.lunar.wallMs).toFixed(1)}×${memory}${cpu}`);
   if (goal) {
-    const ok = f.lunar.wallMs <= goal.wallMs && (f.lunar.peakRssMb ?? Infinity) <= goal.peakRssMb;
-    log(`  goal (lunar under ${goal.wallMs / 1000} s and ${goal.peakRssMb} MB): ${ok ? 'met' : 'MISSED'}`);
+    // A run that failed, or did not pass every case, has met no goal however fast it was.
+    const ran = f.lunar.exitCode === 0 && !f.lunar.timedOut && f.lunar.scored !== undefined && f.lunar.passed === f.lunar.scored;
+    const ok = ran && f.lunar.wallMs <= goal.wallMs && (f.lunar.peakRssMb ?? Infinity) <= goal.peakRssMb;
+    log(`  goal (lunar under ${goal.wallMs / 1000} s and ${goal.peakRssMb} MB): ${ok ? 'met' : ran ? 'MISSED' : 'not measured: the run failed'}`);
   }
 }
 

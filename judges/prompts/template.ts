@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '../../agent/providers/cache.ts';
+import { canonicalJson } from '../../agent/providers/cache-keys.ts';
 import type { JsonSchema } from '../../agent/providers/types.ts';
 
 export interface JudgePrompt<S extends z.ZodType = z.ZodType> {

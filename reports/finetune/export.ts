@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { canonicalJson } from '../../agent/providers/cache.ts';
+import { canonicalJson } from '../../agent/providers/cache-keys.ts';
 import { countTokens } from '../../agent/rag/tokens.ts';
 import { InputError } from '../../runners/input-error.ts';
 import { ResultsStore } from '../../runners/store.ts';
