@@ -34,11 +34,17 @@ const outcomes = new WeakMap<object, ReportOutcome>();
 export function reportOutcome(attempt: Pick<StoredAttempt, 'status' | 'scores'>): ReportOutcome {
   let outcome = outcomes.get(attempt);
   if (outcome === undefined) {
-    const o = attempt.status === 'error' ? 'error' : attemptOutcome(attempt);
+    // An advisory judge score (below its suite's judge floors) is reported, and fails nothing: as in `lunar gate`.
+    const counted = attempt.scores.some(isAdvisory) ? { status: attempt.status, scores: attempt.scores.filter((s) => !isAdvisory(s)) } : attempt;
+    const o = attempt.status === 'error' ? 'error' : attemptOutcome(counted);
     outcome = o === 'error' ? 'errored' : o === 'pass' ? 'passed' : o === 'fail' ? 'failed' : 'unscored';
     outcomes.set(attempt, outcome);
   }
   return outcome;
+}
+
+function isAdvisory(score: { details?: Record<string, unknown> }): boolean {
+  return score.details?.advisory === true;
 }
 
 /** The lock a run recorded (bench and merge store it in the run's config); null for older runs. */

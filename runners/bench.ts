@@ -9,6 +9,7 @@ import { McpConnections } from '../agent/mcp/connections.ts';
 import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
+import type { Trace } from '../agent/trace.ts';
 import { DEFAULT_SEED, runAttempt } from './attempt.ts';
 import { Scheduler, strictestLimits } from './scheduler.ts';
 import { needsJudge } from '../judges/registry.ts';
@@ -278,14 +279,14 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
 
   // The judges' reliability on this run (self-consistency, position bias, calibration κ), kept in
   // the run's record; a judge below its suite's judge_floors has its judge-based scores marked
-  // advisory, for the gate. Not on a run that was stopped, abandoned or failed.
-  // Only runs with a judge read their traces back for it.
-  if (prepared.some((p) => needsJudge(p.scorers)) && !failure && !result && !options.stop?.aborted && !options.abort?.aborted) {
+  // advisory, for the gate. Not on a run that was stopped, abandoned, failed or over its budget
+  // (re-judging costs judge calls); only the re-judged sample's traces are read back.
+  if (prepared.some((p) => needsJudge(p.scorers)) && !failure && !result && !overBudget && !options.stop?.aborted && !options.abort?.aborted) {
     try {
       flush();
       const checked = await checkRunJudges({
         prepared,
-        rows: store.rows(runId),
+        rows: withStoredTraces(store, runId, [...earlier, ...store.writtenAttempts()]),
         floorsOf: (p) => p.variant.judgeFloors,
         scheduler: options.scheduler!,
         caching: cache && { cache, mode },
@@ -305,6 +306,16 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const ended = finish(options.stop?.aborted || options.abort?.aborted ? 'interrupted' : overBudget ? 'partial' : 'completed');
   if (failure) throw new RunFailedError(runId, outDir, ended.attempts.length, failure.error);
   return ended;
+}
+
+/** The attempts, each with a trace read from the store only when asked for. */
+function withStoredTraces(store: ResultsStore, runId: string, attempts: readonly StoredAttempt[]): Omit<AttemptRow, 'runId'>[] {
+  return attempts.map((a) => ({
+    ...a,
+    get trace(): Trace {
+      return store.trace({ runId, suite: a.suite, config: a.config, caseId: a.caseId, target: a.target, repeat: a.repeat })!;
+    },
+  }));
 }
 
 /**

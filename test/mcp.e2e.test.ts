@@ -4,42 +4,22 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveMcpServers } from '../agent/mcp/config.ts';
 import { McpConnections } from '../agent/mcp/connections.ts';
 import type { Tool, ToolContext } from '../agent/tools/tool.ts';
 import { runBench } from '../runners/bench.ts';
 import { ResultsStore } from '../runners/store.ts';
-import { loadSuite, SuiteShape } from '../runners/suite.ts';
+import { loadSuite } from '../runners/suite.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'lunar.js');
 const ECHO = join(root, 'test', 'fakes', 'mcp-echo-server.mjs');
 
-// `lunar mcp` through bin/lunar.js once runners/cli.ts registers it; until then through the same
-// registerMcpCommand on a bare commander program (a real stdio process all the same).
-const CLI_HAS_MCP = readFileSync(join(root, 'runners', 'cli.ts'), 'utf8').includes('registerMcpCommand(');
-// Suites list MCP servers once runners/suite.ts, plan.ts and bench.ts carry the lines agent/mcp/ asks for.
-const SUITES_HAVE_MCP = 'mcp' in SuiteShape.shape;
-
-function lunarMcpCommand(dir: string): { command: string; args: string[] } {
-  if (CLI_HAS_MCP) return { command: 'node', args: [bin, 'mcp'] };
-  const harness = join(dir, 'lunar-mcp.mts');
-  const commander = pathToFileURL(createRequire(join(root, 'package.json')).resolve('commander')).href;
-  writeFileSync(
-    harness,
-    `import { Command } from ${JSON.stringify(commander)};
-import { registerMcpCommand } from ${JSON.stringify(pathToFileURL(join(root, 'runners', 'mcp-command.ts')).href)};
-const program = new Command('lunar');
-registerMcpCommand(program, () => ${JSON.stringify(join(dir, 'home'))}, { suitesFolder: () => ${JSON.stringify(join(root, 'suites'))} });
-await program.parseAsync(process.argv);
-`,
-  );
-  return { command: 'node', args: ['--import', 'tsx', harness, 'mcp'] };
+function lunarMcpCommand(): { command: string; args: string[] } {
+  return { command: 'node', args: [bin, 'mcp'] };
 }
 
 /** A folder with a two-file corpus, a memory root, and a suite of two scripted cases (one passes). */
@@ -70,7 +50,7 @@ const call = async (tools: Tool[], name: string, args: Record<string, unknown>):
 describe("Lunar's MCP client against lunar mcp", () => {
   it('lists its tools, searches the knowledge index, writes and finds a memory, and runs a suite with its headline figures', async () => {
     const w = workspace();
-    const lunar = lunarMcpCommand(w.dir);
+    const lunar = lunarMcpCommand();
     const servers = resolveMcpServers(
       [{ name: 'lunar', command: lunar.command, args: [...lunar.args, '--home', w.home, '--corpus', w.corpus, '--memory', w.memory], cwd: root, prefix: false }],
       w.dir,
@@ -113,7 +93,7 @@ describe("Lunar's MCP client against lunar mcp", () => {
   it("searches a suite's knowledge index (--suite), and the same index file opened on its own (--index)", async () => {
     const w = workspace();
     writeFileSync(join(w.dir, 'kb.yaml'), 'name: kb\ndataset: data.jsonl\nknowledge:\n  corpus: corpus\n  index: kb-index.db\nscorers: [answer_contains]\n');
-    const lunar = lunarMcpCommand(w.dir);
+    const lunar = lunarMcpCommand();
     const answers: string[] = [];
     for (const knowledge of [['--suite', join(w.dir, 'kb.yaml')], ['--index', join(w.dir, 'kb-index.db')]]) {
       const servers = resolveMcpServers([{ name: 'lunar', command: lunar.command, args: [...lunar.args, '--home', w.home, ...knowledge], cwd: root, prefix: false }], w.dir, join(w.dir, 'x.yaml'));
@@ -127,7 +107,7 @@ describe("Lunar's MCP client against lunar mcp", () => {
 
   it('answers a run_suite for a suite that does not exist with an error result naming the file', async () => {
     const w = workspace();
-    const lunar = lunarMcpCommand(w.dir);
+    const lunar = lunarMcpCommand();
     const servers = resolveMcpServers([{ name: 'lunar', command: lunar.command, args: [...lunar.args, '--home', w.home, '--memory', w.memory], cwd: root }], w.dir, join(w.dir, 'x.yaml'));
     const connections = new McpConnections();
     pools.push(connections);
@@ -141,7 +121,7 @@ describe("Lunar's MCP client against lunar mcp", () => {
 describe('lunar mcp over a raw JSON-RPC session', () => {
   it('writes only JSON-RPC to stdout, logs to stderr, and exits 0 when the client closes stdin', async () => {
     const w = workspace();
-    const lunar = lunarMcpCommand(w.dir);
+    const lunar = lunarMcpCommand();
     const child = spawn(lunar.command, [...lunar.args, '--home', w.home, '--corpus', w.corpus, '--memory', w.memory], { cwd: root });
     let stdout = '';
     let stderr = '';
@@ -175,7 +155,7 @@ describe('lunar mcp over a raw JSON-RPC session', () => {
   }, 60_000);
 });
 
-describe.skipIf(!SUITES_HAVE_MCP)('a bench run whose suite lists an MCP server', () => {
+describe('a bench run whose suite lists an MCP server', () => {
   it('offers their tools to a scripted target, keeps the calls in the Trace, survives a server dying, and ends the others after the run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lunar-mcp-bench-'));
     const cases = [

@@ -63,7 +63,10 @@ export class McpConnection {
     } catch (error) {
       const why = transport instanceof ChildTransport && transport.ended ? transport.describeEnd() : messageOf(error);
       await transport.close().catch(() => {});
-      throw new McpStartError(`${describeServer(server)}: ${startProblem(error, why, startMs)}`);
+      // The command, arguments and URL as written, not as expanded: a ${VAR} holding a token must
+      // not reach the message (the folder, resolved, helps and holds none).
+      const shown = config.transport === 'stdio' && server.transport === 'stdio' ? { ...config, cwd: server.cwd } : config;
+      throw new McpStartError(`${describeServer(shown)}: ${startProblem(error, why, startMs)}`);
     }
   }
 

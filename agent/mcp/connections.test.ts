@@ -125,6 +125,13 @@ describe('a server that cannot be used', () => {
     await expect(failure).rejects.toThrow(`${SOURCE}: mcp server nope (lunar-no-such-command-xyz in ${root}): could not start: the command was not found`);
   });
 
+  it('never puts a token from the environment into the message: the arguments are shown as written', async () => {
+    const servers = resolveMcpServers([{ name: 'nope', command: 'lunar-no-such-command-xyz', args: ['--token', '${LUNAR_TEST_TOKEN}'] }], root, SOURCE);
+    const failure = new McpConnections({ env: { ...process.env, LUNAR_TEST_TOKEN: 'tok-secret-4711' } }).tools(servers);
+    await expect(failure).rejects.toThrow('lunar-no-such-command-xyz --token ${LUNAR_TEST_TOKEN} in');
+    await expect(failure).rejects.not.toThrow('tok-secret-4711');
+  });
+
   it('is bad configuration when it exits while starting, with its exit code and last words', async () => {
     const servers = resolveMcpServers([{ name: 'bad', command: 'node', args: ['-e', "process.stderr.write('missing API_TOKEN\\n'); process.exit(2)"] }], root, SOURCE);
     await expect(pool().tools(servers)).rejects.toThrow(/: could not start: it exited with code 2; its stderr ended with: missing API_TOKEN$/);

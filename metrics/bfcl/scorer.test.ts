@@ -37,6 +37,15 @@ describe('bfcl_ast', () => {
     expect(await scorer.score({ case: irrelevance[0]!, trace: called })).toMatchObject({ pass: false, details: { error_type: 'irrelevance_error:decoder_success' } });
   });
 
+  it('fails arguments that were not JSON as BFCL fails an output it cannot decode, and counts them as no call for irrelevance', async () => {
+    const garbled = { modelCalls: [modelCall({ step: 1, response: { text: '', finishReason: 'tool_calls', toolCalls: [{ id: 'c0', name: 'calculate_triangle_area', arguments: {}, invalidArguments: '{base: 10' }] } })] };
+    expect(await scorer.score({ case: simple[0]!, trace: traceOf(null, [{ name: 'calculate_triangle_area', arguments: {} }], garbled) })).toMatchObject({
+      pass: false,
+      details: { error_type: 'ast_decoder:decoder_failed' },
+    });
+    expect(await scorer.score({ case: irrelevance[0]!, trace: traceOf(null, [{ name: 'calculate_triangle_area', arguments: {} }], garbled) })).toMatchObject({ pass: true });
+  });
+
   it('has nothing to say on a case that is not from BFCL', async () => {
     expect(await scorer.score({ case: { ...simple[0]!, bfcl: undefined }, trace: traceOf('x') })).toBeNull();
   });

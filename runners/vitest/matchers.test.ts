@@ -84,6 +84,9 @@ describe('lunar/vitest matchers on scripted cases', () => {
     await expect(expect(run).toPass(rubric)).rejects.toThrow(/rubric was skipped \(never a pass\): .*judge/);
     await expect(expect(run).toScoreAtLeast(rubric, 0)).rejects.toThrow('rubric was skipped (never a score)');
     await expect(expect(run).toPass('exact_match')).rejects.toThrow('exact_match has nothing to check on this case');
+    // Nor does its negation pass on nothing checked.
+    await expect(expect(run).not.toPass(rubric)).rejects.toThrow('rubric was skipped');
+    await expect(expect(run).not.toScoreAtLeast(rubric, 0.5)).rejects.toThrow('rubric was skipped');
   });
 
   it('an attempt that errored fails every matcher with the error', async () => {

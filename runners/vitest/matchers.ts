@@ -67,9 +67,12 @@ function overall(result: CaseResult, what: string): MatcherResult {
   return { pass: result.outcome === 'pass', message: () => message };
 }
 
-/** A failure whose negation (`.not`) would pass: the message says why it failed. */
-function failed(reason: string): MatcherResult {
-  return { pass: false, message: () => reason };
+/**
+ * The run could not be checked (it errored, or the scorer was skipped, errored or had nothing to
+ * check): thrown, not a plain failure, so `.not.toPass()` fails too instead of passing on nothing.
+ */
+function failed(reason: string): never {
+  throw new Error(reason);
 }
 
 async function asResult(received: Received, matcher: string): Promise<CaseResult> {

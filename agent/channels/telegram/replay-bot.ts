@@ -91,7 +91,8 @@ export class ReplayBot {
   send(text: string): Promise<Handled | Failed> {
     const handled = new Promise<Handled>((resolve) => this.waiting.push(resolve));
     this.options.telegram.userSays(REPLAY_USER, text);
-    return Promise.race([handled, this.pollingEnded, after(this.limitMs, { failed: `no reply within ${this.limitMs} ms` }), this.aborted]);
+    const limit = after(this.limitMs, { failed: `no reply within ${this.limitMs} ms` });
+    return Promise.race([handled, this.pollingEnded, limit.promise, this.aborted]).finally(limit.cancel);
   }
 
   /** Stops the agent (if still running) and long polling. */
@@ -129,8 +130,13 @@ export function readText(delivered: readonly Pick<DeliveredMessage, 'text'>[]): 
   return delivered.length ? delivered.map((m) => m.text).join('\n\n') : null;
 }
 
-function after<T>(ms: number, value: T): Promise<T> {
-  return new Promise((resolve) => setTimeout(resolve, ms, value).unref());
+/** A value after `ms`, unless cancelled first (a reply came: the timer must not linger). */
+function after<T>(ms: number, value: T): { promise: Promise<T>; cancel: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<T>((resolve) => {
+    timer = setTimeout(resolve, ms, value).unref();
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
 }
 
 function whenAborted(signal: AbortSignal): Promise<Failed> {
