@@ -15,6 +15,8 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true }),
 };
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /** Statuses whose response has no body (RFC 9110), which `new Response` refuses one for. */
 const NO_BODY = new Set([101, 103, 204, 205, 304]);
 
@@ -49,6 +51,13 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
     });
     request.on('response', (response) => {
       const status = response.statusCode ?? 0;
+      // A redirect is followed as the built-in fetch follows it: by handing the request to it.
+      if (REDIRECTS.has(status) && response.headers.location && init.redirect !== 'manual') {
+        response.resume();
+        settle();
+        resolve(fetch(input, init));
+        return;
+      }
       const responseHeaders = new Headers();
       for (const [name, value] of Object.entries(response.headers)) {
         if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
