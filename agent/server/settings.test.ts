@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../runners/input-error.ts';
-import { isLoopback, serveSettings } from './settings.ts';
+import { isLoopback } from './auth.ts';
+import { serveSettings } from './settings.ts';
 
 const TOKEN = 'a-long-enough-token-0123456789';
 const empty = () => mkdtempSync(join(tmpdir(), 'lunar-serve-settings-'));

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { InputError } from '../../runners/input-error.ts';
+import { isLoopback } from './auth.ts';
 import { configFileToRead, readJsonConfig, workspaceFolder } from '../channels/config-file.ts';
 
 export const DEFAULT_SERVER_CONFIG = 'lunar.server.json';
@@ -75,8 +76,3 @@ export function serveSettings(flags: ServeFlags, env: NodeJS.ProcessEnv = proces
   };
 }
 
-/** Addresses only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(bare);
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../runners/input-error.ts';
-import { checkBind, isLoopback, tokenAllowed } from './access.ts';
+import { isLoopback } from '../../agent/server/auth.ts';
+import { checkBind, tokenAllowed } from './access.ts';
 
 describe('isLoopback', () => {
   it('takes 127.0.0.0/8, ::1 and localhost as loopback, and nothing else', () => {

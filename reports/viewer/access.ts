@@ -4,21 +4,12 @@
 // `Authorization: Bearer <token>` or `?token=<token>` (a browser following a link can only send
 // the second). Tokens are compared in constant time (agent/server/auth.ts).
 
-import { isIP } from 'node:net';
-import { bearerMatches, sameSecret } from '../../agent/server/auth.ts';
+import { bearerMatches, isLoopback, sameSecret } from '../../agent/server/auth.ts';
 import { InputError } from '../../runners/input-error.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const TOKEN_ENV = 'LUNAR_VIEW_TOKEN';
 
-/** 127.0.0.0/8, ::1 (also as ::ffff:127.x.y.z) and localhost: addresses no other machine can reach. */
-export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || /^::ffff:127\./.test(h) || /^(0+:){7}0*1$/.test(h);
-  return false;
-}
 
 /** Refuses to serve a non-loopback address without a token: bad configuration (exit 2) naming both ways to give one. */
 export function checkBind(host: string, token: string | undefined): void {
