@@ -5,17 +5,17 @@
 // test on the decided pairs (McNemar's exact test is that sign test on the discordant pairs).
 
 import { CallCache } from '../agent/providers/cache.ts';
-import { cachedChatModel } from '../agent/providers/cached-models.ts';
 import type { Trace } from '../agent/trace.ts';
-import { resolveJudge } from '../judges/resolve.ts';
+import { resolveJudge, type PreparedJudge } from '../judges/resolve.ts';
 import { comparePair } from '../judges/pairwise.ts';
 import { JudgeUsage } from '../judges/usage.ts';
 import { mcnemarExact } from '../metrics/paired.ts';
 import type { ComparisonReport, GroupComparison, JudgedPreference } from './compare.ts';
 import { InputError } from './input-error.ts';
 import { runPool } from './pool.ts';
-import type { ResultsStore } from './store.ts';
-import type { ResolvedTarget } from './targets.ts';
+import { forAttempt } from './model-path.ts';
+import { Scheduler } from './scheduler.ts';
+import type { ResultsStore, StoredAttempt } from './store.ts';
 
 export interface JudgeOptions {
   /** The judge's target id, e.g. openai:gpt-4o-mini. */
@@ -29,36 +29,41 @@ export interface JudgeOptions {
 }
 
 /** The judge, checked before anything runs: one that cannot be had (no key, unknown provider) is bad input. */
-export function checkJudge(judge: string, env?: NodeJS.ProcessEnv): ResolvedTarget {
+export function checkJudge(judge: string, env?: NodeJS.ProcessEnv): PreparedJudge & { available: true } {
   const prepared = resolveJudge(judge, { providerOptions: env ? { env } : {} });
   if (!prepared.available) throw new InputError(`--judge: ${prepared.reason}`);
-  return prepared.target;
+  return prepared;
 }
 
 /** Adds `preference` to every group of the report. */
 export async function judgePreferences(report: ComparisonReport, store: ResultsStore, options: JudgeOptions): Promise<void> {
-  const target = checkJudge(options.judge, options.env);
-  const local = target.id === 'baseline' || target.id.startsWith('scripted');
-  const cache = local ? undefined : CallCache.inHome(options.home);
+  const judge = checkJudge(options.judge, options.env);
+  // The judge's calls take the path every model call takes: its provider's lane, the model-call
+  // cache (judging the same pair again costs nothing), and the breaker that stops a refused key
+  // from being tried on every pair.
+  const scheduler = new Scheduler();
+  const cache = CallCache.inHome(options.home);
+  const attemptsA = store.attempts(report.a.id);
   try {
     for (const group of report.groups) {
-      group.preference = await judgeGroup(group, report, store, options, (label) => {
-        const model = target.model();
-        return { available: true, id: target.id, model: cache ? cachedChatModel(model, cache, { mode: 'on', repeat: 0, label }) : model };
-      });
+      group.preference = await judgeGroup(group, report, attemptsA, store, options, (label) => ({
+        available: true,
+        id: judge.id,
+        model: forAttempt(judge.breaker.wrap(judge.target.model()), scheduler, { cache, mode: 'on' }, 0, label),
+      }));
     }
   } finally {
-    cache?.close();
+    cache.close();
   }
 }
 
 type MakeJudge = (label: string) => Parameters<typeof comparePair>[0];
 
-async function judgeGroup(group: GroupComparison, report: ComparisonReport, store: ResultsStore, options: JudgeOptions, makeJudge: MakeJudge): Promise<JudgedPreference> {
+async function judgeGroup(group: GroupComparison, report: ComparisonReport, attemptsA: readonly StoredAttempt[], store: ResultsStore, options: JudgeOptions, makeJudge: MakeJudge): Promise<JudgedPreference> {
   const usage = new JudgeUsage(options.judge);
   const counts = { winsA: 0, winsB: 0, ties: 0, flips: 0, noAnswer: 0, skipped: 0, error: 0 };
   let firstFailure: string | undefined;
-  const keys = store.attempts(report.a.id).filter((a) => a.suite === group.suite && a.config === group.config && a.target === group.targetA);
+  const keys = attemptsA.filter((a) => a.suite === group.suite && a.config === group.config && a.target === group.targetA);
   const pairs = keys.flatMap((a) => {
     const key = { suite: a.suite, config: a.config, caseId: a.caseId, repeat: a.repeat };
     const traceA = store.trace({ runId: report.a.id, target: group.targetA, ...key });
