@@ -264,4 +264,13 @@ describe('repeats', () => {
     expect(group!.runFacts).toEqual({ latency: { figure: 'latency_ms', n: 4, p50: 250, p95: 385, p99: 397 } });
     expect(formatTable(aggregate(runs))).toContain('run facts s/default/t: latency_ms p50 250.0 p95 385.0 p99 397.0 (n=4)');
   });
+
+  it("adds up what the judge's calls cost apart from the agent's, and says so under the table", () => {
+    const judged = (cost: number): Score => ({ scorer: 'rubric', value: 1, pass: true, status: 'scored', reason: '', details: { judge: { model: 'openai:gpt-4o-mini', calls: 1, cost_usd: cost } } });
+    const [group] = aggregate([attempt({ costUsd: 0.01, scores: [judged(0.002)] }), attempt({ costUsd: 0.01, scores: [judged(0.001), pass('answer_contains')] })]);
+    expect(group!.costUsd).toBeCloseTo(0.02, 12);
+    expect(group!.judgeCostUsd).toBeCloseTo(0.003, 12);
+    expect(formatTable([group!])).toContain("judge s/default/t: the judge's calls cost $0.0030 (not in the cost column)");
+  });
 });
+

@@ -8,6 +8,7 @@
 // per-repeat means. With one repeat these fields are absent.
 
 import { meanOverCasesExact, passAtKExact, passHatKExact, toNumber, type CaseDraws } from '../metrics/reliability.ts';
+import { judgeCost } from '../judges/usage.ts';
 import { RUN_FACT_FIGURES } from '../metrics/run-facts.ts';
 import { mean, quantile, stddev } from '../metrics/stats.ts';
 import type { StoredAttempt } from './store.ts';
@@ -66,7 +67,10 @@ export interface Aggregate {
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   /** Over every attempt: an attempt that failed late may still have spent tokens. */
   tokens: { input: number; output: number };
+  /** What the agent's model calls cost (the judge's are apart: judgeCostUsd). */
   costUsd: number;
+  /** What the judge's calls for these attempts' scores cost (from each score's details.judge). */
+  judgeCostUsd: number;
   /** Model calls whose model the price table does not know: their cost is counted as 0. */
   unpricedCalls: number;
   /** Model calls whose token counts were estimated (the provider reported none). */
@@ -171,6 +175,7 @@ function summarise(group: StoredAttempt[]): Aggregate {
     latencyMs: { p50: quantile(latencies, 0.5), p95: quantile(latencies, 0.95), p99: quantile(latencies, 0.99) },
     tokens: { input: sum(group.map((a) => a.inputTokens)), output: sum(group.map((a) => a.outputTokens)) },
     costUsd: sum(group.map((a) => a.costUsd)),
+    judgeCostUsd: sum(group.map((a) => judgeCost(a.scores))),
     unpricedCalls: sum(group.map((a) => a.unpricedCalls)),
     estimatedUsage: sum(group.map((a) => a.estimatedUsage)),
     runFacts: runFactPercentiles(group),
