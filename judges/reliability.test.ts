@@ -72,6 +72,8 @@ describe('self-consistency', () => {
       valueRate: 3 / 6,
       unusable: 0,
       byScorer: [{ scorer: 'rubric', compared: 6, agreed: 4, sameValue: 3, rate: 4 / 6, valueRate: 3 / 6, unusable: 0 }],
+      // Six re-judgments at the fake's 10 input and 5 output tokens, gpt-4o-mini's $0.15 / $0.60 per million.
+      costUsd: expect.closeTo(6 * (10 * 0.15e-6 + 5 * 0.6e-6), 12),
     });
     // The same question as the run asked, sent again: only the repeat index (1000·i + r) keeps it from the cache.
     expect(chatCount(fake)).toBe(8);
@@ -143,7 +145,7 @@ describe('calibration and floors', () => {
   const reliability = (fields: Partial<JudgeReliability> = {}): JudgeReliability => ({
     judge: 'openai:gpt-4o-mini',
     selfConsistency: {
-      sampled: 10, k: 3, seed: 0, compared: 60, agreed: 55, sameValue: 50, rate: 55 / 60, valueRate: 50 / 60, unusable: 0,
+      sampled: 10, k: 3, seed: 0, compared: 60, agreed: 55, sameValue: 50, rate: 55 / 60, valueRate: 50 / 60, unusable: 0, costUsd: 0,
       byScorer: [
         { scorer: 'pairwise_reference', compared: 30, agreed: 29, sameValue: 29, rate: 29 / 30, valueRate: 29 / 30, unusable: 0 },
         { scorer: 'faithfulness', compared: 30, agreed: 26, sameValue: 21, rate: 26 / 30, valueRate: 21 / 30, unusable: 0 },

@@ -24,6 +24,7 @@ import { latestCalibration, type CalibrationRecord } from './calibration-store.t
 import { judgePromptHashes } from './prompts/index.ts';
 import type { PreparedJudge } from './resolve.ts';
 import { seededSample } from './sample.ts';
+import { judgeCost } from './usage.ts';
 
 /** Re-judgment i of an attempt with repeat r runs under repeat REJUDGE_OFFSET · i + r (runs repeat fewer than 1000 times). */
 export const REJUDGE_OFFSET = 1000;
@@ -85,6 +86,8 @@ export interface SelfConsistency extends Consistency {
   k: number;
   seed: number;
   byScorer: (Consistency & { scorer: string })[];
+  /** What the re-judging cost: judge calls made after the run, in no attempt's cost. */
+  costUsd: number;
 }
 
 export interface PositionBias {
@@ -136,6 +139,7 @@ async function selfConsistency(input: ReliabilityInput, judgeScorers: readonly S
   const cases = new Map(input.cases.map((c) => [c.id, c]));
   const tasks = sampled.flatMap((attempt) => Array.from({ length: k }, (_, i) => ({ attempt, i: i + 1 })));
   const tallies = new Map(judgeScorers.map((s) => [s.name, emptyTally()]));
+  let costUsd = 0;
   await runPool(tasks, input.concurrency ?? 4, async ({ attempt, i }) => {
     const c = cases.get(attempt.caseId);
     if (!c) throw new Error(`self-consistency: attempt of case ${attempt.caseId}, which the configuration does not hold`);
@@ -145,12 +149,13 @@ async function selfConsistency(input: ReliabilityInput, judgeScorers: readonly S
       const first = attempt.scores.find((s) => s.scorer === scorer.name);
       if (!first || !isJudgeBased(first, names)) continue;
       const again = await scorer.score({ case: c, trace: attempt.trace, judge: access });
+      if (again) costUsd += judgeCost([again]);
       tally(tallies.get(scorer.name)!, first, again);
     }
   });
   const byScorer = [...tallies].filter(([, t]) => t.compared + t.unusable > 0).map(([scorer, t]) => ({ scorer, ...consistency(t) }));
   const total = byScorer.reduce((sum, t) => ({ compared: sum.compared + t.compared, agreed: sum.agreed + t.agreed, sameValue: sum.sameValue + t.sameValue, unusable: sum.unusable + t.unusable }), emptyTally());
-  return { sampled: sampled.length, k, seed, ...consistency(total), byScorer };
+  return { sampled: sampled.length, k, seed, ...consistency(total), byScorer, costUsd };
 }
 
 type Tally = Pick<Consistency, 'compared' | 'agreed' | 'sameValue' | 'unusable'>;

@@ -14,6 +14,7 @@
 // "-" there. A note names any row whose pass^k leaves cases out (a case missing a repeat, or one
 // with a repeat nothing could check); errored attempts stay in as failed draws.
 
+import type { ConfigReliability } from '../judges/run-reliability.ts';
 import type { Aggregate, ScorerAggregate } from '../runners/summary.ts';
 
 /** One table per suite, each with only the scorers that suite uses, separated by a blank line. */
@@ -135,3 +136,23 @@ function fixed(value: number | null, digits: number): string {
 function percent(value: number | null): string {
   return value === null ? '-' : `${(value * 100).toFixed(1)}%`;
 }
+
+/**
+ * One line per configuration with a judge: how far its verdicts can be trusted on this run, e.g.
+ * "judge openai:gpt-4o-mini on safety/default: self-consistency 0.917 (30 re-judgments, $0.0012);
+ * position bias -; kappa 0.41 (natural.json, 2026-12-04) for pairwise_reference", then one line per
+ * scorer whose scores were marked advisory, with the reason.
+ */
+export function formatJudgeReliability(reports: readonly ConfigReliability[]): string[] {
+  return reports.flatMap(({ suite, config, reliability: r, advisory }) => {
+    const sc = r.selfConsistency;
+    const consistency = sc ? `self-consistency ${fixed(sc.rate, 3)} (${sc.compared} re-judgments, $${sc.costUsd.toFixed(4)})` : 'self-consistency -';
+    const bias = r.positionBias ? `position bias ${fixed(r.positionBias.rate, 3)} (${r.positionBias.flipped} of ${r.positionBias.comparisons} flipped)` : 'position bias -';
+    const kappas = r.calibration.map((c) => (c.latest ? `kappa ${fixed(c.latest.kappa, 2)} (${c.latest.data}, ${c.latest.date.slice(0, 10)}) for ${c.scorer}` : `no calibration for ${c.scorer}`));
+    return [
+      `judge ${r.judge ?? '-'} on ${suite}/${config}: ${[consistency, bias, ...kappas].join('; ')}`,
+      ...Object.entries(advisory).map(([scorer, why]) => `  ${scorer} is advisory on this run: ${why}`),
+    ];
+  });
+}
+

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
-import { formatTable } from '../reports/table.ts';
+import { formatTable, formatJudgeReliability } from '../reports/table.ts';
 import { planBench, recordedInvocation, runBench, type BenchOptions } from './bench.ts';
 import { nonNegativeNumber, positiveInt } from './cli-args.ts';
 import { estimatePlan, formatEstimate } from './estimate.ts';
@@ -57,6 +57,7 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       }
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, stop, abort }));
       console.log(formatTable(result.aggregates));
+      for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
       const failures = describeFailures(result.attempts);
       for (const line of failures) console.error(line);
       console.log(`\n${describeLock(result.lock)}`);

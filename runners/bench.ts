@@ -15,7 +15,7 @@ import { Scheduler, strictestLimits } from './scheduler.ts';
 import { needsJudge } from '../judges/registry.ts';
 import { judgeCost } from '../judges/usage.ts';
 import { calibrationsPath, readCalibrations } from '../judges/calibration-store.ts';
-import { applyScoreUpdates, checkRunJudges } from '../judges/run-reliability.ts';
+import { applyScoreUpdates, checkRunJudges, type ConfigReliability } from '../judges/run-reliability.ts';
 import { traceReader } from '../reports/report-input.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { writeRunReports } from '../reports/write-reports.ts';
@@ -79,6 +79,8 @@ export interface BenchResult {
   attempts: StoredAttempt[];
   aggregates: Aggregate[];
   lock: Lock;
+  /** Per configuration with a judge: its self-consistency, position bias and calibration on this run. */
+  judgeReliability: ConfigReliability[];
 }
 
 /** A run that could not go on (its attempts could not be stored, ...): what finished is kept. */
@@ -187,6 +189,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const outDir = options.outDir ?? join(options.home, 'runs', runId);
   const progress = options.progressStream === null ? undefined : makeProgress(plan.length, options.progressStream ?? process.stderr);
   let spent = 0;
+  let judgeReliability: ConfigReliability[] = [];
   let overBudget = false;
 
   // The first failure to store or to run; the pool stops starting attempts once there is one.
@@ -230,7 +233,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       store.close();
       cache?.close();
     }
-    result = { runId, outDir, status, attempts, aggregates, lock };
+    result = { runId, outDir, status, attempts, aggregates, lock, judgeReliability };
     return result;
   };
   const abandon = () => {
@@ -293,6 +296,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
         calibrations,
       });
       if (!result && checked.reports.length) {
+        judgeReliability = checked.reports;
         store.updateScoreDetails(runId, checked.updates);
         earlier = applyScoreUpdates(earlier, checked.updates);
         store.setRunConfig(runId, { ...(store.run(runId)!.config as object), judge_reliability: checked.reports });
