@@ -21,5 +21,7 @@ describe("the judge's reliability under the table", () => {
       'judge openai:gpt-4o-mini on safety/default: self-consistency 0.900 (30 re-judgments, $0.0012); position bias 0.125 (1 of 8 flipped); no calibration for rubric:safe',
       '  rubric:safe is advisory on this run: judge openai:gpt-4o-mini: no calibration on record for its prompt',
     ]);
+    // A configuration with no judge at all gets no line.
+    expect(formatJudgeReliability([{ ...report, advisory: {}, reliability: { judge: null, selfConsistency: null, positionBias: null, calibration: [] } }])).toEqual([]);
   });
 });

@@ -144,7 +144,8 @@ function percent(value: number | null): string {
  * scorer whose scores were marked advisory, with the reason.
  */
 export function formatJudgeReliability(reports: readonly ConfigReliability[]): string[] {
-  return reports.flatMap(({ suite, config, reliability: r, advisory }) => {
+  // No judge configured: its scores were skipped, and that is said in the table already.
+  return reports.filter((report) => report.reliability.judge !== null).flatMap(({ suite, config, reliability: r, advisory }) => {
     const sc = r.selfConsistency;
     const consistency = sc ? `self-consistency ${fixed(sc.rate, 3)} (${sc.compared} re-judgments, $${sc.costUsd.toFixed(4)})` : 'self-consistency -';
     const bias = r.positionBias ? `position bias ${fixed(r.positionBias.rate, 3)} (${r.positionBias.flipped} of ${r.positionBias.comparisons} flipped)` : 'position bias -';
