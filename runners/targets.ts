@@ -3,7 +3,7 @@
 // environment); with nothing reachable, the built-in baseline alone, said plainly.
 
 import type { Case, ScriptStep } from '../datasets/case.ts';
-import { sdk } from '../agent/providers/sdk.ts';
+import { packages as sdk } from '../agent/packages.ts';
 import { createChatModel, missingKeyVariable, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
 import { loadScript, ScriptedModel, ScriptError } from '../agent/providers/scripted.ts';
 import type { ChatModel, ProviderOptions } from '../agent/providers/types.ts';

@@ -12,7 +12,7 @@ import type {
   Part,
   ToolConfig,
 } from '@google/genai';
-import { sdk as sdks } from './sdk.ts';
+import { packages as sdks } from '../packages.ts';
 import { ProviderError, connectionFailure, kindForStatus, missingKey, oneLine, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { recordingFetch } from './recording-fetch.ts';
