@@ -9,6 +9,7 @@ import { CallCache, type CacheStat } from '../agent/providers/cache.ts';
 import { CacheEntry } from '../agent/providers/cache-entries.ts';
 import { canonicalJson } from '../agent/providers/cache-keys.ts';
 import { InputError } from './input-error.ts';
+import { parseJsonl } from '../datasets/jsonl.ts';
 
 export interface CacheCommandOutput {
   stdout(text: string): void;
@@ -100,31 +101,13 @@ export function readRecording(file: string): CacheEntry[] {
   } catch (error) {
     throw new InputError(`${file}: cannot read the recording (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  const entries: CacheEntry[] = [];
   const seen = new Map<string, number>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    const where = `${file}:${i + 1}`;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`${where}: (line): not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = CacheEntry.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.length ? issue.path.join('.') : '(line)';
-      throw new InputError(`${where}: ${field}: ${issue.message}`);
-    }
-    const first = seen.get(parsed.data.key);
-    if (first !== undefined) throw new InputError(`${where}: key: ${parsed.data.key} repeats line ${first}`);
-    seen.set(parsed.data.key, i + 1);
-    entries.push(parsed.data);
-  }
-  return entries;
+  return parseJsonl(text, file, CacheEntry).map(({ value, line }) => {
+    const first = seen.get(value.key);
+    if (first !== undefined) throw new InputError(`${file}:${line}: key: ${value.key} repeats line ${first}`);
+    seen.set(value.key, line);
+    return value;
+  });
 }
 
 function openExisting(path: string): CallCache {

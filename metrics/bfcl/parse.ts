@@ -6,6 +6,9 @@ import type { z } from 'zod';
 import { InputError } from '../../runners/input-error.ts';
 import { type OutputLine, OutputLineShape, type PossibleAnswer, PossibleAnswerShape, type PyValue, type Question, QuestionShape } from './types.ts';
 import { packages } from '../../agent/packages.ts';
+import { parseJsonl as parseGenericJsonl, type Located } from '../../datasets/jsonl.ts';
+
+export type { Located };
 
 /**
  * JSON text as Python's json.loads reads it: a number token with `.`, `e` or `E` is a float
@@ -19,38 +22,9 @@ export function parsePythonJson(text: string): PyValue {
   }) as PyValue;
 }
 
-/** A value read from a file, with the line it came from (1-based), for messages that point at it. */
-export interface Located<T> {
-  value: T;
-  line: number;
-}
-
-/**
- * Every non-blank line of a JSONL text, decoded (losslessly, by default) and checked against
- * `shape`; the first bad line throws an InputError naming file, line and field.
- */
+/** BFCL's JSONL files, decoded losslessly: ints and floats stay apart, as in Python. */
 export function parseJsonl<S extends z.ZodType>(text: string, file: string, shape: S, decode: (line: string) => unknown = parsePythonJson): Located<z.output<S>>[] {
-  const out: Located<z.output<S>>[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === '') continue;
-    const where = `${file}:${i + 1}`;
-    let json: unknown;
-    try {
-      json = decode(line);
-    } catch (error) {
-      throw new InputError(`${where}: (line): not valid JSON: ${(error as Error).message}`);
-    }
-    const parsed = shape.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.length ? issue.path.join('.') : '(line)';
-      throw new InputError(`${where}: ${field}: ${issue.message}`);
-    }
-    out.push({ value: parsed.data, line: i + 1 });
-  }
-  return out;
+  return parseGenericJsonl(text, file, shape, { decode });
 }
 
 /** A question file (BFCL_v4_<category>.json) by id. */
