@@ -8,6 +8,11 @@ export function percent(value: number | null | undefined): string {
   return value === null || value === undefined ? '-' : `${(value * 100).toFixed(1)}%`;
 }
 
+/** A figure with `digits` decimals; null → "-". */
+export function fixed(value: number | null, digits = 3): string {
+  return value === null ? '-' : value.toFixed(digits);
+}
+
 /** "[71.2–88.0%]"; "" when there is no interval. */
 export function percentInterval(interval: Interval | null | undefined): string {
   return interval ? `[${(interval.low * 100).toFixed(1)}–${(interval.high * 100).toFixed(1)}%]` : '';

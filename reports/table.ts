@@ -15,6 +15,7 @@
 // with a repeat nothing could check); errored attempts stay in as failed draws.
 
 import type { ConfigReliability } from '../judges/run-reliability.ts';
+import { fixed, percent } from './format.ts';
 import type { Aggregate, ScorerAggregate } from '../runners/summary.ts';
 
 /** One table per suite, each with only the scorers that suite uses, separated by a blank line. */
@@ -127,14 +128,6 @@ function renderColumns(rows: string[][]): string {
   const numeric = (i: number) => i >= 3;
   const line = (r: string[]) => r.map((cell, i) => (numeric(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
-}
-
-function fixed(value: number | null, digits: number): string {
-  return value === null ? '-' : value.toFixed(digits);
-}
-
-function percent(value: number | null): string {
-  return value === null ? '-' : `${(value * 100).toFixed(1)}%`;
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { BootstrapInterval } from '../metrics/paired.ts';
 import type { ComparisonReport, GroupComparison, JudgedPreference } from './compare.ts';
 import { caseLabel, type CaseKey, type NotCompared, type ScorerComparison } from './paired-cases.ts';
+import { fixed, percent } from '../reports/format.ts';
 
 /** Cases named per list; longer lists end with "and N more". */
 const NAMED_CASES = 20;
@@ -108,10 +109,6 @@ function indent(text: string, spaces = 2): string {
     .join('\n');
 }
 
-export function fixed(value: number | null, digits = 3): string {
-  return value === null ? '-' : value.toFixed(digits);
-}
-
 export function signed(value: number | null, digits = 3): string {
   if (value === null) return '-';
   const text = value.toFixed(digits);
@@ -121,10 +118,6 @@ export function signed(value: number | null, digits = 3): string {
 
 export function interval(i: BootstrapInterval | null, digits = 3): string {
   return i ? `[${signed(i.low, digits)}, ${signed(i.high, digits)}]` : '-';
-}
-
-export function percent(value: number | null): string {
-  return value === null ? '-' : `${(value * 100).toFixed(1)}%`;
 }
 
 /** A difference of rates in percentage points: "+50.0 pts". */

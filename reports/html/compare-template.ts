@@ -5,7 +5,8 @@
 // are drawn by compare-client.js from the JSON block, under the run report's CSP.
 
 import type { ComparisonReport, GroupComparison, JudgedPreference, UnpairedGroup } from '../../runners/compare.ts';
-import { fixed, interval, percent, points, pointsInterval, pValue, signed } from '../../runners/compare-format.ts';
+import { interval, points, pointsInterval, pValue, signed } from '../../runners/compare-format.ts';
+import { fixed, percent } from '../format.ts';
 import { caseLabel, type CaseKey, type NotCompared, type ScorerComparison } from '../../runners/paired-cases.ts';
 import { chartJsScript, contentSecurityPolicy, pageScript } from './assets.ts';
 import { ATTEMPT_MEASURE, groupLabel } from './compare-model.ts';
