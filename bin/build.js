@@ -11,7 +11,7 @@ export const BUNDLE = join(ROOT, 'dist', 'lunar.mjs');
 /** Writes each output through a temporary file and a rename, so a process starting meanwhile never loads half a bundle. */
 export async function buildBundle() {
   const result = await build({
-    entryPoints: [join(ROOT, 'runners', 'cli.ts')],
+    entryPoints: [join(ROOT, 'cli', 'main.ts')],
     outfile: BUNDLE,
     bundle: true,
     platform: 'node',

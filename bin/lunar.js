@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BUNDLE, ROOT, buildBundle } from './build.js';
 
-const SOURCES = ['agent', 'datasets', 'metrics', 'runners', 'reports', 'judges', 'suites', 'ci'];
+const SOURCES = ['core', 'datasets', 'agent', 'metrics', 'judges', 'runners', 'reports', 'interop', 'ci', 'perf', 'cli', 'suites'];
 
 function newestSource(dir) {
   let newest = 0;

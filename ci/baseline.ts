@@ -7,10 +7,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../runners/input-error.ts';
-import { observe, type CaseObservation, type ScoreObservation } from '../runners/paired-cases.ts';
+import { InputError } from '../core/errors.ts';
+import { observe, type CaseObservation, type ScoreObservation } from '../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { aggregate } from '../runners/summary.ts';
+import { aggregate } from '../runners/aggregate.ts';
 
 export const BASELINE_SCHEMA_VERSION = 1;
 

@@ -4,7 +4,7 @@ import { caseIds, passFail, skippedScore, storeRun, type AttemptSpec } from '../
 import { ResultsStore } from '../runners/store.ts';
 import { BaselineFile, baselineFromRun, formatBaseline } from './baseline.ts';
 import { evaluateGates, formatGateReport, type SuiteGates } from './gate.ts';
-import { parseThreshold } from './gate-spec.ts';
+import { parseThreshold } from '../runners/gate-spec.ts';
 
 // The baseline passes c02–c19 (18 of 20); the run passes c01–c08 (8 of 20). From the baseline's
 // side (A) to the run's (B): lost c09–c19 (11), gained c01 (1), so

@@ -5,10 +5,10 @@
 // the interval. Exit 0 when every gate holds, 1 when one fails (cli: 2 on bad input).
 
 import type { StoredAttempt } from '../runners/store.ts';
-import { aggregate } from '../runners/summary.ts';
+import { aggregate } from '../runners/aggregate.ts';
 import type { BaselineFile } from './baseline.ts';
 import { advisoryScorers, groupName, type CheckResult } from './gate-result.ts';
-import type { Threshold } from './gate-spec.ts';
+import type { Threshold } from '../runners/gate-spec.ts';
 import { checkRegressions } from './regression-checks.ts';
 import { checkThreshold, measureName } from './threshold-checks.ts';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { main } from '../runners/cli.ts';
+import { main } from '../cli/main.ts';
 
 const WORKFLOW = join(dirname(fileURLToPath(import.meta.url)), 'github-workflow.yml');
 const REAL_ACTIONS = new Set(['actions/checkout@v4', 'actions/setup-node@v4', 'actions/upload-artifact@v4']);

@@ -9,8 +9,8 @@
 // a regression that cannot be looked for is not absent.
 
 import type { BootstrapInterval } from '../metrics/paired.ts';
-import { pValue } from '../runners/compare-format.ts';
-import { caseLabel, comparePaired, observe, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../runners/paired-cases.ts';
+import { pValue } from '../reports/compare/text.ts';
+import { caseLabel, comparePaired, observe, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../runners/store.ts';
 import { baselineObservation, type BaselineGroup } from './baseline.ts';
 import { groupName, outcomeWithout, rate, signedRate, type CheckResult, type Verdict } from './gate-result.ts';

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { InputError } from '../runners/input-error.ts';
-import { GatesShape, parseThreshold, type Threshold } from './gate-spec.ts';
+import { InputError } from '../core/errors.ts';
+import { GatesShape, parseThreshold, type Threshold } from '../runners/gate-spec.ts';
 
 export interface SuiteGateSpec {
   /** The suite's name: its `name:`, else the file name without .yaml (as lunar bench names it). */

@@ -7,8 +7,8 @@
 import { bootstrapStatistic, type StatisticInterval } from '../metrics/paired.ts';
 import { mean, quantile } from '../metrics/stats.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import type { Aggregate } from '../runners/summary.ts';
-import { holds, type Measure, type Threshold } from './gate-spec.ts';
+import type { Aggregate } from '../runners/aggregate.ts';
+import { holds, type Measure, type Threshold } from '../runners/gate-spec.ts';
 import { groupName, outcomeWithout, rate, type CheckResult } from './gate-result.ts';
 
 export function measureName(m: Measure): string {

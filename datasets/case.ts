@@ -2,7 +2,7 @@
 // ignored expectation.
 
 import { z } from 'zod';
-import type { FunctionDoc, GroundTruthCall } from '../metrics/bfcl/types.ts';
+import type { FunctionDoc, GroundTruthCall } from './bfcl/types.ts';
 
 export const ExpectedToolCall = z
   .object({

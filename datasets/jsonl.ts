@@ -3,7 +3,7 @@
 // naming file, line and field.
 
 import type { z } from 'zod';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 
 /** A value read from a file, with the line it came from (1-based), for messages that point at it. */
 export interface Located<T> {

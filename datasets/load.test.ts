@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { expectedAnswers, forbiddenContains } from './case.ts';
 import { loadDataset } from './load.ts';
 

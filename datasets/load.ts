@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Case } from './case.ts';
 import { parseJsonl } from './jsonl.ts';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 
 export interface Dataset {
   path: string;

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseQrels, TrecEvalError } from '../metrics/retrieval.ts';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 import type { SourceDocument } from '../agent/rag/indexer.ts';
 import { Case } from './case.ts';
 

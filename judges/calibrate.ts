@@ -10,7 +10,7 @@
 // `skipped`: a calibration with skipped rows is incomplete and is not recorded.
 
 import { cohensKappa, confusion, percentAgreement, spearman, type Confusion } from '../metrics/agreement.ts';
-import { runPool } from '../runners/pool.ts';
+import { runPool } from '../core/pool.ts';
 import type { CalibrationItem, CalibrationKind, HallucinationItem, PairItem } from './calibration-data.ts';
 import { askJudge, type JudgeModel } from './core.ts';
 import { comparePair, type PairVerdict } from './pairwise.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 
 export const CALIBRATION_KINDS = ['pairwise', 'hallucination'] as const;
 export type CalibrationKind = (typeof CALIBRATION_KINDS)[number];

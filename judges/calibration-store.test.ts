@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { appendCalibration, latestCalibration, readCalibrations, type CalibrationRecord } from './calibration-store.ts';
 
 const A = 'a'.repeat(64);

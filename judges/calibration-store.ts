@@ -14,7 +14,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 
 export const CALIBRATIONS_FILE = 'calibrations.jsonl';
 

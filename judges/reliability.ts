@@ -17,9 +17,9 @@
 import type { Trace } from '../agent/trace.ts';
 import type { Case } from '../datasets/case.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
-import { judgeForAttempt, type Caching } from '../runners/model-path.ts';
-import { runPool } from '../runners/pool.ts';
-import type { Scheduler } from '../runners/scheduler.ts';
+import { judgeForAttempt, type Caching } from '../agent/providers/model-path.ts';
+import { runPool } from '../core/pool.ts';
+import type { Scheduler } from '../agent/providers/scheduler.ts';
 import { latestCalibration, type CalibrationRecord } from './calibration-store.ts';
 import { judgePromptHashes } from './prompts/index.ts';
 import type { PreparedJudge } from './resolve.ts';

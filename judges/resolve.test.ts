@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../agent/providers/errors.ts';
-import { InputError } from '../runners/input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { OpenAiFake, TEST_KEY } from '../test/fakes/openai-server.ts';
 import { JudgeBreaker } from './breaker.ts';
 import { NO_JUDGE } from './outcome.ts';

@@ -5,8 +5,8 @@
 
 import { UnknownTargetError, missingKeyVariable, parseTargetId } from '../agent/providers/registry.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
-import { InputError } from '../runners/input-error.ts';
-import { resolveTarget, type ResolvedTarget } from '../runners/targets.ts';
+import { InputError } from '../core/errors.ts';
+import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
 import { JudgeBreaker } from './breaker.ts';
 import { NO_JUDGE } from './outcome.ts';
 

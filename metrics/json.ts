@@ -5,7 +5,7 @@
 import type { ValidateFunction } from 'ajv';
 import { z } from 'zod';
 import { parseOptions, ScorerOptionsError, scored, type Scorer } from './score.ts';
-import { packages } from '../agent/packages.ts';
+import { packages } from '../core/packages.ts';
 
 export type ExtractedJson = { ok: true; value: unknown; source: 'answer' | 'fence' } | { ok: false; error: string };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Score } from '../metrics/score.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { aggregate } from '../runners/summary.ts';
+import { aggregate } from '../runners/aggregate.ts';
 import { aggregateIntervals, groupKey, pooledPassRate, scoreMeanInterval, wilsonInterval } from './intervals.ts';
 
 function attempt(caseId: string, scores: Score[], fields: Partial<StoredAttempt> = {}): StoredAttempt {

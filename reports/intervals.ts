@@ -10,7 +10,7 @@
 
 import { meanInterval } from '../metrics/stats.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import type { Aggregate } from '../runners/summary.ts';
+import type { Aggregate } from '../runners/aggregate.ts';
 import { reportOutcome } from './report-input.ts';
 
 export interface Interval {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Score } from '../metrics/score.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { aggregate } from '../runners/summary.ts';
+import { aggregate } from '../runners/aggregate.ts';
 import { cell, renderMarkdown, TOP_FAILURES } from './markdown.ts';
 import { LOCK } from './test-fixtures.ts';
 

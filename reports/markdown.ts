@@ -5,7 +5,7 @@
 
 import { describeLock } from '../runners/provenance.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import type { Aggregate } from '../runners/summary.ts';
+import type { Aggregate } from '../runners/aggregate.ts';
 import { dollars, millis, percent, percentInterval, score, scoreInterval } from './format.ts';
 import { reportBasis, type ReportBasis } from './basis.ts';
 import { groupKey, type AggregateIntervals } from './intervals.ts';

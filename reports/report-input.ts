@@ -5,7 +5,7 @@
 import type { Trace } from '../agent/trace.ts';
 import { Lock } from '../runners/provenance.ts';
 import type { ResultsStore, StoredAttempt } from '../runners/store.ts';
-import { attemptOutcome } from '../runners/summary.ts';
+import { attemptOutcome } from '../runners/aggregate.ts';
 import type { ResultsJsonInput } from './results-json.ts';
 
 /** Reads one attempt's trace; undefined when the store has none for it. */

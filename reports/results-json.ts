@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { StoredAttempt } from '../runners/store.ts';
-import type { Aggregate } from '../runners/summary.ts';
+import type { Aggregate } from '../runners/aggregate.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 

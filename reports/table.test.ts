@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigReliability } from '../judges/run-reliability.ts';
+import type { ConfigReliability } from '../runners/judge-reliability.ts';
 import { formatJudgeReliability } from './table.ts';
 
 describe("the judge's reliability under the table", () => {

@@ -14,9 +14,9 @@
 // "-" there. A note names any row whose pass^k leaves cases out (a case missing a repeat, or one
 // with a repeat nothing could check); errored attempts stay in as failed draws.
 
-import type { ConfigReliability } from '../judges/run-reliability.ts';
+import type { ConfigReliability } from '../runners/judge-reliability.ts';
 import { fixed, percent } from './format.ts';
-import type { Aggregate, ScorerAggregate } from '../runners/summary.ts';
+import type { Aggregate, ScorerAggregate } from '../runners/aggregate.ts';
 
 /** One table per suite, each with only the scorers that suite uses, separated by a blank line. */
 export function formatTable(aggregates: readonly Aggregate[]): string {

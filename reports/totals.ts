@@ -3,7 +3,7 @@
 // tokens with the flags that say a figure is a lower bound or an estimate.
 
 import type { StoredAttempt } from '../runners/store.ts';
-import type { Aggregate } from '../runners/summary.ts';
+import type { Aggregate } from '../runners/aggregate.ts';
 import { reportOutcome, type ReportOutcome } from './report-input.ts';
 
 export interface RunTotals {

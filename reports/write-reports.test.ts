@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { traceOf } from '../metrics/test-fixtures.ts';
 import { ResultsStore } from '../runners/store.ts';
-import { aggregate } from '../runners/summary.ts';
+import { aggregate } from '../runners/aggregate.ts';
 import { traceReader } from './report-input.ts';
 import { writeFixtureRun } from './test-fixtures.ts';
 import { REPORT_FILES, writeRunReports } from './write-reports.ts';

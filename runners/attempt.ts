@@ -12,9 +12,9 @@ import { caseMessages, type Case } from '../datasets/case.ts';
 import { needsJudge } from '../judges/registry.ts';
 import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
 import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
-import { forAttempt, judgeForAttempt, type Caching } from './model-path.ts';
+import { forAttempt, judgeForAttempt, type Caching } from '../agent/providers/model-path.ts';
 import type { PlannedAttempt, PreparedSuite } from './plan.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler } from '../agent/providers/scheduler.ts';
 import type { AttemptRow } from './store.ts';
 
 /** Bench attempts sample greedily with a fixed seed unless the suite says otherwise. */

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpFake } from '../test/fakes/http-fake.ts';
 import { OpenAiFake } from '../test/fakes/openai-server.ts';
 import { RunFailedError, runBench, type BenchOptions } from './bench.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { ResultsStore } from './store.ts';
 import { loadSuite, type Suite } from './suite.ts';
 

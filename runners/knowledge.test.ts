@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SearchConfig } from '../agent/rag/search.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { KnowledgeBases } from './knowledge.ts';
 import type { KnowledgeSettings } from './suite.ts';
 

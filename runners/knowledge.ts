@@ -12,7 +12,7 @@ import { indexDocuments, indexFolder } from '../agent/rag/indexer.ts';
 import { readTrecDocuments } from '../datasets/trec.ts';
 import type { Embedder } from '../agent/rag/types.ts';
 import type { Knowledge } from '../agent/tools/search_knowledge.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import type { KnowledgeSettings } from './suite.ts';
 
 type Base = Omit<Knowledge, 'search'>;

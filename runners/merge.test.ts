@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBench } from './bench.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { mergeRuns } from './merge.ts';
 import { attemptKey } from './plan.ts';
 import { loadSuite } from './suite.ts';

@@ -8,11 +8,11 @@ import { join, resolve } from 'node:path';
 import { traceReader } from '../reports/report-input.ts';
 import { writeResultsJson } from '../reports/results-json.ts';
 import { writeRunReports } from '../reports/write-reports.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { attemptKey } from './plan.ts';
 import { Lock, lockDifferences } from './provenance.ts';
 import { ResultsStore, type AttemptRow, type RunStatus, type StoredAttempt } from './store.ts';
-import { aggregate, type Aggregate } from './summary.ts';
+import { aggregate, type Aggregate } from './aggregate.ts';
 
 interface ShardRun {
   file: string;

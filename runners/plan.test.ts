@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Case } from '../datasets/case.ts';
 import { needsJudge } from '../judges/registry.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import { KnowledgeBases } from './knowledge.ts';
 import { attemptKey, parseShard, planAttempts, plannedKey, prepareAll, selectCases, type PreparedSuite } from './plan.ts';
 import { loadSuite } from './suite.ts';
-import type { ResolvedTarget } from './targets.ts';
+import type { ResolvedTarget } from '../agent/targets.ts';
 
 const cases = ['a1', 'a2', 'b1', 'b2', 'c1'].map((id) =>
   Case.parse({ id, input: 'x', category: id[0] === 'a' ? 'alpha' : 'beta', tags: id.endsWith('1') ? ['first'] : [], expected_no_tool: true }),

@@ -10,15 +10,15 @@ import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
-import { readBfclCases } from '../datasets/bfcl.ts';
+import { readBfclCases } from '../datasets/bfcl/cases.ts';
 import { readTrecTopics } from '../datasets/trec.ts';
 import { resolveJudge, type PreparedJudge, type ResolveJudgeOptions } from '../judges/resolve.ts';
 import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
 import type { Scorer } from '../metrics/score.ts';
-import { InputError } from './input-error.ts';
+import { InputError } from '../core/errors.ts';
 import type { KnowledgeBases } from './knowledge.ts';
 import type { DatasetSource, Suite, SuiteVariant } from './suite.ts';
-import type { ResolvedTarget } from './targets.ts';
+import type { ResolvedTarget } from '../agent/targets.ts';
 
 /** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
 export interface PreparedSuite {

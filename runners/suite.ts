@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { McpSetting, resolveMcpServers, type McpServerConfig } from '../agent/mcp/config.ts';
 import { SearchConfig } from '../agent/rag/search.ts';
 import { PROVIDERS } from '../agent/providers/registry.ts';
-import { GatesShape } from '../ci/gate-spec.ts';
+import { GatesShape } from './gate-spec.ts';
 import { JudgeFloors } from '../judges/floors.ts';
-import { InputError } from './input-error.ts';
-import { LimitsShape } from './scheduler.ts';
+import { InputError } from '../core/errors.ts';
+import { LimitsShape } from '../agent/providers/scheduler.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
 
 const ScorerEntry = z.union([

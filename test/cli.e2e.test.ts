@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withInterrupts } from '../runners/bench-command.ts';
+import { withInterrupts } from '../cli/bench.ts';
 import type { HttpFake } from './fakes/http-fake.ts';
 import { OpenAiFake } from './fakes/openai-server.ts';
 

@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { answerOf, BASE, CANDIDATE, ERROR_A, writeComparedRuns } from '../reports/html/compare-fixtures.ts';
 import { XSS, XSS_CASE, XSS_CATEGORY } from '../reports/test-fixtures.ts';
-import { loadComparison, writeComparison } from '../runners/compare.ts';
+import { loadComparison, writeComparison } from '../reports/compare/compare.ts';
 import { ResultsStore } from '../runners/store.ts';
 import { canvases, launchChromium, openWatched, skipWithoutChromium, xssState } from './browser.ts';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runBench } from '../runners/bench.ts';
-import { main } from '../runners/cli.ts';
+import { main } from '../cli/main.ts';
 import { ResultsStore } from '../runners/store.ts';
 import { loadSuite } from '../runners/suite.ts';
 

@@ -13,7 +13,7 @@ import { traceReader } from '../reports/report-input.ts';
 import { TARGETS, writeFixtureRun, XSS, XSS_CASE, XSS_CATEGORY } from '../reports/test-fixtures.ts';
 import { writeRunReports } from '../reports/write-reports.ts';
 import { ResultsStore } from '../runners/store.ts';
-import { aggregate } from '../runners/summary.ts';
+import { aggregate } from '../runners/aggregate.ts';
 import { canvases, launchChromium, openWatched, skipWithoutChromium, xssState } from './browser.ts';
 
 const skip = skipWithoutChromium('report.browser.test.ts');

@@ -7,10 +7,10 @@ import { join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { caseMessages, expectedContains, forbiddenContains, type Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
-import { main } from '../runners/cli.ts';
+import { main } from '../cli/main.ts';
 import { loadSuite } from '../runners/suite.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { attemptOutcome } from '../runners/summary.ts';
+import { attemptOutcome } from '../runners/aggregate.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteFile = join(root, 'suites', 'safety.yaml');

@@ -24,8 +24,8 @@ import { loadDataset } from '../datasets/load.ts';
 import { createScorer } from '../metrics/registry.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadSuite } from '../runners/suite.ts';
-import { attemptOutcome } from '../runners/summary.ts';
-import { runTelegram } from '../runners/telegram-command.ts';
+import { attemptOutcome } from '../runners/aggregate.ts';
+import { runTelegram } from '../cli/telegram.ts';
 import { OpenAiFake, TEST_KEY } from './fakes/openai-server.ts';
 import { TEST_BOT_TOKEN, TelegramBotApiFake } from './fakes/telegram-bot-api.ts';
 

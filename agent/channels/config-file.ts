@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 
 export function readJsonConfig<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   let text: string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { DEFAULT_MCP_TIMEOUT_MS, expandConfig, McpConfigError, McpSetting, resolveMcpServers } from './config.ts';
 
 const Holder = z.object({ mcp: McpSetting });

@@ -9,7 +9,7 @@ import { runAgent } from '../loop.ts';
 import { ScriptedModel } from '../providers/scripted.ts';
 import { builtinRegistry } from '../tools/builtin.ts';
 import { ToolRegistry, type Tool, type ToolContext } from '../tools/tool.ts';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { resolveMcpServers, type McpServerConfig } from './config.ts';
 import { addMcpTools, McpConnections } from './connections.ts';
 

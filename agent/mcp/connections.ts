@@ -3,7 +3,7 @@
 // process exit first (a second Ctrl-C, SIGTERM), every server process signalled to stop on the
 // way out, so none is left behind.
 
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { lunarVersion } from '../../runners/provenance.ts';
 import type { Tool, ToolRegistry } from '../tools/tool.ts';
 import { McpConfigError, type McpServerConfig } from './config.ts';

@@ -10,7 +10,7 @@ import type { JsonSchema } from '../providers/types.ts';
 import { dropSafeIntegerBounds, type Tool } from '../tools/tool.ts';
 import type { McpConnection, McpToolInfo } from './connection.ts';
 import { resultText } from './content.ts';
-import { packages } from '../packages.ts';
+import { packages } from '../../core/packages.ts';
 
 // Not strict: servers write schemas in any draft; a keyword ajv does not know is left to the
 // server, which validates again. Formats are not checked (no format validators are installed).

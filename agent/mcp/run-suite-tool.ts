@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { describeFailures } from '../../runners/bench-command.ts';
+import { describeFailures } from '../../cli/bench.ts';
 import { runBench, type BenchResult } from '../../runners/bench.ts';
 import { loadSuite } from '../../runners/suite.ts';
 import { Serial } from '../memory/serial.ts';

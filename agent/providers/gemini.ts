@@ -12,7 +12,7 @@ import type {
   Part,
   ToolConfig,
 } from '@google/genai';
-import { packages as sdks } from '../packages.ts';
+import { packages as sdks } from '../../core/packages.ts';
 import { ProviderError, connectionFailure, kindForStatus, missingKey, oneLine, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { recordingFetch } from './recording-fetch.ts';

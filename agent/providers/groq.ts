@@ -2,7 +2,7 @@
 // everything but building the client lives in chat-completions.ts.
 
 import type { Groq } from 'groq-sdk';
-import { packages as sdks } from '../packages.ts';
+import { packages as sdks } from '../../core/packages.ts';
 import { chatCompletionsModel, type WireChunk } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';

@@ -11,7 +11,7 @@ import type {
   Tool,
   ToolCall as OllamaToolCall,
 } from 'ollama';
-import { packages as sdks } from '../packages.ts';
+import { packages as sdks } from '../../core/packages.ts';
 import { ProviderError, connectionFailure, kindForStatus, oneLine, streamFailed, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { recordingFetch } from './recording-fetch.ts';

@@ -2,7 +2,7 @@
 // through a base URL. Everything but building the client lives in chat-completions.ts.
 
 import type { OpenAI } from 'openai';
-import { packages as sdks } from '../packages.ts';
+import { packages as sdks } from '../../core/packages.ts';
 import { chatCompletionsModel } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';

@@ -10,7 +10,7 @@ import { openaiProvider } from '../providers/openai.ts';
 import { ScriptedModel } from '../providers/scripted.ts';
 import type { ChatModel } from '../providers/types.ts';
 import { builtinRegistry } from '../tools/builtin.ts';
-import { resolveTarget } from '../../runners/targets.ts';
+import { resolveTarget } from '../targets.ts';
 import { OpenAiFake, TEST_KEY } from '../../test/fakes/openai-server.ts';
 import { chatServer, type ChatServerOptions } from './app.ts';
 import { parseSse } from './test-sse.ts';

@@ -13,13 +13,13 @@ import { KeyedQueue } from '../channels/keyed-queue.ts';
 import type { ChatSessions } from '../channels/sessions.ts';
 import { withoutMemoryTools } from '../channels/memory-turn.ts';
 import { runTurn, type AgentSettings, type TurnRunner } from '../channels/turn.ts';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { bearerMatches } from './auth.ts';
 import { ChatBody } from './chat-body.ts';
 import { DEFAULT_BODY_LIMIT } from './settings.ts';
 import { openEventStream } from './sse.ts';
 import { traceSummary } from './summary.ts';
-import { packages } from '../packages.ts';
+import { packages } from '../../core/packages.ts';
 
 export interface ChatServerOptions {
   /** Everything about the agent but its model, which each request may choose. */

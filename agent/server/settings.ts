@@ -4,7 +4,7 @@
 // the model's quota and read the workspace through the agent's tools.
 
 import { z } from 'zod';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { isLoopback } from './auth.ts';
 import { configFileToRead, readJsonConfig, workspaceFolder } from '../channels/config-file.ts';
 

@@ -20,7 +20,7 @@ import {
   type PossibleAnswer,
   type Question,
 } from './index.ts';
-import { pyRepr } from './python.ts';
+import { pyRepr } from '../../datasets/bfcl/python.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
 const CATEGORIES = ['simple_python', 'multiple', 'parallel', 'irrelevance'] as const;

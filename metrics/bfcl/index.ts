@@ -5,7 +5,7 @@
 export { checkBfcl, checkIrrelevance, checkMultiple, checkParallel, checkSimple, BfclDataError, type BfclEntry } from './match-calls.ts';
 export { checkCall, expectedName } from './match-call.ts';
 export { standardizeString } from './values.ts';
-export { parseJsonl, parseOutputs, parsePossibleAnswers, parsePythonJson, parseQuestions, type Located } from './parse.ts';
+export { parseJsonl, parseOutputs, parsePossibleAnswers, parsePythonJson, parseQuestions, type Located } from '../../datasets/bfcl/parse.ts';
 export { bfclToolSpecs } from './tool-specs.ts';
 export { bfclCallsFromToolCalls } from './trace-calls.ts';
 export {
@@ -30,4 +30,4 @@ export {
   type PyDict,
   type PyValue,
   type Question,
-} from './types.ts';
+} from '../../datasets/bfcl/types.ts';

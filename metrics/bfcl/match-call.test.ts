@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { checkCall } from './match-call.ts';
-import { parsePythonJson } from './parse.ts';
-import { type DecodedCall, type FunctionDoc, FunctionDocShape, type GroundTruthCall, PossibleAnswerShape } from './types.ts';
+import { parsePythonJson } from '../../datasets/bfcl/parse.ts';
+import { type DecodedCall, type FunctionDoc, FunctionDocShape, type GroundTruthCall, PossibleAnswerShape } from '../../datasets/bfcl/types.ts';
 
 const doc = (json: string): FunctionDoc => FunctionDocShape.parse(parsePythonJson(json));
 const answer = (name: string, params: string): GroundTruthCall =>

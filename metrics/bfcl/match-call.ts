@@ -2,8 +2,8 @@
 // simple_function_checker. The first failure wins, in BFCL's order: name, required params, then
 // each argument in the call's order (known? type? value?), then omitted params that must be given.
 
-import { hasKey, pyIn, pyRepr } from './python.ts';
-import type { BfclParam, BfclVerdict, CheckOptions, DecodedCall, FunctionDoc, GroundTruthCall, PyValue } from './types.ts';
+import { hasKey, pyIn, pyRepr } from '../../datasets/bfcl/python.ts';
+import type { BfclParam, BfclVerdict, CheckOptions, DecodedCall, FunctionDoc, GroundTruthCall, PyValue } from '../../datasets/bfcl/types.ts';
 import { dictCheck, type Failure, listCheck, listDictCheck, othersCheck, PYTHON_TYPE, stringCheck, typeCheck } from './values.ts';
 
 /** A fresh passing verdict (fresh, so a caller that edits its errors edits only its own). */

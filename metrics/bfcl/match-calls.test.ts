@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { BfclDataError, checkBfcl, checkIrrelevance, checkMultiple, checkParallel, checkSimple } from './match-calls.ts';
-import { parsePythonJson } from './parse.ts';
-import { type DecodedCall, type FunctionDoc, FunctionDocShape, type GroundTruthCall, PossibleAnswerShape } from './types.ts';
+import { parsePythonJson } from '../../datasets/bfcl/parse.ts';
+import { type DecodedCall, type FunctionDoc, FunctionDocShape, type GroundTruthCall, PossibleAnswerShape } from '../../datasets/bfcl/types.ts';
 
 const docs = (json: string): FunctionDoc[] => (parsePythonJson(json) as unknown[]).map((d) => FunctionDocShape.parse(d));
 const truth = (json: string): GroundTruthCall[] => PossibleAnswerShape.parse({ id: 'x', ground_truth: parsePythonJson(json) }).ground_truth;

@@ -3,8 +3,8 @@
 
 import { maximumMatching } from '../tool-calls.ts';
 import { checkCall, validVerdict } from './match-call.ts';
-import { pyRepr } from './python.ts';
-import type { BfclErrorType, BfclVerdict, CheckOptions, DecodedCall, FunctionDoc, GroundTruthCall, PyDict } from './types.ts';
+import { pyRepr } from '../../datasets/bfcl/python.ts';
+import type { BfclErrorType, BfclVerdict, CheckOptions, DecodedCall, FunctionDoc, GroundTruthCall, PyDict } from '../../datasets/bfcl/types.ts';
 
 /** The entry's data is inconsistent (an expected call names a function the entry does not offer): BFCL would crash. */
 export class BfclDataError extends Error {

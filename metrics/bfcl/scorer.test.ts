@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readBfclCases } from '../../datasets/bfcl.ts';
+import { readBfclCases } from '../../datasets/bfcl/cases.ts';
 import { modelCall, traceOf } from '../test-fixtures.ts';
 import { bfclAst } from './scorer.ts';
 

@@ -5,9 +5,9 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePythonJson, parseQuestions } from './parse.ts';
+import { parsePythonJson, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { bfclToolSpecs } from './tool-specs.ts';
-import { FunctionDocShape } from './types.ts';
+import { FunctionDocShape } from '../../datasets/bfcl/types.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
 

@@ -4,7 +4,7 @@
 
 import type { JsonSchema, ToolSpec } from '../../agent/providers/types.ts';
 import { expectedName } from './match-call.ts';
-import type { BfclParam, BfclType, CheckOptions, FunctionDoc, PyValue } from './types.ts';
+import type { BfclParam, BfclType, CheckOptions, FunctionDoc, PyValue } from '../../datasets/bfcl/types.ts';
 
 /**
  * `dict` → object, `float` → number, `tuple` → array. `any` gets no `type` at all, so the model

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolCallRecord } from '../../agent/trace.ts';
 import { checkBfcl } from './match-calls.ts';
-import { parsePossibleAnswers, parseQuestions } from './parse.ts';
+import { parsePossibleAnswers, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { bfclCallsFromToolCalls } from './trace-calls.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');

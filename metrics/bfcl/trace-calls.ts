@@ -20,7 +20,7 @@
 // text, parsed with parsePythonJson (metrics/bfcl/parse.ts) instead of JSON.parse.
 
 import type { ToolCallRecord } from '../../agent/trace.ts';
-import type { DecodedCall, PyDict, PyValue } from './types.ts';
+import type { DecodedCall, PyDict, PyValue } from '../../datasets/bfcl/types.ts';
 
 /**
  * The decoded calls, in order, for the checker. Pass the calls of the model turn BFCL judges (a

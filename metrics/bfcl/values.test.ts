@@ -2,8 +2,8 @@
 // for float, nested element types), and list, dict and list-of-dict matching.
 
 import { describe, expect, it } from 'vitest';
-import { parsePythonJson } from './parse.ts';
-import type { PyValue } from './types.ts';
+import { parsePythonJson } from '../../datasets/bfcl/parse.ts';
+import type { PyValue } from '../../datasets/bfcl/types.ts';
 import { dictCheck, listCheck, listDictCheck, standardizeString, stringCheck, typeCheck } from './values.ts';
 
 const j = (json: string) => parsePythonJson(json);

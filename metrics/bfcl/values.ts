@@ -2,8 +2,8 @@
 // check, then a value check chosen by the schema type. Ported rule for rule, quirks included, so
 // the verdicts and error types are BFCL's.
 
-import { hasKey, isPyDict, pyIn, pyRepr, pyTypeName, type PyTypeName } from './python.ts';
-import type { BfclErrorType, BfclType, PyDict, PyValue } from './types.ts';
+import { hasKey, isPyDict, pyIn, pyRepr, pyTypeName, type PyTypeName } from '../../datasets/bfcl/python.ts';
+import type { BfclErrorType, BfclType, PyDict, PyValue } from '../../datasets/bfcl/types.ts';
 
 /** A failed check: BFCL's error type and its messages. */
 export interface Failure {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summariseAttempt, type StoredAttempt } from '../../runners/store.ts';
-import { aggregate } from '../../runners/summary.ts';
+import { aggregate } from '../../runners/aggregate.ts';
 import { fixtureRows, TARGETS, XSS_CATEGORY } from '../test-fixtures.ts';
 import { categoryBars, latencyHistogram, passKChart, tradeoff } from './charts-data.ts';
 

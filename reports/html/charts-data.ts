@@ -4,7 +4,7 @@
 
 import { quantile } from '../../metrics/stats.ts';
 import type { StoredAttempt } from '../../runners/store.ts';
-import type { Aggregate } from '../../runners/summary.ts';
+import type { Aggregate } from '../../runners/aggregate.ts';
 import { pooledPassRate } from '../intervals.ts';
 import { onlyDefaultConfig, seriesLabel } from '../report-input.ts';
 import { paretoFront } from './pareto.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { traceOf } from '../../metrics/test-fixtures.ts';
 import { passFail } from '../../runners/compare-fixtures.ts';
-import { compareRuns, loadComparison } from '../../runners/compare.ts';
+import { compareRuns, loadComparison } from '../compare/compare.ts';
 import { ResultsStore, summariseAttempt } from '../../runners/store.ts';
 import { XSS_CASE, XSS_CATEGORY } from '../test-fixtures.ts';
 import { answerOf, BASE, CANDIDATE, ERROR_A, writeComparedRuns } from './compare-fixtures.ts';

@@ -5,10 +5,10 @@
 // Every figure is taken from the ComparisonReport itself or worked out by the same rules
 // (runners/paired-cases.ts), so the table's wins add up to the headline's.
 
-import type { ComparisonReport, GroupComparison, RunRef } from '../../runners/compare.ts';
-import { caseKey, caseLabel } from '../../runners/paired-cases.ts';
+import type { ComparisonReport, GroupComparison, RunRef } from '../compare/compare.ts';
+import { caseKey, caseLabel } from '../../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../../runners/store.ts';
-import { attemptOutcome } from '../../runners/summary.ts';
+import { attemptOutcome } from '../../runners/aggregate.ts';
 import { cutText, interner, rowStringChars } from './model.ts';
 
 export interface ComparisonPageInput {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { traceOf } from '../../metrics/test-fixtures.ts';
 import { caseIds, passFail, skippedScore, storeRun } from '../../runners/compare-fixtures.ts';
-import { loadComparison, type JudgedPreference, type LoadedComparison } from '../../runners/compare.ts';
+import { loadComparison, type JudgedPreference, type LoadedComparison } from '../compare/compare.ts';
 import { ResultsStore } from '../../runners/store.ts';
 import { XSS, XSS_CASE } from '../test-fixtures.ts';
 import { pageScriptPath } from './assets.ts';

@@ -4,10 +4,10 @@
 // pairwise judge's preference, and the cases without a partner. The charts and the case table
 // are drawn by compare-client.js from the JSON block, under the run report's CSP.
 
-import type { ComparisonReport, GroupComparison, JudgedPreference, UnpairedGroup } from '../../runners/compare.ts';
-import { interval, points, pointsInterval, pValue, signed } from '../../runners/compare-format.ts';
+import type { ComparisonReport, GroupComparison, JudgedPreference, UnpairedGroup } from '../compare/compare.ts';
+import { interval, points, pointsInterval, pValue, signed } from '../compare/text.ts';
 import { fixed, percent } from '../format.ts';
-import { caseLabel, type CaseKey, type NotCompared, type ScorerComparison } from '../../runners/paired-cases.ts';
+import { caseLabel, type CaseKey, type NotCompared, type ScorerComparison } from '../../metrics/paired-cases.ts';
 import { chartJsScript, contentSecurityPolicy, pageScript } from './assets.ts';
 import { ATTEMPT_MEASURE, groupLabel } from './compare-model.ts';
 import { VERDICT_LABELS, verdictOf, type VerdictResult } from './compare-verdict.ts';

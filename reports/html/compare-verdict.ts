@@ -8,7 +8,7 @@
 
 import { SIGNIFICANCE } from '../../ci/regression-checks.ts';
 import type { BootstrapInterval } from '../../metrics/paired.ts';
-import { points, pValue } from '../../runners/compare-format.ts';
+import { points, pValue } from '../compare/text.ts';
 
 export type Verdict = 'better' | 'worse' | 'none' | 'not compared';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attemptKey } from '../../runners/plan.ts';
 import { summariseAttempt } from '../../runners/store.ts';
-import { aggregate } from '../../runners/summary.ts';
+import { aggregate } from '../../runners/aggregate.ts';
 import { fixtureRows, TARGETS, XSS, XSS_CASE, XSS_CATEGORY } from '../test-fixtures.ts';
 import { buildPageModel, pageJson, ROW_STRING_CHARS, rowStringChars, type PageData } from './model.ts';
 import { ALL_TRACES } from './traces.ts';

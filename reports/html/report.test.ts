@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attemptKey } from '../../runners/plan.ts';
 import { summariseAttempt } from '../../runners/store.ts';
-import { aggregate } from '../../runners/summary.ts';
+import { aggregate } from '../../runners/aggregate.ts';
 import { fixtureRows, LOCK, XSS, XSS_CASE } from '../test-fixtures.ts';
 import { clientScriptPath } from './assets.ts';
 import type { PageData } from './model.ts';

@@ -5,7 +5,7 @@
 // slipped through escaping could neither run nor load anything.
 
 import type { Lock } from '../../runners/provenance.ts';
-import type { Aggregate } from '../../runners/summary.ts';
+import type { Aggregate } from '../../runners/aggregate.ts';
 import { dollars, millis, percent, percentInterval, score, scoreInterval } from '../format.ts';
 import { groupKey, type AggregateIntervals } from '../intervals.ts';
 import type { RunTotals } from '../totals.ts';

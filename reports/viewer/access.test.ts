@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { isLoopback } from '../../agent/server/auth.ts';
 import { checkBind, tokenAllowed } from './access.ts';
 

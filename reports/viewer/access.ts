@@ -5,7 +5,7 @@
 // the second). Tokens are compared in constant time (agent/server/auth.ts).
 
 import { bearerMatches, isLoopback, sameSecret } from '../../agent/server/auth.ts';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 
 export const DEFAULT_HOST = '127.0.0.1';
 export const TOKEN_ENV = 'LUNAR_VIEW_TOKEN';

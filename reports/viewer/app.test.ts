@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../runners/bench.ts';
 import { passFail, storeRun } from '../../runners/compare-fixtures.ts';
-import { InputError } from '../../runners/input-error.ts';
+import { InputError } from '../../core/errors.ts';
 import { ResultsStore } from '../../runners/store.ts';
 import { loadSuite } from '../../runners/suite.ts';
 import { XSS } from '../test-fixtures.ts';

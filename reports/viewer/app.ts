@@ -9,9 +9,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadComparison, UnknownRunError } from '../../runners/compare.ts';
-import { InputError } from '../../runners/input-error.ts';
-import { writeStoredRunReports } from '../../runners/report-command.ts';
+import { loadComparison, UnknownRunError } from '../compare/compare.ts';
+import { InputError } from '../../core/errors.ts';
+import { writeStoredRunReports } from '../../cli/report.ts';
 import { ResultsStore } from '../../runners/store.ts';
 import { renderComparisonHtml } from '../html/compare-report.ts';
 import { REPORT_FILES } from '../write-reports.ts';
@@ -19,7 +19,7 @@ import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
 import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
 import { CompareQuery, describeIssues, RunParams } from './params.ts';
 import { RunLister } from './run-list.ts';
-import { packages } from '../../agent/packages.ts';
+import { packages } from '../../core/packages.ts';
 
 export interface ViewerOptions {
   /** The Lunar home: results.db and runs/. */

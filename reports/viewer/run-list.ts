@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ResultsStore } from '../../runners/store.ts';
-import { aggregate } from '../../runners/summary.ts';
+import { aggregate } from '../../runners/aggregate.ts';
 
 export interface RunSummary {
   id: string;

@@ -10,7 +10,7 @@ import type { ProviderOptions } from '../../agent/providers/types.ts';
 import type { RetrievedChunk, Trace } from '../../agent/trace.ts';
 import { Case } from '../../datasets/case.ts';
 import type { JudgeModel } from '../../judges/core.ts';
-import { resolveTarget } from '../../runners/targets.ts';
+import { resolveTarget } from '../../agent/targets.ts';
 import { TEST_KEY, type OpenAiFake } from './openai-server.ts';
 
 export const QUESTION = 'How long is the refund window for annual plans?';

@@ -17,7 +17,7 @@ import { describeError, withoutToken } from './redact.ts';
 import { retryAfter } from './retry-after.ts';
 import { sendLine, sendReply, type SentPart } from './send.ts';
 import { keepTyping } from './typing.ts';
-import { packages } from '../../packages.ts';
+import { packages } from '../../../core/packages.ts';
 
 export interface TelegramChannelOptions {
   token: string;

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { InputError } from '../../../runners/input-error.ts';
+import { InputError } from '../../../core/errors.ts';
 import { configFileToRead, readJsonConfig, workspaceFolder } from '../config-file.ts';
 import { Allowlist } from './allowlist.ts';
 

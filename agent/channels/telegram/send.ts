@@ -5,7 +5,7 @@
 import type { Api } from 'grammy';
 import { toTelegramHtml } from './format.ts';
 import { splitMessage } from './split.ts';
-import { packages } from '../../packages.ts';
+import { packages } from '../../../core/packages.ts';
 
 export interface SentPart {
   /** The text as sent: HTML, or the plain Markdown when Telegram refused the HTML. */

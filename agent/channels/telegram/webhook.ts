@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Bot } from 'grammy';
 import { z } from 'zod';
 import { sameSecret } from '../../server/auth.ts';
-import { packages } from '../../packages.ts';
+import { packages } from '../../../core/packages.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 

@@ -14,7 +14,7 @@
 // servers send regardless into garbage.
 
 import type { OpenAI } from 'openai';
-import { packages as sdk } from '../../packages.ts';
+import { packages as sdk } from '../../../core/packages.ts';
 import { classifyError } from '../../providers/chat-completions.ts';
 import { missingKey } from '../../providers/errors.ts';
 import { openaiClient } from '../../providers/openai.ts';

@@ -1,0 +1,195 @@
+// `lunar bench`: run suites, or resume a run, or show what a run would do and cost.
+
+import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
+import { formatTable, formatJudgeReliability } from '../reports/table.ts';
+import { planBench, recordedInvocation, runBench, type BenchOptions } from '../runners/bench.ts';
+import { nonNegativeNumber, positiveInt } from './args.ts';
+import { estimatePlan, formatEstimate } from '../runners/estimate.ts';
+import { mergeRuns } from '../runners/merge.ts';
+import { parseShard } from '../runners/plan.ts';
+import { describeLock } from '../runners/provenance.ts';
+import type { StoredAttempt } from '../runners/store.ts';
+import { datasetFiles, loadSuite, suiteFiles, type Suite } from '../runners/suite.ts';
+import { detectTargets } from '../agent/targets.ts';
+
+interface BenchFlags {
+  target?: string[];
+  out?: string;
+  home?: string;
+  concurrency?: number;
+  repeat: number;
+  filter?: string[];
+  limit?: number;
+  shard?: string;
+  dryRun: boolean;
+  budget?: number;
+  resume?: string;
+  cache: CacheMode;
+}
+
+export function registerBenchCommand(program: Command, paths: { home: () => string; suitesFolder: () => string }): void {
+  program
+    .command('bench')
+    .description('Run suites: every case on every target and configuration, scored, stored in <home>/results.db, with files in <home>/runs/<run-id>/.')
+    .argument('[suites...]', 'suite files or names (tools → suites/tools.yaml); default: every suite under suites/')
+    .option('-t, --target <id...>', "targets to run, overriding the suites' own (e.g. baseline, ollama:qwen2.5:7b, openai:gpt-4o-mini, gemini:gemini-2.5-flash, groq:llama-3.3-70b-versatile, scripted)")
+    .option('-o, --out <dir>', "write the run's files (results.json) here instead of <home>/runs/<run-id>/")
+    .option('--home <dir>', 'where results.db and runs/ live (default $LUNAR_HOME or .lunar)')
+    .addOption(new Option('-c, --concurrency <n>', "attempts in flight at once (default: what the targets' providers can take: Ollama 2, hosted APIs 8, local policies 4; at most 64)").argParser(positiveInt))
+    .addOption(new Option('-r, --repeat <n>', 'run every case n times: reports give the spread, pass@k and pass^k').default(1).argParser(positiveInt))
+    .option('-f, --filter <term...>', 'only cases matching a term: a case id (* as wildcard), category:NAME or tag:NAME')
+    .addOption(new Option('-l, --limit <n>', 'at most n cases per suite (after --filter)').argParser(positiveInt))
+    .option('--shard <i/n>', 'run one deterministic slice of the plan (CI matrix jobs); join the slices with lunar merge')
+    .option('--dry-run', 'print the plan and its estimated cost, run nothing', false)
+    .addOption(new Option('--budget <dollars>', 'stop starting attempts once the run has cost this much; the run is reported as partial').argParser(nonNegativeNumber))
+    .addOption(new Option('--cache <mode>', 'model-call cache: on (read and record), off, refresh (record over), replay (recorded answers only; no keys needed; a miss is an error naming the case)').choices([...CACHE_MODES]).default('on'))
+    .option('--resume <run-id>', 'continue a run that was stopped or killed: finished attempts are kept, the rest of its plan runs')
+    .action(async (names: string[], flags: BenchFlags) => {
+      const home = flags.home ? resolve(flags.home) : paths.home();
+      const options = flags.resume ? await resumeOptions(home, flags) : await freshOptions(names, flags, home, paths.suitesFolder);
+      if (flags.dryRun) {
+        const plan = await planBench(options);
+        console.log(formatEstimate(plan, estimatePlan(plan)));
+        return;
+      }
+      const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, stop, abort }));
+      console.log(formatTable(result.aggregates));
+      for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
+      const failures = describeFailures(result.attempts);
+      for (const line of failures) console.error(line);
+      console.log(`\n${describeLock(result.lock)}`);
+      console.log(`run ${result.runId} ${result.status}: ${result.attempts.length} attempts; files in ${result.outDir}`);
+      if (result.status === 'interrupted') process.exitCode = 130;
+      else if (result.status === 'partial') console.log(`the budget of $${options.budget} was reached: resume with lunar bench --resume ${result.runId} --budget <more>`);
+      if (result.status !== 'interrupted' && failures.length) process.exitCode = 1;
+    });
+}
+
+export function registerMergeCommand(program: Command, paths: { home: () => string }): void {
+  program
+    .command('merge')
+    .description('Join the result files of shard runs (lunar bench --shard i/n, one --home each) into one run, checked to be the same plan and to cover it once.')
+    .argument('<results...>', 'results.db files, or the --home folders of the shard runs')
+    .option('--home <dir>', 'where the merged run is stored (default $LUNAR_HOME or .lunar)')
+    .option('-o, --out <dir>', "write the merged run's files here instead of <home>/runs/<run-id>/")
+    .action((inputs: string[], flags: { home?: string; out?: string }) => {
+      const result = mergeRuns(inputs, flags.home ? resolve(flags.home) : paths.home(), flags.out ? resolve(flags.out) : undefined);
+      console.log(formatTable(result.aggregates));
+      console.log(`\nrun ${result.runId} ${result.status}: ${result.attempts.length} attempts from ${result.shards} shard run(s); files in ${result.outDir}`);
+      if (describeFailures(result.attempts).length) process.exitCode = 1;
+    });
+}
+
+async function freshOptions(names: string[], flags: BenchFlags, home: string, suitesFolder: () => string): Promise<BenchOptions> {
+  const suites = resolveSuites(names, suitesFolder);
+  const fallbackTargets = flags.target || suites.every((s) => s.targets) ? ['baseline'] : await announceDetected();
+  return {
+    suites,
+    targets: flags.target,
+    fallbackTargets,
+    home,
+    outDir: flags.out ? resolve(flags.out) : undefined,
+    concurrency: flags.concurrency,
+    repeat: flags.repeat,
+    filter: flags.filter,
+    limit: flags.limit,
+    shard: flags.shard ? parseShard(flags.shard) : undefined,
+    budget: flags.budget,
+    cache: flags.cache,
+  };
+}
+
+/** A resumed run is planned exactly as it was started; only --budget, --concurrency and --out may change. */
+async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOptions> {
+  const recorded = recordedInvocation(home, flags.resume!);
+  return {
+    suites: recorded.suites.map(loadSuite),
+    targets: recorded.targets,
+    fallbackTargets: recorded.fallbackTargets,
+    home,
+    outDir: flags.out ? resolve(flags.out) : undefined,
+    concurrency: flags.concurrency,
+    repeat: recorded.repeat,
+    filter: recorded.filter,
+    limit: recorded.limit,
+    shard: recorded.shard,
+    budget: flags.budget ?? recorded.budget,
+    resume: flags.resume,
+    cache: flags.cache,
+  };
+}
+
+function resolveSuites(names: string[], suitesFolder: () => string): Suite[] {
+  if (names.length === 0) return suiteFiles(suitesFolder()).map(loadSuite).filter(hasItsData);
+  return names.map((name) => {
+    const asName = join(suitesFolder(), `${name}.yaml`);
+    return loadSuite(!name.includes('/') && !/\.ya?ml$/.test(name) && existsSync(asName) ? asName : name);
+  });
+}
+
+/**
+ * In the default run, a suite over public data kept beside the project (the BFCL files in
+ * ../shared/data) is left out, with one line saying so, where that data is not present; named
+ * explicitly, a missing file is bad input as usual.
+ */
+function hasItsData(suite: Suite): boolean {
+  const missing = datasetFiles(suite.dataset).filter((file) => !existsSync(file));
+  if (missing.length) console.log(`suite ${suite.name} left out: ${missing[0]} is not there (name the suite to see the error)`);
+  return missing.length === 0;
+}
+
+async function announceDetected(): Promise<string[]> {
+  const detected = await detectTargets();
+  console.log(detected.message);
+  return detected.targets;
+}
+
+/**
+ * Ctrl-C once: stop starting attempts; those in flight finish and are kept. Ctrl-C again, or
+ * SIGTERM: the run writes what finished and is marked interrupted (synchronously, as the abort
+ * signal fires), then the process exits, 130 (143 on SIGTERM). The handlers go when the run ends.
+ */
+export async function withInterrupts<T>(run: (signals: { stop: AbortSignal; abort: AbortSignal }) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const quit = (code: number) => {
+    abort.abort(new Error('interrupted'));
+    process.exit(code);
+  };
+  const onSigint = () => {
+    if (stop.signal.aborted) return quit(130);
+    process.stderr.write('\nstopping: finishing attempts in flight, keeping what finished (Ctrl-C again to quit now)\n');
+    stop.abort(new Error('interrupted'));
+  };
+  const onSigterm = () => quit(143);
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  try {
+    return await run({ stop: stop.signal, abort: abort.signal });
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
+}
+
+/**
+ * One line per distinct failure, most frequent first: `3 attempts failed on openai:gpt-4o-mini:
+ * openai: cannot reach …`, so a missing model or a bad key is named once, not hidden in a table.
+ */
+export function describeFailures(attempts: readonly StoredAttempt[]): string[] {
+  const counts = new Map<string, { target: string; error: string; count: number }>();
+  for (const a of attempts) {
+    if (a.status !== 'error') continue;
+    const error = (a.error ?? 'unknown error').split('\n')[0]!;
+    const key = `${a.target}\u0000${error}`;
+    const entry = counts.get(key) ?? { target: a.target, error, count: 0 };
+    entry.count++;
+    counts.set(key, entry);
+  }
+  return [...counts.values()]
+    .sort((a, b) => b.count - a.count || a.target.localeCompare(b.target) || a.error.localeCompare(b.error))
+    .map(({ target, error, count }) => `${count} ${count === 1 ? 'attempt' : 'attempts'} failed on ${target}: ${error}`);
+}

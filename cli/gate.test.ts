@@ -1,0 +1,120 @@
+import { Command } from 'commander';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { caseIds, passFail, storeRun } from '../runners/compare-fixtures.ts';
+import { ResultsStore } from '../runners/store.ts';
+import { BaselineFile } from '../ci/baseline.ts';
+import { registerGateCommand } from './gate.ts';
+
+// A suite file with gates, and two runs of it: `base` passes 18 of 20 cases (c02–c19), `now`
+// passes 8 (c01–c08): the drop of gate.test.ts, through the command.
+function project(gates: string): { root: string; home: string; suite: string } {
+  const root = mkdtempSync(join(tmpdir(), 'lunar-gate-'));
+  const suite = join(root, 'suites', 's.yaml');
+  mkdirSync(join(root, 'suites'));
+  writeFileSync(suite, `name: s\ndataset: ../cases.jsonl\nscorers: [answer_contains]\n${gates}`);
+  const home = join(root, '.lunar');
+  const store = new ResultsStore(join(home, 'results.db'));
+  const passing = (set: Set<string>) => caseIds(20).map((caseId) => ({ caseId, scores: [passFail('answer_contains', set.has(caseId))] }));
+  storeRun(store, 'base', 'baseline', passing(new Set(caseIds(18, 2))), { suiteFiles: [suite] });
+  storeRun(store, 'now', 'baseline', passing(new Set(caseIds(8))), { suiteFiles: [suite], startedAt: new Date('2026-02-01T00:00:00Z') });
+  storeRun(store, 'cut', 'baseline', passing(new Set(caseIds(8))), { suiteFiles: [suite], startedAt: new Date('2025-12-01T00:00:00Z'), status: 'interrupted' });
+  store.close();
+  return { root, home, suite };
+}
+
+const GATES = 'gates:\n  thresholds: ["answer_contains.mean >= 0.5"]\n  baseline: { path: ../ci/baseline.json, tolerance: 0.02 }\n';
+
+async function gate(home: string, args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const out = { stdout: '', stderr: '' };
+  const program = new Command('lunar').exitOverride();
+  registerGateCommand(program, () => home, { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t) });
+  process.exitCode = undefined;
+  await program.parseAsync(['node', 'lunar', 'gate', ...args]);
+  return { ...out, exitCode: Number(process.exitCode ?? 0) };
+}
+
+describe('lunar gate', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it("writes the baseline the suite names from a run, then fails the newest run on its drop with exit code 1 and one line per failure", async () => {
+    const { root, home, suite } = project(GATES);
+    const baseline = join(root, 'ci', 'baseline.json');
+    const written = await gate(home, ['base', '--update-baseline']);
+    expect(written).toMatchObject({ exitCode: 0, stdout: `wrote ${baseline}: 1 groups, 20 cases, from run base\n` });
+    const file = BaselineFile.parse(JSON.parse(readFileSync(baseline, 'utf8')));
+    expect(file.groups[0]).toMatchObject({ suite: 's', config: 'default', target: 'baseline', attempts: 20, passRate: 0.9, scorers: { answer_contains: { mean: 0.9, passRate: 0.9, n: 20 } } });
+    expect(file.groups[0]!.cases[0]).toEqual({ id: 'c01', repeat: 0, category: 'general', outcome: 'fail', scores: { answer_contains: [0, false] } });
+
+    const checked = await gate(home, []);
+    expect(checked.exitCode).toBe(1);
+    expect(checked.stdout.split('\n')).toEqual([
+      `FAIL s/default/baseline answer_contains.mean = 0.400, threshold >= 0.5 (${suite}), 95% CI [0.200, 0.600], n = 20`,
+      `FAIL s/default/baseline pass_rate = 0.400, baseline 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)`,
+      `FAIL s/default/baseline answer_contains.mean = 0.400, baseline 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, n = 20 pairs: the whole interval is below -0.02: a regression (paired bootstrap)`,
+      `FAIL s/default/baseline answer_contains.pass_rate = 0.400, baseline 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)`,
+      'gate: run now: 4 checks, 0 held, 4 failed',
+      '',
+    ]);
+  });
+
+  it('exits 0 when every gate holds', async () => {
+    const { home } = project(GATES);
+    await gate(home, ['base', '--update-baseline']);
+    const held = await gate(home, ['base']);
+    expect(held).toMatchObject({ exitCode: 0, stdout: 'gate: run base: 4 checks, 4 held, 0 failed\n' });
+  });
+
+  it('takes --threshold, --baseline and --tolerance from the command line', async () => {
+    const { root, home } = project('');
+    const other = join(root, 'elsewhere.json');
+    await gate(home, ['base', '--update-baseline', '--baseline', other]);
+    // A tolerance of 0.6 forgives the −0.5 drop; the threshold still fails.
+    const result = await gate(home, ['now', '--baseline', other, '--tolerance', '0.6', '--threshold', 'pass_rate >= 0.45']);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.split('\n')).toEqual([
+      'FAIL s/default/baseline pass_rate = 0.400, threshold >= 0.45 (--threshold), 95% CI [0.200, 0.600], n = 20',
+      'gate: run now: 4 checks, 3 held, 1 failed',
+      '',
+    ]);
+  });
+
+  it('refuses a bad expression in a suite as bad input (exit 2), naming the file, the field and the expression', async () => {
+    const { home, suite } = project('gates:\n  thresholds: ["answer_contains.mean >= 0.5", "answer_contains.mean => 0.85"]\n');
+    await expect(gate(home, ['now'])).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${suite}: gates.thresholds.1: "answer_contains.mean => 0.85": unknown comparison "=>": use >=, >, <= or <`,
+    });
+  });
+
+  it('refuses a bad --threshold, a scorer no suite has, and a run with nothing to gate, each as bad input', async () => {
+    const { home } = project('');
+    await expect(gate(home, ['now', '--threshold', 'pass_rate >= 50'])).rejects.toMatchObject({
+      exitCode: 2,
+      message: '--threshold "pass_rate >= 50": pass_rate is between 0 and 1; 50 is not (a rate is a fraction: 85% is 0.85)',
+    });
+    await expect(gate(home, ['now', '--threshold', 'tool_match.mean >= 0.85'])).rejects.toMatchObject({
+      exitCode: 2,
+      message: '--threshold "tool_match.mean >= 0.85": no suite of the run has a scorer tool_match (scorers: answer_contains)',
+    });
+    await expect(gate(home, ['now'])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^nothing to gate: no suite of the run \(s\) has a gates: section/) });
+    await expect(gate(home, ['nope', '--threshold', 'errors <= 0'])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^run nope: not in /) });
+  });
+
+  it('refuses a suite threshold on a scorer the suite does not have', async () => {
+    const { home, suite } = project('gates:\n  thresholds: ["tool_name_match.mean >= 0.85"]\n');
+    await expect(gate(home, ['now'])).rejects.toMatchObject({
+      exitCode: 2,
+      message: `${suite}: gates.thresholds: "tool_name_match.mean >= 0.85": suite s has no scorer tool_name_match (its scorers: answer_contains)`,
+    });
+  });
+
+  it('makes no baseline from a run that did not complete', async () => {
+    const { home } = project(GATES);
+    await expect(gate(home, ['cut', '--update-baseline'])).rejects.toMatchObject({ exitCode: 2, message: '--update-baseline: run cut is interrupted; a baseline is made from a completed run' });
+  });
+});

@@ -1,0 +1,168 @@
+// `lunar gate [run-id]`: check a stored run (default: the newest) against its suites' gates
+// (thresholds and a baseline, from each suite's `gates:` section) and those given on the command
+// line; exit 1 when one fails. `--update-baseline` writes the baseline from the run instead.
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
+import { InputError } from '../core/errors.ts';
+import { ResultsStore, type StoredAttempt } from '../runners/store.ts';
+import { baselineFromRun, readBaseline, writeBaseline, type BaselineFile } from '../ci/baseline.ts';
+import { evaluateGates, formatGateReport, type SuiteGates } from '../ci/gate.ts';
+import { DEFAULT_TOLERANCE, parseThreshold, type Threshold } from '../runners/gate-spec.ts';
+import { readSuiteGates, type SuiteGateSpec } from '../ci/suite-gates.ts';
+
+/** Where --update-baseline writes when neither --baseline nor a suite names a file. */
+export const DEFAULT_BASELINE = join('ci', 'baseline.json');
+
+interface GateFlags {
+  suite?: string[];
+  threshold: string[];
+  baseline?: string;
+  tolerance?: number;
+  updateBaseline: boolean;
+  home?: string;
+  verbose: boolean;
+}
+
+type Run = NonNullable<ReturnType<ResultsStore['run']>>;
+
+export function registerGateCommand(program: Command, home: () => string, output: CommandOutput = PROCESS_OUTPUT): void {
+  program
+    .command('gate')
+    .description(
+      "Check a run against its suites' quality gates (gates: thresholds and a baseline) and --threshold/--baseline: " +
+        'exit 0 when every gate holds, 1 when one fails (one line per failure), 2 on bad input. ' +
+        'A drop from the baseline fails only when beyond the tolerance and significant (paired bootstrap; McNemar for pass rates).',
+    )
+    .argument('[run-id]', 'the run to check (default: the newest in the results store)')
+    .option('-s, --suite <name...>', 'only these suites of the run')
+    .option('--threshold <check>', "a threshold for every suite of the run that has its scorer, e.g. 'answer_contains.mean >= 0.5' (repeatable)", collect, [])
+    .option('--baseline <file>', "the baseline for every suite (default: each suite's gates.baseline.path)")
+    .addOption(new Option('--tolerance <x>', `the drop from the baseline that is never a regression (default: the suite's, else ${DEFAULT_TOLERANCE})`).argParser(fraction))
+    .option('--update-baseline', `write the baseline from the run instead of checking (to --baseline, else the suites' gates.baseline.path, else ${DEFAULT_BASELINE}); the file is replaced`, false)
+    .option('--home <dir>', 'where results.db lives (default $LUNAR_HOME or .lunar)')
+    .option('-v, --verbose', 'print every check, not only failures', false)
+    .action((runId: string | undefined, flags: GateFlags) => {
+      const homeDir = flags.home ? resolve(flags.home) : home();
+      const { run, attempts } = readRun(homeDir, runId, flags.suite);
+      const specs = suiteSpecs(run, attempts, output);
+      if (flags.updateBaseline) return updateBaseline(run, attempts, specs, flags, output);
+      const gates = collectGates(attempts, specs, flags, output);
+      const report = evaluateGates(run, attempts, gates);
+      output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
+      if (report.failed > 0) process.exitCode = 1;
+    });
+}
+
+function readRun(home: string, runId: string | undefined, suites: string[] | undefined): { run: Run; attempts: StoredAttempt[] } {
+  const file = join(home, 'results.db');
+  if (!existsSync(file)) throw new InputError(`${file}: no results store here; run lunar bench first, or point --home at one`);
+  const store = new ResultsStore(file);
+  try {
+    const run = runId ? store.run(runId) : store.runs()[0];
+    if (!run) throw new InputError(runId ? `run ${runId}: not in ${file}` : `${file}: holds no runs yet; run lunar bench first`);
+    let attempts = store.attempts(run.id);
+    if (suites) {
+      const present = new Set(attempts.map((a) => a.suite));
+      const absent = suites.filter((s) => !present.has(s));
+      if (absent.length) throw new InputError(`--suite: run ${run.id} has no suite ${absent.join(', ')} (its suites: ${[...present].sort().join(', ') || 'none'})`);
+      attempts = attempts.filter((a) => suites.includes(a.suite));
+    }
+    return { run, attempts };
+  } finally {
+    store.close();
+  }
+}
+
+/** The gates of the run's suites, from the suite files it recorded; a file no longer there is noted. */
+function suiteSpecs(run: Run, attempts: readonly StoredAttempt[], output: CommandOutput): Map<string, SuiteGateSpec> {
+  const names = new Set(attempts.map((a) => a.suite));
+  const recorded = (run.config as { invocation?: { suites?: unknown } } | null)?.invocation?.suites;
+  const specs = new Map<string, SuiteGateSpec>();
+  for (const file of Array.isArray(recorded) ? recorded.filter((f): f is string => typeof f === 'string') : []) {
+    if (!existsSync(file)) {
+      output.stderr(`note: ${file} (a suite run ${run.id} recorded) is not here; its gates are not read\n`);
+      continue;
+    }
+    const spec = readSuiteGates(file);
+    if (names.has(spec.name)) specs.set(spec.name, spec);
+  }
+  return specs;
+}
+
+function collectGates(attempts: readonly StoredAttempt[], specs: Map<string, SuiteGateSpec>, flags: GateFlags, output: CommandOutput): SuiteGates[] {
+  const cli = flags.threshold.map((text) => {
+    const parsed = parseThreshold(text);
+    if (!parsed.ok) throw new InputError(`--threshold "${text}": ${parsed.error}`);
+    return parsed.threshold;
+  });
+  const suites = [...new Set(attempts.map((a) => a.suite))].sort();
+  const scorersIn = (suite: string) => new Set([...(specs.get(suite)?.scorers ?? []), ...attempts.filter((a) => a.suite === suite).flatMap((a) => a.scores.map((s) => s.scorer))]);
+  for (const t of cli) {
+    if (t.measure.kind !== 'scorer') continue;
+    const scorer = t.measure.scorer;
+    if (!suites.some((s) => scorersIn(s).has(scorer))) throw new InputError(`--threshold "${t.text}": no suite of the run has a scorer ${scorer} (scorers: ${[...new Set(suites.flatMap((s) => [...scorersIn(s)]))].sort().join(', ')})`);
+  }
+  const baselines = new Map<string, BaselineFile>();
+  const gates = suites.map((suite): SuiteGates => {
+    const spec = specs.get(suite);
+    const scorers = scorersIn(suite);
+    const thresholds: SuiteGates['thresholds'] = [];
+    for (const t of spec?.thresholds ?? []) {
+      if (t.measure.kind === 'scorer' && !scorers.has(t.measure.scorer)) {
+        throw new InputError(`${spec!.file}: gates.thresholds: "${t.text}": suite ${suite} has no scorer ${t.measure.scorer} (its scorers: ${[...scorers].sort().join(', ')})`);
+      }
+      thresholds.push({ threshold: t, source: shown(spec!.file) });
+    }
+    for (const t of cli) {
+      if (applies(t, scorers)) thresholds.push({ threshold: t, source: '--threshold' });
+      else output.stderr(`note: ${suite} has no scorer ${(t.measure as { scorer: string }).scorer}; --threshold "${t.text}" not checked there\n`);
+    }
+    const path = flags.baseline ? resolve(flags.baseline) : spec?.baseline?.path;
+    if (!path) return { suite, thresholds };
+    if (!baselines.has(path)) baselines.set(path, readBaseline(path));
+    const tolerance = flags.tolerance ?? spec?.baseline?.tolerance ?? DEFAULT_TOLERANCE;
+    return { suite, thresholds, baseline: { file: baselines.get(path)!, path: shown(path), tolerance } };
+  });
+  if (gates.every((g) => g.thresholds.length === 0 && !g.baseline)) {
+    throw new InputError(
+      `nothing to gate: no suite of the run (${suites.join(', ')}) has a gates: section, and no --threshold or --baseline was given; ` +
+        `e.g. lunar gate --baseline ${DEFAULT_BASELINE}, or add to a suite: gates: { thresholds: ["pass_rate >= 0.5"] }`,
+    );
+  }
+  return gates;
+}
+
+function applies(t: Threshold, scorers: ReadonlySet<string>): boolean {
+  return t.measure.kind !== 'scorer' || scorers.has(t.measure.scorer);
+}
+
+function updateBaseline(run: Run, attempts: readonly StoredAttempt[], specs: Map<string, SuiteGateSpec>, flags: GateFlags, output: CommandOutput): void {
+  if (run.status !== 'completed') throw new InputError(`--update-baseline: run ${run.id} is ${run.status}; a baseline is made from a completed run`);
+  if (attempts.length === 0) throw new InputError(`--update-baseline: run ${run.id} has no attempts`);
+  const named = [...new Set([...specs.values()].flatMap((s) => (s.baseline ? [s.baseline.path] : [])))];
+  if (!flags.baseline && named.length > 1) throw new InputError(`--update-baseline: the suites name ${named.length} baseline files (${named.map(shown).join(', ')}); pick one with --baseline`);
+  const path = flags.baseline ? resolve(flags.baseline) : (named[0] ?? resolve(DEFAULT_BASELINE));
+  const file = baselineFromRun(run, attempts);
+  writeBaseline(path, file);
+  const cases = file.groups.reduce((n, g) => n + g.cases.length, 0);
+  output.stdout(`wrote ${shown(path)}: ${file.groups.length} groups, ${cases} cases, from run ${run.id}\n`);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || n > 1) throw new InvalidArgumentError('expected a number from 0 to 1, e.g. 0.02');
+  return n;
+}
+
+/** A path as messages show it: relative to the working folder when inside it. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../core/errors.ts';
+import { bfclCategoryOf, readBfclCases } from './cases.ts';
+
+const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+const questions = (category: string) => join(DATA, `BFCL_v4_${category}.json`);
+const answers = (category: string) => join(DATA, 'possible_answer', `BFCL_v4_${category}.json`);
+
+describe('BFCL entries as cases', () => {
+  it('reads every entry of the four categories, with the category from the file name', () => {
+    const counts = Object.fromEntries(
+      ['simple_python', 'multiple', 'parallel', 'irrelevance'].map((category) => [
+        category,
+        readBfclCases({ questions: questions(category), answers: category === 'irrelevance' ? undefined : answers(category) }).length,
+      ]),
+    );
+    expect(counts).toEqual({ simple_python: 400, multiple: 200, parallel: 200, irrelevance: 240 });
+    expect(bfclCategoryOf('/x/BFCL_v4_parallel.json')).toBe('parallel');
+  });
+
+  it('turns the question into the conversation and keeps ints apart from floats in the possible answers', () => {
+    const [first] = readBfclCases({ questions: questions('simple_python'), answers: answers('simple_python') });
+    expect(first).toMatchObject({
+      id: 'simple_python_0',
+      category: 'bfcl_simple_python',
+      tags: ['bfcl', 'simple_python'],
+      messages: [{ role: 'user', content: 'Find the area of a triangle with a base of 10 units and height of 5 units.' }],
+    });
+    expect(first!.bfcl!.functions.map((f) => f.name)).toEqual(['calculate_triangle_area']);
+    // {"calculate_triangle_area": {"base": [10], "height": [5], "unit": ["units", ""]}}
+    expect(first!.bfcl!.ground_truth).toEqual([{ name: 'calculate_triangle_area', params: { base: [10n], height: [5n], unit: ['units', ''] } }]);
+    expect(first!.bfcl!.underscore_to_dot).toBe(true);
+  });
+
+  it('refuses a category that needs answers without them, and an entry with no possible answer', () => {
+    expect(() => readBfclCases({ questions: questions('multiple') })).toThrow(InputError);
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-bfcl-'));
+    const partial = join(dir, 'answers.json');
+    writeFileSync(partial, '{"id": "multiple_0", "ground_truth": [{"triangle_properties.get": {"side1": [5], "side2": [4], "side3": [3]}}]}\n');
+    expect(() => readBfclCases({ questions: questions('multiple'), answers: partial })).toThrow(/id: "multiple_1" .*has no possible answer/);
+  });
+});

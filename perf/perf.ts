@@ -1,0 +1,44 @@
+// `npm run perf`: benchmarks of Lunar itself. Each figure is the median of several rounds run
+// side by side in one process, because this machine is noisy. Not a test: nothing asserts.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { quantile } from '../metrics/stats.ts';
+import { runBench } from '../runners/bench.ts';
+import { perfRetrieval } from './retrieval.ts';
+import { loadSuite } from '../runners/suite.ts';
+
+export interface PerfOptions {
+  rounds: number;
+  suitesFolder: string;
+  /** ../shared/data beside the project: Vaswani for the retrieval figures. */
+  sharedData: string;
+  /** Synthetic index sizes for the retrieval latency figures. */
+  sizes: number[];
+}
+
+export async function runPerf(options: PerfOptions): Promise<void> {
+  await perfHarness(options);
+  await perfRetrieval(options.sharedData, options.sizes, (line) => console.log(line));
+}
+
+async function perfHarness(options: PerfOptions): Promise<void> {
+  const suite = loadSuite(join(options.suitesFolder, 'tools.yaml'));
+  const home = mkdtempSync(join(tmpdir(), 'lunar-perf-'));
+  try {
+    const times: number[] = [];
+    let attempts = 0;
+    for (let round = 0; round < options.rounds + 1; round++) {
+      const started = performance.now();
+      const result = await runBench({ suites: [suite], targets: ['baseline'], fallbackTargets: [], home, progressStream: null, concurrency: 4 });
+      // Round 0 warms caches and the JIT; it is not counted.
+      if (round > 0) times.push(performance.now() - started);
+      attempts = result.attempts.length;
+    }
+    const median = quantile(times, 0.5)!;
+    console.log(`bench, tools suite on baseline (${attempts} attempts, results stored): median ${median.toFixed(1)} ms over ${options.rounds} rounds, ${(attempts / (median / 1000)).toFixed(0)} attempts/s`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
