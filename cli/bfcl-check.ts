@@ -4,17 +4,9 @@
 
 import { type Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import {
-  BfclCategory,
-  BfclDataError,
-  checkBfcl,
-  parseOutputs,
-  parsePossibleAnswers,
-  parseQuestions,
-  type BfclVerdict,
-  type Located,
-  type PossibleAnswer,
-} from '../metrics/bfcl/index.ts';
+import { BfclDataError, checkBfcl } from '../metrics/bfcl/index.ts';
+import { parseOutputs, parsePossibleAnswers, parseQuestions, type Located } from '../datasets/bfcl/parse.ts';
+import { BfclCategory, type BfclVerdict, type PossibleAnswer } from '../datasets/bfcl/types.ts';
 import { InputError } from '../core/errors.ts';
 
 export interface BfclCheckIo {

@@ -4,7 +4,8 @@
 
 import { type Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { evaluate, formatTrecEval, parseMeasures, parseQrels, parseRun, TrecEvalError } from '../metrics/retrieval.ts';
+import { evaluate, formatTrecEval, parseMeasures } from '../metrics/retrieval.ts';
+import { parseQrels, parseRun, TrecEvalError } from '../datasets/trec-files.ts';
 import { nonNegativeInt } from './args.ts';
 
 export interface TrecEvalIo {

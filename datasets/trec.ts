@@ -3,9 +3,9 @@
 // scorers as the project's own corpus.
 
 import { readFileSync } from 'node:fs';
-import { parseQrels, TrecEvalError } from '../metrics/retrieval.ts';
+import { parseQrels, TrecEvalError } from './trec-files.ts';
 import { InputError } from '../core/errors.ts';
-import type { SourceDocument } from '../agent/rag/indexer.ts';
+import { type SourceDocument } from './documents.ts';
 import { Case } from './case.ts';
 
 /** `<DOC><DOCNO>id</DOCNO> text </DOC>` blocks; the docno is the document id. */

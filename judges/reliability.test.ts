@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallCache } from '../agent/providers/cache.ts';
 import type { Case } from '../datasets/case.ts';
 import type { Score } from '../metrics/score.ts';
-import { judgeForAttempt } from '../agent/providers/model-path.ts';
+import { judgeForAttempt } from './access.ts';
 import type { PreparedSuite } from '../runners/plan.ts';
 import { Scheduler } from '../agent/providers/scheduler.ts';
 import { chatCount, json, judgeCase, judgeTrace, sentTo } from '../test/fakes/judge-fixtures.ts';

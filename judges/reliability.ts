@@ -17,7 +17,8 @@
 import type { Trace } from '../agent/trace.ts';
 import type { Case } from '../datasets/case.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
-import { judgeForAttempt, type Caching } from '../agent/providers/model-path.ts';
+import type { Caching } from '../agent/providers/model-path.ts';
+import { judgeForAttempt } from './access.ts';
 import { runPool } from '../core/pool.ts';
 import type { Scheduler } from '../agent/providers/scheduler.ts';
 import { latestCalibration, type CalibrationRecord } from './calibration-store.ts';

@@ -4,10 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  averagePrecision, compareBytes, evaluate, formatFixed4, formatTrecEval, ndcgAt, parseQrels, parseRun,
-  precisionAt, rankRun, recallAt, reciprocalRank, successAt, TrecEvalError, type EvaluateOptions, type TrecEvalRow,
-} from './retrieval.ts';
+import { averagePrecision, evaluate, formatFixed4, formatTrecEval, ndcgAt, precisionAt, rankRun, recallAt, reciprocalRank, successAt, type EvaluateOptions, type TrecEvalRow } from './retrieval.ts';
+import { parseQrels, parseRun, TrecEvalError } from '../datasets/trec-files.ts';
+import { compareBytes } from '../core/compare-bytes.ts';
 
 const DATA = resolve(import.meta.dirname, '../../shared/data/trec_eval');
 const read = (name: string): string => readFileSync(resolve(DATA, name), 'latin1');

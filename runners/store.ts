@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Trace } from '../agent/trace.ts';
-import { compareBytes } from '../metrics/retrieval.ts';
+import { compareBytes } from '../core/compare-bytes.ts';
 import type { Score } from '../metrics/score.ts';
 
 const MIGRATIONS: string[] = [

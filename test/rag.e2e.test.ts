@@ -19,7 +19,8 @@ import { ToolRegistry } from '../agent/tools/tool.ts';
 import { relevanceOf } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
 import { readTrecDocuments, readTrecTopics } from '../datasets/trec.ts';
-import { evaluate, formatFixed4, parseQrels, parseRun } from '../metrics/retrieval.ts';
+import { evaluate, formatFixed4 } from '../metrics/retrieval.ts';
+import { parseQrels, parseRun } from '../datasets/trec-files.ts';
 import { createScorer } from '../metrics/registry.ts';
 import { mean } from '../metrics/stats.ts';
 

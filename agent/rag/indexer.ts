@@ -15,12 +15,7 @@ import { CHUNKER_VERSION, chunkMarkdown, DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOK
 import { checkVectors } from './embedders/common.ts';
 import type { IndexStore } from './index-store.ts';
 import type { Chunk, Embedder } from './types.ts';
-
-export interface SourceDocument {
-  /** Document id: a corpus-relative path with forward slashes, or a collection's docno. */
-  path: string;
-  text: string;
-}
+import type { SourceDocument } from '../../datasets/documents.ts';
 
 export interface IndexStats {
   added: number;

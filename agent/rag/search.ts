@@ -9,7 +9,7 @@
 // score stays in the breakdown as `pre_mmr`).
 
 import { z } from 'zod';
-import { compareBytes } from '../../metrics/retrieval.ts';
+import { compareBytes } from '../../core/compare-bytes.ts';
 import { checkVectors, emptyUsage } from './embedders/common.ts';
 import type { IndexStore, StoredChunk } from './index-store.ts';
 import { sha256 } from './indexer.ts';

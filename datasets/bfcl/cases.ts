@@ -4,7 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parsePossibleAnswers, parseQuestions, type Located, type PossibleAnswer, type Question } from '../../metrics/bfcl/index.ts';
+import { parsePossibleAnswers, parseQuestions, type Located } from './parse.ts';
+import type { PossibleAnswer, Question } from './types.ts';
 import { InputError } from '../../core/errors.ts';
 import { Case, CaseMessage } from '../case.ts';
 

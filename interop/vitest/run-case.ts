@@ -9,7 +9,7 @@ import type { Case } from '../../datasets/case.ts';
 import type { Score } from '../../metrics/score.ts';
 import { runAttempt } from '../../runners/attempt.ts';
 import { InputError } from '../../core/errors.ts';
-import { judgeForAttempt } from '../../agent/providers/model-path.ts';
+import { judgeForAttempt } from '../../judges/access.ts';
 import type { PlannedAttempt } from '../../runners/plan.ts';
 import { attemptOutcome, type AttemptOutcome } from '../../runners/aggregate.ts';
 import { resolveTarget } from '../../agent/targets.ts';

@@ -6,20 +6,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  BFCL_ERROR_TYPES,
-  BfclCategory,
-  checkBfcl,
-  OutputLineShape,
-  parseJsonl,
-  parsePossibleAnswers,
-  parseQuestions,
-  PyValueShape,
-  type BfclVerdict,
-  type Located,
-  type PossibleAnswer,
-  type Question,
-} from './index.ts';
+import { checkBfcl } from './index.ts';
+import { parseJsonl, parsePossibleAnswers, parseQuestions, type Located } from '../../datasets/bfcl/parse.ts';
+import { BFCL_ERROR_TYPES, BfclCategory, OutputLineShape, PyValueShape, type BfclVerdict, type PossibleAnswer, type Question } from '../../datasets/bfcl/types.ts';
 import { pyRepr } from '../../datasets/bfcl/python.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');

@@ -5,29 +5,5 @@
 export { checkBfcl, checkIrrelevance, checkMultiple, checkParallel, checkSimple, BfclDataError, type BfclEntry } from './match-calls.ts';
 export { checkCall, expectedName } from './match-call.ts';
 export { standardizeString } from './values.ts';
-export { parseJsonl, parseOutputs, parsePossibleAnswers, parsePythonJson, parseQuestions, type Located } from '../../datasets/bfcl/parse.ts';
 export { bfclToolSpecs } from './tool-specs.ts';
 export { bfclCallsFromToolCalls } from './trace-calls.ts';
-export {
-  BFCL_ERROR_TYPES,
-  BfclCategory,
-  DecodedCallShape,
-  FunctionDocShape,
-  OutputLineShape,
-  PossibleAnswerShape,
-  PyValueShape,
-  QuestionShape,
-  type BfclErrorType,
-  type BfclParam,
-  type BfclType,
-  type BfclVerdict,
-  type CheckOptions,
-  type DecodedCall,
-  type FunctionDoc,
-  type GroundTruthCall,
-  type OutputLine,
-  type PossibleAnswer,
-  type PyDict,
-  type PyValue,
-  type Question,
-} from '../../datasets/bfcl/types.ts';
