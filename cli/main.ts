@@ -4,8 +4,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { ProviderError } from '../agent/providers/errors.ts';
 import { loadPriceOverrides, PriceFileError } from '../agent/providers/pricing.ts';
 import { RunFailedError } from '../runners/bench.ts';
@@ -30,9 +29,8 @@ import { InputError } from '../core/errors.ts';
 import { runPerf } from '../perf/perf.ts';
 import { perfVersusPromptfoo } from '../perf/promptfoo.ts';
 import { PeerError } from '../interop/peers.ts';
-import { lunarVersion } from '../runners/provenance.ts';
+import { lunarVersion, PACKAGE_ROOT } from '../core/package.ts';
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function lunarHome(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.LUNAR_HOME ?? '.lunar');

@@ -24,7 +24,7 @@ import { searchKnowledgeTool, type Knowledge } from '../agent/tools/search_knowl
 import type { Tool } from '../agent/tools/tool.ts';
 import { InputError } from '../core/errors.ts';
 import { KnowledgeBases } from '../runners/knowledge.ts';
-import { lunarVersion } from '../runners/provenance.ts';
+import { lunarVersion } from '../core/package.ts';
 import { loadSuite } from '../runners/suite.ts';
 
 interface McpFlags {

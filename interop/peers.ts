@@ -5,16 +5,15 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../core/package.ts';
 
 export type PeerName = 'promptfoo';
 
 /** The pinned versions: promptfoo 0.121.9 is the last release that runs on Node 20. */
 export const PEER_VERSIONS: Record<PeerName, string> = { promptfoo: '0.121.9' };
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_PEERS_ROOT = join(PROJECT_ROOT, '.lunar', 'peers');
+export const DEFAULT_PEERS_ROOT = join(PACKAGE_ROOT, '.lunar', 'peers');
 
 /** Written last, after npm succeeded and the CLI entry was found. */
 export const PEER_MARKER = '.lunar-peer-complete.json';

@@ -27,7 +27,8 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ensurePeer, PEER_VERSIONS, PROJECT_ROOT } from '../interop/peers.ts';
+import { ensurePeer, PEER_VERSIONS } from '../interop/peers.ts';
+import { PACKAGE_ROOT } from '../core/package.ts';
 import { baseEnv, promptfooEnv } from '../interop/promptfoo/env.ts';
 import { killGroupAfter } from '../interop/promptfoo/process-group.ts';
 import { loadSuite } from '../runners/suite.ts';
@@ -130,7 +131,7 @@ export async function perfVersusPromptfoo(log: (line: string) => void, options: 
   try {
     // Untimed: builds Lunar's bundle if a source changed and fills the OS file cache for both
     // tools' code.
-    const help = await runChild(timer, process.execPath, [LUNAR_BIN, 'bench', '--help'], { cwd: PROJECT_ROOT, env: lunarEnv(dir), timeoutMs });
+    const help = await runChild(timer, process.execPath, [LUNAR_BIN, 'bench', '--help'], { cwd: PACKAGE_ROOT, env: lunarEnv(dir), timeoutMs });
     await runChild(timer, process.execPath, [promptfoo, '--version'], { cwd: dir, env: promptfooEnv(join(dir, 'promptfoo-warmup'), false), timeoutMs });
     const hasCache = help.stdout.includes(LUNAR_CACHE_FLAG);
     const noCache = hasCache ? LUNAR_NO_CACHE_ARGS : [];
@@ -141,7 +142,7 @@ export async function perfVersusPromptfoo(log: (line: string) => void, options: 
       promptfoo: () => runChild(timer, process.execPath, [promptfoo, '--version'], { cwd: dir, env: promptfooEnv(join(dir, 'promptfoo-startup'), false), timeoutMs }),
       lunar: async () => {
         await freshBundle(timer, dir, timeoutMs);
-        return runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PROJECT_ROOT, env: lunarEnv(dir), timeoutMs });
+        return runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PACKAGE_ROOT, env: lunarEnv(dir), timeoutMs });
       },
     });
     figures.push(startup);
@@ -247,7 +248,7 @@ function median(runs: ChildFigure[]): ChildFigure {
   };
 }
 
-const LUNAR_BIN = join(PROJECT_ROOT, 'bin', 'lunar.js');
+const LUNAR_BIN = join(PACKAGE_ROOT, 'bin', 'lunar.js');
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: the same words, prompts and checks for both tools.
@@ -380,13 +381,13 @@ function lunarArgs(root: string, fixture: Fixture, run: LunarRun): { args: strin
  * others work, so an untimed start first keeps a rebuild out of the timed run.
  */
 async function freshBundle(timer: MemoryTimer, root: string, timeoutMs: number): Promise<void> {
-  await runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PROJECT_ROOT, env: lunarEnv(root), timeoutMs });
+  await runChild(timer, process.execPath, [LUNAR_BIN, '--version'], { cwd: PACKAGE_ROOT, env: lunarEnv(root), timeoutMs });
 }
 
 async function runLunar(timer: MemoryTimer, root: string, fixture: Fixture, run: LunarRun): Promise<ChildFigure> {
   await freshBundle(timer, root, run.timeoutMs);
   const { args, env, out } = lunarArgs(root, fixture, run);
-  const figure = await runChild(timer, process.execPath, args, { cwd: PROJECT_ROOT, env, timeoutMs: run.timeoutMs });
+  const figure = await runChild(timer, process.execPath, args, { cwd: PACKAGE_ROOT, env, timeoutMs: run.timeoutMs });
   Object.assign(figure, lunarOutcome(join(out, 'results.json')));
   return figure;
 }
@@ -578,7 +579,7 @@ async function profileLunar(timer: MemoryTimer, root: string, fixture: Fixture, 
   mkdirSync(profDir, { recursive: true });
   await freshBundle(timer, root, run.timeoutMs);
   const { args, env } = lunarArgs(root, fixture, { ...run, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
-  await runChild(timer, process.execPath, args, { cwd: PROJECT_ROOT, env, timeoutMs: run.timeoutMs });
+  await runChild(timer, process.execPath, args, { cwd: PACKAGE_ROOT, env, timeoutMs: run.timeoutMs });
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return undefined;
   const profile = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile;
@@ -617,7 +618,7 @@ export function summariseProfile(profile: CpuProfile, top = 15, key: (frame: Fra
 }
 
 function shortUrl(url: string): string {
-  const path = url.replace(/^file:\/\//, '').replace(`${PROJECT_ROOT}/`, '');
+  const path = url.replace(/^file:\/\//, '').replace(`${PACKAGE_ROOT}/`, '');
   return path.includes('node_modules/') ? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length) : path;
 }
 

@@ -6,17 +6,15 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { withoutCredentials } from '../agent/providers/errors.ts';
+import { lunarVersion, PACKAGE_ROOT } from '../core/package.ts';
 import type { PreparedSuite } from './plan.ts';
 import { datasetFiles } from './suite.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
 import { judgePromptHashes } from '../judges/prompts/index.ts';
 import { needsJudge } from '../judges/registry.ts';
-
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const Lock = z.object({
   lunar: z.string(),
@@ -32,10 +30,6 @@ export const Lock = z.object({
   options: z.record(z.string(), z.unknown()),
 });
 export type Lock = z.infer<typeof Lock>;
-
-export function lunarVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 export function buildLock(input: {
   prepared: readonly PreparedSuite[];

@@ -4,7 +4,7 @@
 // way out, so none is left behind.
 
 import { InputError } from '../../core/errors.ts';
-import { lunarVersion } from '../../runners/provenance.ts';
+import { lunarVersion } from '../../core/package.ts';
 import type { Tool, ToolRegistry } from '../tools/tool.ts';
 import { McpConfigError, type McpServerConfig } from './config.ts';
 import { McpConnection, McpStartError, type ClientInfo } from './connection.ts';

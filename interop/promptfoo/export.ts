@@ -11,7 +11,7 @@ import { caseMessages, type Case } from '../../datasets/case.ts';
 import { loadDataset } from '../../datasets/load.ts';
 import { readTrecTopics } from '../../datasets/trec.ts';
 import { InputError } from '../../core/errors.ts';
-import { PROJECT_ROOT } from '../peers.ts';
+import { PACKAGE_ROOT } from '../../core/package.ts';
 import { loadSuite, type Suite, type SuiteVariant } from '../../runners/suite.ts';
 import { validateTargets } from '../../agent/targets.ts';
 import { createScorers } from '../vitest/case-setup.ts';
@@ -113,7 +113,7 @@ export async function exportPromptfoo(options: ExportPromptfooOptions): Promise<
   ].join('\n');
   const files = [join(dir, CONFIG_FILE), join(dir, PROVIDER_FILE), join(dir, ASSERT_FILE)];
   writeFileSync(files[0]!, header + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false }));
-  writeFileSync(files[1]!, providerModule(options.lunarRoot ?? PROJECT_ROOT));
+  writeFileSync(files[1]!, providerModule(options.lunarRoot ?? PACKAGE_ROOT));
   writeFileSync(files[2]!, assertModule());
   return { dir, files, tests: tests.length, providers: providers.length, assertions, javascript, unchecked };
 }
