@@ -6,12 +6,13 @@ import { join, resolve } from 'node:path';
 import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
 import { formatTable, formatJudgeReliability } from '../reports/table.ts';
 import { planBench, recordedInvocation, runBench, type BenchOptions } from '../runners/bench.ts';
+import { REPORTERS } from '../reports/reporters.ts';
 import { nonNegativeNumber, positiveInt } from './args.ts';
 import { estimatePlan, formatEstimate } from '../runners/estimate.ts';
 import { mergeRuns } from '../runners/merge.ts';
 import { parseShard } from '../runners/plan.ts';
 import { describeLock } from '../runners/provenance.ts';
-import type { StoredAttempt } from '../runners/store.ts';
+import { describeFailures } from '../runners/failures.ts';
 import { datasetFiles, loadSuite, suiteFiles, type Suite } from '../runners/suite.ts';
 import { detectTargets } from '../agent/targets.ts';
 
@@ -55,7 +56,7 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
         console.log(formatEstimate(plan, estimatePlan(plan)));
         return;
       }
-      const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, stop, abort }));
+      const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
       for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
       const failures = describeFailures(result.attempts);
@@ -76,7 +77,7 @@ export function registerMergeCommand(program: Command, paths: { home: () => stri
     .option('--home <dir>', 'where the merged run is stored (default $LUNAR_HOME or .lunar)')
     .option('-o, --out <dir>', "write the merged run's files here instead of <home>/runs/<run-id>/")
     .action((inputs: string[], flags: { home?: string; out?: string }) => {
-      const result = mergeRuns(inputs, flags.home ? resolve(flags.home) : paths.home(), flags.out ? resolve(flags.out) : undefined);
+      const result = mergeRuns(inputs, flags.home ? resolve(flags.home) : paths.home(), REPORTERS, flags.out ? resolve(flags.out) : undefined);
       console.log(formatTable(result.aggregates));
       console.log(`\nrun ${result.runId} ${result.status}: ${result.attempts.length} attempts from ${result.shards} shard run(s); files in ${result.outDir}`);
       if (describeFailures(result.attempts).length) process.exitCode = 1;
@@ -173,23 +174,4 @@ export async function withInterrupts<T>(run: (signals: { stop: AbortSignal; abor
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
   }
-}
-
-/**
- * One line per distinct failure, most frequent first: `3 attempts failed on openai:gpt-4o-mini:
- * openai: cannot reach …`, so a missing model or a bad key is named once, not hidden in a table.
- */
-export function describeFailures(attempts: readonly StoredAttempt[]): string[] {
-  const counts = new Map<string, { target: string; error: string; count: number }>();
-  for (const a of attempts) {
-    if (a.status !== 'error') continue;
-    const error = (a.error ?? 'unknown error').split('\n')[0]!;
-    const key = `${a.target}\u0000${error}`;
-    const entry = counts.get(key) ?? { target: a.target, error, count: 0 };
-    entry.count++;
-    counts.set(key, entry);
-  }
-  return [...counts.values()]
-    .sort((a, b) => b.count - a.count || a.target.localeCompare(b.target) || a.error.localeCompare(b.error))
-    .map(({ target, error, count }) => `${count} ${count === 1 ? 'attempt' : 'attempts'} failed on ${target}: ${error}`);
 }

@@ -8,7 +8,9 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
-import { describeFailures, withInterrupts } from './bench.ts';
+import { withInterrupts } from './bench.ts';
+import { describeFailures } from '../runners/failures.ts';
+import { REPORTERS } from '../reports/reporters.ts';
 import { runBench, type BenchResult } from '../runners/bench.ts';
 import { positiveInt } from './args.ts';
 import { loadComparison, writeComparison, type LoadedComparison } from '../reports/compare/compare.ts';
@@ -107,7 +109,7 @@ async function runBoth(names: string[], flags: CompareFlags, home: string, suite
   let errored = false;
   for (const [role, target] of [['base', flags.base], ['candidate', flags.candidate]] as const) {
     const result: BenchResult = await withInterrupts(({ stop, abort }) =>
-      runBench({ suites, targets: [target], fallbackTargets: [target], home, repeat: flags.repeat, filter: flags.filter, limit: flags.limit, cache: flags.cache, stop, abort }),
+      runBench({ suites, targets: [target], fallbackTargets: [target], home, reporters: REPORTERS, repeat: flags.repeat, filter: flags.filter, limit: flags.limit, cache: flags.cache, stop, abort }),
     );
     const failures = describeFailures(result.attempts);
     for (const line of failures) output.stderr(`${line}\n`);

@@ -13,6 +13,8 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runSuiteTool } from '../agent/mcp/run-suite-tool.ts';
+import { suiteRunner } from '../runners/run-suite.ts';
+import { REPORTERS } from '../reports/reporters.ts';
 import { loadMcpSdk } from '../agent/mcp/sdk.ts';
 import { toolServer } from '../agent/mcp/serve-tools.ts';
 import { MemoryStore } from '../agent/memory/store.ts';
@@ -67,7 +69,7 @@ export async function serveMcp(options: McpFlags & { home: string; suitesFolder:
     const tools: Tool[] = [
       ...(knowledge ? [searchKnowledgeTool(knowledge.knowledge) as Tool] : []),
       ...memoryTools(memory),
-      runSuiteTool({ home: options.home, suitesFolder: options.suitesFolder, cwd: process.cwd() }),
+      runSuiteTool(suiteRunner({ home: options.home, suitesFolder: options.suitesFolder, cwd: process.cwd(), bench: { reporters: REPORTERS } })),
     ];
     log(knowledge ? `search_knowledge over ${knowledge.describe}` : 'search_knowledge not offered: no index (pass --suite, --corpus or --index, or build <home>/index.db with lunar index <dir>)');
     log(`memory in ${memory.root}; runs in ${options.home}`);

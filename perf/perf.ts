@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quantile } from '../metrics/stats.ts';
 import { runBench } from '../runners/bench.ts';
+import { REPORTERS } from '../reports/reporters.ts';
 import { perfRetrieval } from './retrieval.ts';
 import { loadSuite } from '../runners/suite.ts';
 
@@ -31,7 +32,7 @@ async function perfHarness(options: PerfOptions): Promise<void> {
     let attempts = 0;
     for (let round = 0; round < options.rounds + 1; round++) {
       const started = performance.now();
-      const result = await runBench({ suites: [suite], targets: ['baseline'], fallbackTargets: [], home, progressStream: null, concurrency: 4 });
+      const result = await runBench({ suites: [suite], targets: ['baseline'], fallbackTargets: [], home, progressStream: null, concurrency: 4, reporters: REPORTERS });
       // Round 0 warms caches and the JIT; it is not counted.
       if (round > 0) times.push(performance.now() - started);
       attempts = result.attempts.length;

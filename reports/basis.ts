@@ -3,7 +3,8 @@
 
 import type { Lock } from '../runners/provenance.ts';
 import { aggregateIntervals, type AggregateIntervals } from './intervals.ts';
-import { runLock, type RunReportInput } from './report-input.ts';
+import { runLock } from './report-input.ts';
+import { type RunReportInput } from '../runners/reporter.ts';
 import { runTotals, type RunTotals } from './totals.ts';
 
 export interface ReportBasis {
@@ -12,6 +13,15 @@ export interface ReportBasis {
   lock: Lock | null;
 }
 
+// Keyed by the input the reporters are handed together, so the HTML and Markdown reporters of one
+// write share one computation.
+const computed = new WeakMap<object, ReportBasis>();
+
 export function reportBasis(input: Pick<RunReportInput, 'run' | 'aggregates' | 'attempts'>): ReportBasis {
-  return { totals: runTotals(input.aggregates, input.attempts), intervals: aggregateIntervals(input.aggregates, input.attempts), lock: runLock(input.run) };
+  let basis = computed.get(input);
+  if (!basis) {
+    basis = { totals: runTotals(input.aggregates, input.attempts), intervals: aggregateIntervals(input.aggregates, input.attempts), lock: runLock(input.run) };
+    computed.set(input, basis);
+  }
+  return basis;
 }

@@ -5,7 +5,8 @@
 // could check (every score skipped, or none applied) is <skipped>.
 
 import type { StoredAttempt } from '../runners/store.ts';
-import { reportOutcome, type RunReportInput } from './report-input.ts';
+import { reportOutcome } from './report-input.ts';
+import { type RunReportInput } from '../runners/reporter.ts';
 
 /** Failure bodies quote at most this much of an answer or a reason (10,000 long failures stay ~10 MB). */
 const QUOTE_CHARS = 500;

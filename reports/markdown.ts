@@ -9,7 +9,8 @@ import type { Aggregate } from '../runners/aggregate.ts';
 import { dollars, millis, percent, percentInterval, score, scoreInterval } from './format.ts';
 import { reportBasis, type ReportBasis } from './basis.ts';
 import { groupKey, type AggregateIntervals } from './intervals.ts';
-import { reportOutcome, type RunReportInput } from './report-input.ts';
+import { reportOutcome } from './report-input.ts';
+import { type RunReportInput } from '../runners/reporter.ts';
 import type { RunTotals } from './totals.ts';
 
 /** Failures listed at most; the rest are counted. */

@@ -1,25 +1,9 @@
-// What every report of a run is made from: the run as stored, its aggregates (runners/summary.ts,
-// the figures the terminal table prints), its attempts without traces, and, for the HTML
-// drill-down, a way to read one attempt's Trace back from the results store.
+// What the reports of a run read from their input (runners/reporter.ts's RunReportInput): each
+// attempt's outcome as a report shows it, the run's lock, the names of series.
 
-import type { Trace } from '../agent/trace.ts';
 import { Lock } from '../runners/provenance.ts';
-import type { ResultsStore, StoredAttempt } from '../runners/store.ts';
+import type { StoredAttempt } from '../runners/store.ts';
 import { attemptOutcome } from '../runners/aggregate.ts';
-import type { ResultsJsonInput } from './results-json.ts';
-
-/** Reads one attempt's trace; undefined when the store has none for it. */
-export type TraceReader = (attempt: StoredAttempt) => Trace | undefined;
-
-export interface RunReportInput extends ResultsJsonInput {
-  /** Absent: the HTML report has no traces to drill into (and says so). */
-  trace?: TraceReader;
-}
-
-/** Reads traces of `runId` from an open store (one query per attempt asked for). */
-export function traceReader(store: ResultsStore, runId: string): TraceReader {
-  return (a) => store.trace({ runId, suite: a.suite, config: a.config, caseId: a.caseId, target: a.target, repeat: a.repeat });
-}
 
 /**
  * The outcome a report shows. 'errored' (the attempt never produced an answer) is told apart from

@@ -3,16 +3,11 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { StoredAttempt } from '../runners/store.ts';
-import type { Aggregate } from '../runners/aggregate.ts';
+import type { RunReportInput } from '../runners/reporter.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export interface ResultsJsonInput {
-  run: { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown };
-  aggregates: Aggregate[];
-  attempts: StoredAttempt[];
-}
+export type ResultsJsonInput = Omit<RunReportInput, 'trace'>;
 
 export function writeResultsJson(path: string, input: ResultsJsonInput): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -16,9 +16,7 @@ import { needsJudge } from '../judges/registry.ts';
 import { judgeCost } from '../judges/usage.ts';
 import { calibrationsPath, readCalibrations } from '../judges/calibration-store.ts';
 import { applyScoreUpdates, checkRunJudges, type ConfigReliability } from './judge-reliability.ts';
-import { traceReader } from '../reports/report-input.ts';
-import { writeResultsJson } from '../reports/results-json.ts';
-import { writeRunReports } from '../reports/write-reports.ts';
+import { traceReader, writeRunFiles, type Reporter } from './reporter.ts';
 import { InputError } from '../core/errors.ts';
 import { progress as makeProgress } from './progress.ts';
 import { runPool } from '../core/pool.ts';
@@ -31,6 +29,8 @@ import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
 
 export interface BenchOptions extends PlanOptions {
+  /** What writes the run's files when it ends (reports/reporters.ts's table); none: only the results store. */
+  reporters?: readonly Reporter[];
   suites: Suite[];
   /**
    * Model-call cache (<home>/cache.db): on (default) reads and records, off neither, refresh
@@ -226,9 +226,8 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       attempts = [...earlier, ...store.writtenAttempts()].sort(compareAttempts);
       const run = store.run(runId)!;
       aggregates = aggregate(attempts);
-      writeResultsJson(join(outDir, 'results.json'), { run, aggregates, attempts });
       // report.html embeds traces read back from the store: written before the store closes.
-      writeRunReports(outDir, { run, aggregates, attempts, trace: traceReader(store, runId) });
+      writeRunFiles(outDir, { run, aggregates, attempts, trace: traceReader(store, runId) }, options.reporters ?? []);
     } finally {
       store.close();
       cache?.close();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runBench } from './bench.ts';
 import { InputError } from '../core/errors.ts';
 import { mergeRuns } from './merge.ts';
+import { REPORTERS } from '../reports/reporters.ts';
 import { attemptKey } from './plan.ts';
 import { loadSuite } from './suite.ts';
 
@@ -17,7 +18,7 @@ describe('shards and merge', () => {
     const whole = await runBench({ ...common, home: home() });
     const shardHomes = [home(), home(), home()];
     for (let i = 0; i < 3; i++) await runBench({ ...common, home: shardHomes[i]!, shard: { index: i + 1, count: 3 } });
-    const merged = mergeRuns(shardHomes, home());
+    const merged = mergeRuns(shardHomes, home(), REPORTERS);
     expect(merged.status).toBe('completed');
     expect(merged.attempts).toHaveLength(20);
     expect(new Set(merged.attempts.map(attemptKey))).toEqual(new Set(whole.attempts.map(attemptKey)));
@@ -33,9 +34,9 @@ describe('shards and merge', () => {
     await runBench({ ...common, home: a, shard: { index: 1, count: 2 } });
     await runBench({ ...common, home: b, shard: { index: 1, count: 2 } });
     await runBench({ ...common, limit: 5, home: c, shard: { index: 2, count: 2 } });
-    expect(() => mergeRuns([a], home())).toThrow(/shard 2 of 2 missing/);
-    expect(() => mergeRuns([a, b], home())).toThrow(/shard 1 of 2 given twice/);
-    expect(() => mergeRuns([a, c], home())).toThrow(InputError);
-    expect(() => mergeRuns([a, c], home())).toThrow(/other options/);
+    expect(() => mergeRuns([a], home(), REPORTERS)).toThrow(/shard 2 of 2 missing/);
+    expect(() => mergeRuns([a, b], home(), REPORTERS)).toThrow(/shard 1 of 2 given twice/);
+    expect(() => mergeRuns([a, c], home(), REPORTERS)).toThrow(InputError);
+    expect(() => mergeRuns([a, c], home(), REPORTERS)).toThrow(/other options/);
   }, 60_000);
 });

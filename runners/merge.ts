@@ -5,9 +5,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { traceReader } from '../reports/report-input.ts';
-import { writeResultsJson } from '../reports/results-json.ts';
-import { writeRunReports } from '../reports/write-reports.ts';
+import { traceReader, writeRunFiles, type Reporter } from './reporter.ts';
 import { InputError } from '../core/errors.ts';
 import { attemptKey } from './plan.ts';
 import { Lock, lockDifferences } from './provenance.ts';
@@ -32,7 +30,7 @@ export interface MergeResult {
 }
 
 /** `inputs` are results.db files, or folders holding one (a shard job's `--home`). */
-export function mergeRuns(inputs: readonly string[], home: string, outDir?: string): MergeResult {
+export function mergeRuns(inputs: readonly string[], home: string, reporters: readonly Reporter[], outDir?: string): MergeResult {
   if (inputs.length === 0) throw new InputError('merge: name the result files of the shards (results.db, or the --home folders of the shard runs)');
   const shards = inputs.map(readShard);
   checkSamePlan(shards);
@@ -56,8 +54,7 @@ export function mergeRuns(inputs: readonly string[], home: string, outDir?: stri
     const aggregates = aggregate(attempts);
     const dir = outDir ?? join(home, 'runs', runId);
     const run = store.run(runId)!;
-    writeResultsJson(join(dir, 'results.json'), { run, aggregates, attempts });
-    writeRunReports(dir, { run, aggregates, attempts, trace: traceReader(store, runId) });
+    writeRunFiles(dir, { run, aggregates, attempts, trace: traceReader(store, runId) }, reporters);
     return { runId, outDir: dir, status, attempts, aggregates, shards: shards.length };
   } finally {
     store.close();

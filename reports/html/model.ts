@@ -5,7 +5,8 @@
 
 import type { Score } from '../../metrics/score.ts';
 import type { StoredAttempt } from '../../runners/store.ts';
-import { reportOutcome, type ReportOutcome, type RunReportInput } from '../report-input.ts';
+import { reportOutcome, type ReportOutcome } from '../report-input.ts';
+import { type RunReportInput } from '../../runners/reporter.ts';
 import { chartsData, type ChartsData } from './charts-data.ts';
 import { DEFAULT_TRACE_LIMITS, embedTraces, type EmbeddedTraces, type TraceLimits } from './traces.ts';
 

@@ -2,7 +2,7 @@
 // data in one JSON block), which opens from file:// with no network.
 
 import { reportBasis, type ReportBasis } from '../basis.ts';
-import type { RunReportInput } from '../report-input.ts';
+import { type RunReportInput } from '../../runners/reporter.ts';
 import { buildPageModel, pageJson } from './model.ts';
 import { renderPage } from './template.ts';
 import { DEFAULT_TRACE_LIMITS, type TraceLimits } from './traces.ts';

@@ -7,7 +7,8 @@
 // store keeps them all.
 
 import type { StoredAttempt } from '../../runners/store.ts';
-import type { ReportOutcome, TraceReader } from '../report-input.ts';
+import { type ReportOutcome } from '../report-input.ts';
+import { type TraceReader } from '../../runners/reporter.ts';
 
 export interface TraceLimits {
   /** Traces of failed and errored attempts embedded at most. */

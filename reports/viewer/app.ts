@@ -11,10 +11,10 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadComparison, UnknownRunError } from '../compare/compare.ts';
 import { InputError } from '../../core/errors.ts';
-import { writeStoredRunReports } from '../../cli/report.ts';
+import { writeStoredRunReports } from '../stored-run.ts';
 import { ResultsStore } from '../../runners/store.ts';
 import { renderComparisonHtml } from '../html/compare-report.ts';
-import { REPORT_FILES } from '../write-reports.ts';
+import { reportFile } from '../reporters.ts';
 import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
 import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
 import { CompareQuery, describeIssues, RunParams } from './params.ts';
@@ -96,7 +96,7 @@ export function viewerApp(options: ViewerOptions): FastifyInstance {
     if (!params.success) throw new PageError(400, describeIssues(params.error));
     const { id } = params.data;
     if (!needStore().run(id)) throw new PageError(404, `no run ${id} in ${storePath}`);
-    const file = join(home, 'runs', id, REPORT_FILES.html);
+    const file = join(home, 'runs', id, reportFile('html'));
     // A run whose files were deleted, or written elsewhere with --out: the store has all it needs.
     if (!existsSync(file)) writeStoredRunReports(id, { home });
     return reply.type('text/html; charset=utf-8').send(createReadStream(file));

@@ -5,21 +5,20 @@ import { describe, expect, it } from 'vitest';
 import { traceOf } from '../metrics/test-fixtures.ts';
 import { ResultsStore } from '../runners/store.ts';
 import { aggregate } from '../runners/aggregate.ts';
-import { traceReader } from './report-input.ts';
+import { traceReader, writeRunFiles } from '../runners/reporter.ts';
 import { writeFixtureRun } from './test-fixtures.ts';
-import { REPORT_FILES, writeRunReports } from './write-reports.ts';
+import { REPORTERS } from './reporters.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lunar-reports-'));
 
-describe('writeRunReports', () => {
-  it('writes report.html, junit.xml and summary.md into the run folder, making it', () => {
+describe('the reporters table', () => {
+  it('writes results.json, report.html, junit.xml and summary.md into the run folder, making it', () => {
     const store = new ResultsStore(':memory:');
     const id = writeFixtureRun(store);
     const attempts = store.attempts(id);
     const dir = join(tmp(), 'runs', id);
-    const paths = writeRunReports(dir, { run: store.run(id)!, aggregates: aggregate(attempts), attempts, trace: traceReader(store, id) });
-    expect(paths).toEqual({ html: join(dir, 'report.html'), junit: join(dir, 'junit.xml'), markdown: join(dir, 'summary.md') });
-    expect(REPORT_FILES).toEqual({ html: 'report.html', junit: 'junit.xml', markdown: 'summary.md' });
+    const paths = writeRunFiles(dir, { run: store.run(id)!, aggregates: aggregate(attempts), attempts, trace: traceReader(store, id) }, REPORTERS);
+    expect(paths).toEqual({ json: join(dir, 'results.json'), html: join(dir, 'report.html'), junit: join(dir, 'junit.xml'), markdown: join(dir, 'summary.md') });
     expect(readFileSync(paths.html, 'utf8')).toContain(`<title>Lunar run ${id}</title>`);
     // 64 testcases; ollama c6 errored in 4 attempts; 12 failed; c4 unscored in 8.
     expect(readFileSync(paths.junit, 'utf8')).toContain(`<testsuites name="lunar run ${id}" tests="64" failures="12" errors="4" skipped="8"`);
@@ -27,9 +26,9 @@ describe('writeRunReports', () => {
     store.close();
   });
 
-  it('writes all three for a run that stored no attempt (stopped before the first finished)', () => {
+  it('writes all four for a run that stored no attempt (stopped before the first finished)', () => {
     const run = { id: 'empty', startedAt: '2026-01-01T12:00:00.000Z', finishedAt: '2026-01-01T12:00:01.000Z', status: 'interrupted', config: {} };
-    const paths = writeRunReports(tmp(), { run, aggregates: [], attempts: [] });
+    const paths = writeRunFiles(tmp(), { run, aggregates: [], attempts: [] }, REPORTERS);
     const html = readFileSync(paths.html, 'utf8');
     expect(html).toContain('<p>No attempt was stored.</p>');
     expect(html).not.toContain('<canvas');
@@ -66,7 +65,7 @@ describe('writeRunReports', () => {
     const input = { run: store.run('big')!, aggregates: aggregate(attempts), attempts, trace: traceReader(store, 'big') };
     const dir = tmp();
     const started = performance.now();
-    const paths = writeRunReports(dir, input);
+    const paths = writeRunFiles(dir, input, REPORTERS);
     const seconds = (performance.now() - started) / 1000;
     const html = statSync(paths.html).size;
     console.log(`10,000 attempts: reports in ${seconds.toFixed(3)} s; report.html ${(html / 1e6).toFixed(2)} MB, junit.xml ${(statSync(paths.junit).size / 1e6).toFixed(2)} MB`);
