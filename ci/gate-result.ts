@@ -1,9 +1,9 @@
 // What a gate check gives back, and the shared pieces of its one-line message.
 
 import { signed } from '../reports/compare/text.ts';
-import { advisoryReason } from '../metrics/paired-cases.ts';
+import { advisoryReason } from '../metrics/outcome.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { attemptOutcome, type AttemptOutcome } from '../runners/aggregate.ts';
+import { attemptOutcome, type AttemptOutcome } from '../metrics/outcome.ts';
 
 /** held: the gate holds; failed: it fails the run; advisory: it failed on an advisory score, reported only. */
 export type Verdict = 'held' | 'failed' | 'advisory';

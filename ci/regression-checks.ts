@@ -10,12 +10,10 @@
 
 import type { BootstrapInterval } from '../metrics/paired.ts';
 import { pValue } from '../reports/compare/text.ts';
-import { caseLabel, comparePaired, observe, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../metrics/paired-cases.ts';
+import { caseLabel, comparePaired, observe, SIGNIFICANCE, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../runners/store.ts';
 import { baselineObservation, type BaselineGroup } from './baseline.ts';
 import { groupName, outcomeWithout, rate, signedRate, type CheckResult, type Verdict } from './gate-result.ts';
-
-export const SIGNIFICANCE = 0.05;
 
 export interface BaselineSource {
   group: BaselineGroup;

@@ -11,8 +11,11 @@
 
 import { mcnemarExact, pairedBootstrap, passFailTable, winsLossesTies, type BootstrapInterval, type PassFailTable, type WinsLossesTies } from './paired.ts';
 import { mean } from './stats.ts';
-import type { StoredAttempt } from '../runners/store.ts';
-import { attemptOutcome, type AttemptOutcome } from '../runners/aggregate.ts';
+import { advisoryReason, attemptOutcome, type AttemptOutcome } from './outcome.ts';
+import type { Score } from './score.ts';
+
+/** The p-value under which a paired difference counts as real: the gate's and the comparison page's. */
+export const SIGNIFICANCE = 0.05;
 
 export interface ScoreObservation {
   status: 'scored' | 'skipped' | 'error';
@@ -94,23 +97,22 @@ export interface PairedComparison {
   scorers: ScorerComparison[];
 }
 
-export function observe(attempt: StoredAttempt): CaseObservation {
+/** What a comparison reads of a stored attempt. */
+export interface ObservedAttempt {
+  caseId: string;
+  repeat: number;
+  category: string;
+  status: 'ok' | 'error';
+  scores: readonly Score[];
+}
+
+export function observe(attempt: ObservedAttempt): CaseObservation {
   const scores: Record<string, ScoreObservation> = {};
   for (const s of attempt.scores) {
     const advisory = advisoryReason(s.details, s.reason);
     scores[s.scorer] = { status: s.status, value: s.value, pass: s.pass, ...(advisory ? { advisory } : {}) };
   }
   return { caseId: attempt.caseId, repeat: attempt.repeat, category: attempt.category, errored: attempt.status === 'error', outcome: attemptOutcome(attempt), scores };
-}
-
-/**
- * `details.advisory: true` marks a score whose failure is reported but does not fail a gate (a
- * judge below its reliability floor); the reason is `details.advisory_reason`, else the score's own.
- */
-export function advisoryReason(details: Record<string, unknown> | undefined, reason: string): string | undefined {
-  if (details?.advisory !== true) return undefined;
-  const given = details.advisory_reason ?? details.advisoryReason;
-  return typeof given === 'string' && given.trim() ? given : reason || 'marked advisory';
 }
 
 export function caseKey(o: CaseKey): string {

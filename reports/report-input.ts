@@ -3,7 +3,7 @@
 
 import { Lock } from '../runners/provenance.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { attemptOutcome } from '../runners/aggregate.ts';
+import { attemptOutcome } from '../metrics/outcome.ts';
 
 /**
  * The outcome a report shows. 'errored' (the attempt never produced an answer) is told apart from

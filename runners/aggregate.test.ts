@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Score } from '../metrics/score.ts';
 import { formatTable } from '../reports/table.ts';
 import type { StoredAttempt } from './store.ts';
-import { aggregate, attemptOutcome } from './aggregate.ts';
+import { aggregate } from './aggregate.ts';
+import { attemptOutcome } from '../metrics/outcome.ts';
 
 const pass = (scorer: string, value = 1): Score => ({ scorer, value, pass: true, status: 'scored', reason: '' });
 const fail = (scorer: string, value = 0): Score => ({ scorer, value, pass: false, status: 'scored', reason: '' });

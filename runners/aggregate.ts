@@ -11,6 +11,7 @@ import { meanOverCasesExact, passAtKExact, passHatKExact, toNumber, type CaseDra
 import { judgeCost } from '../judges/usage.ts';
 import { RUN_FACT_FIGURES } from '../metrics/run-facts.ts';
 import { mean, quantile, stddev } from '../metrics/stats.ts';
+import { attemptOutcome, type AttemptOutcome } from '../metrics/outcome.ts';
 import type { StoredAttempt } from './store.ts';
 
 export interface ScorerAggregate {
@@ -230,23 +231,6 @@ function withRepeats(base: Aggregate, group: StoredAttempt[], repeats: number[])
     passAtK,
     passHatK,
   };
-}
-
-export type AttemptOutcome = 'pass' | 'fail' | 'unscored';
-
-/**
- * Whether an attempt passed. It passes iff it ran (status ok), at least one score is 'scored',
- * every 'scored' score passes and no score errored. Skipped scores (a judge that could not run)
- * neither pass nor fail it. An errored attempt, or one with an errored score, fails: a scorer
- * that broke is never a pass. An attempt that ran but has no scored and no errored score is
- * 'unscored': nothing could check it, so it is kept out of the pass rate (see Aggregate).
- */
-export function attemptOutcome(attempt: Pick<StoredAttempt, 'status' | 'scores'>): AttemptOutcome {
-  if (attempt.status !== 'ok') return 'fail';
-  if (attempt.scores.some((s) => s.status === 'error')) return 'fail';
-  const scored = attempt.scores.filter((s) => s.status === 'scored');
-  if (scored.length === 0) return 'unscored';
-  return scored.every((s) => s.pass === true) ? 'pass' : 'fail';
 }
 
 function sum(values: number[]): number {

@@ -24,7 +24,7 @@ import { memoryExcludes } from '../metrics/memory-excludes.ts';
 import { createScorer } from '../metrics/registry.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
 import { loadSuite } from '../runners/suite.ts';
-import { attemptOutcome } from '../runners/aggregate.ts';
+import { attemptOutcome } from '../metrics/outcome.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const suite = loadSuite(join(root, 'suites', 'memory.yaml'));

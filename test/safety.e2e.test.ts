@@ -10,7 +10,7 @@ import { loadDataset } from '../datasets/load.ts';
 import { main } from '../cli/main.ts';
 import { loadSuite } from '../runners/suite.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { attemptOutcome } from '../runners/aggregate.ts';
+import { attemptOutcome } from '../metrics/outcome.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const suiteFile = join(root, 'suites', 'safety.yaml');

@@ -24,7 +24,7 @@ import { loadDataset } from '../datasets/load.ts';
 import { createScorer } from '../metrics/registry.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadSuite } from '../runners/suite.ts';
-import { attemptOutcome } from '../runners/aggregate.ts';
+import { attemptOutcome } from '../metrics/outcome.ts';
 import { runTelegram } from '../cli/telegram.ts';
 import { OpenAiFake, TEST_KEY } from './fakes/openai-server.ts';
 import { TEST_BOT_TOKEN, TelegramBotApiFake } from './fakes/telegram-bot-api.ts';

@@ -6,7 +6,7 @@
 // with an errored score is left out, since its quality is not known.
 
 import type { AttemptRow } from '../../runners/store.ts';
-import { attemptOutcome } from '../../runners/aggregate.ts';
+import { attemptOutcome } from '../../metrics/outcome.ts';
 
 export interface SelectOptions {
   /** 0..1: the mean of scored values (or the named scorer's value) must be at least this. */

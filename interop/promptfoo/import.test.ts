@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runBench } from '../../runners/bench.ts';
 import { registerImportCommands } from '../../cli/import.ts';
 import { InputError } from '../../core/errors.ts';
-import { attemptOutcome } from '../../runners/aggregate.ts';
+import { attemptOutcome } from '../../metrics/outcome.ts';
 import { loadSuite } from '../../runners/suite.ts';
 import { splitCommaList } from './import-checks.ts';
 import { importPromptfoo, lunarTargets } from './import.ts';

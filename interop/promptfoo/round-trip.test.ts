@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../runners/bench.ts';
 import { registerExportCommands } from '../../cli/export.ts';
 import { ensurePeer } from '../peers.ts';
-import { attemptOutcome } from '../../runners/aggregate.ts';
+import { attemptOutcome } from '../../metrics/outcome.ts';
 import { loadSuite } from '../../runners/suite.ts';
 import { readPromptfooOutcomes, runPromptfooEval } from './run-eval.ts';
 

@@ -11,7 +11,7 @@ import { runAttempt } from '../../runners/attempt.ts';
 import { InputError } from '../../core/errors.ts';
 import { judgeForAttempt } from '../../judges/access.ts';
 import type { PlannedAttempt } from '../../runners/plan.ts';
-import { attemptOutcome, type AttemptOutcome } from '../../runners/aggregate.ts';
+import { attemptOutcome, type AttemptOutcome } from '../../metrics/outcome.ts';
 import { resolveTarget } from '../../agent/targets.ts';
 import { createScorers, parseCase, setupCase, type CaseSetupOptions, type ScorerSpec } from './case-setup.ts';
 import { sessionFor, type CaseSession } from './session.ts';

@@ -8,7 +8,7 @@
 import type { ComparisonReport, GroupComparison, RunRef } from '../compare/compare.ts';
 import { caseKey, caseLabel } from '../../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../../runners/store.ts';
-import { attemptOutcome } from '../../runners/aggregate.ts';
+import { attemptOutcome } from '../../metrics/outcome.ts';
 import { cutText, interner, rowStringChars } from './model.ts';
 
 export interface ComparisonPageInput {

@@ -6,7 +6,7 @@
 // a reader never takes one test's word while the other says otherwise. The level is the gate's
 // (ci/regression-checks.ts), so the page and `lunar gate` call the same differences significant.
 
-import { SIGNIFICANCE } from '../../ci/regression-checks.ts';
+import { SIGNIFICANCE } from '../../metrics/paired-cases.ts';
 import type { BootstrapInterval } from '../../metrics/paired.ts';
 import { points, pValue } from '../compare/text.ts';
 
