@@ -2,10 +2,10 @@
 // from the suite, else from what is reachable (Ollama's pulled models, API keys in the
 // environment); with nothing reachable, the built-in baseline alone, said plainly.
 
-import type { Case, ScriptStep } from '../datasets/case.ts';
+import type { Case } from '../datasets/case.ts';
 import { packages as sdk } from '../core/packages.ts';
-import { createChatModel, missingKeyVariable, parseTargetId, UnknownTargetError } from './providers/registry.ts';
-import { loadScript, ScriptedModel, ScriptError } from './providers/scripted.ts';
+import { missingKeyVariable, parseTargetId, PROVIDERS, UnknownTargetError } from './providers/registry.ts';
+import { ScriptError } from './providers/scripted.ts';
 import type { ChatModel, ProviderOptions } from './providers/types.ts';
 import { InputError } from '../core/errors.ts';
 
@@ -77,27 +77,15 @@ export interface ResolvedTarget {
  */
 export function resolveTarget(id: string, options: ProviderOptions = {}, check: { keys: boolean } = { keys: true }): ResolvedTarget {
   validateTargets([id]);
-  if (id === 'scripted') {
-    return {
-      id,
-      model(c) {
-        if (!c?.script) throw new InputError(`${c ? `case ${c.id}: ` : ''}the scripted target needs a "script" field on the case`);
-        return new ScriptedModel(c.script);
-      },
-    };
-  }
-  if (id.startsWith('scripted:')) {
-    const file = id.slice('scripted:'.length);
-    let steps: ScriptStep[];
-    try {
-      steps = loadScript(file);
-    } catch (error) {
-      if (error instanceof ScriptError) throw new InputError(`target ${id}: ${error.message}`);
-      throw error;
-    }
-    return { id, model: () => new ScriptedModel(steps, file) };
-  }
   const variable = check.keys ? missingKeyVariable(id, options) : undefined;
   if (variable) throw new InputError(`target ${id}: ${variable} is not set. Export it (e.g. \`export ${variable}=...\`) or pick another target.`);
-  return { id, model: () => createChatModel(id, options) };
+  const { provider, model } = parseTargetId(id);
+  const definition = PROVIDERS[provider]!;
+  if (!definition.prepare) return { id, model: () => definition.create(model, options) };
+  try {
+    return { id, model: definition.prepare(model, options) };
+  } catch (error) {
+    if (error instanceof ScriptError) throw new InputError(`target ${id}: ${error.message}`);
+    throw error;
+  }
 }

@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ScriptStep } from '../../datasets/case.ts';
+import { InputError } from '../../core/errors.ts';
 import { ProviderError } from './errors.ts';
 import { streamFromChat } from './stream-from-chat.ts';
 import { finishReasonOf } from './tool-calls.ts';
-import type { ChatModel, ChatRequest, ChatResult, StreamEvent } from './types.ts';
+import type { ChatModel, ChatRequest, ChatResult, ProviderDefinition, StreamEvent } from './types.ts';
 
 export class ScriptedModel implements ChatModel {
   readonly provider = 'scripted';
@@ -54,7 +55,8 @@ export class ScriptedModel implements ChatModel {
 }
 
 /** A script file that cannot be read or is not a valid script; the message names the file and where. */
-export class ScriptError extends Error {
+/** A script that cannot be used: bad input, so exit 2 like any other. */
+export class ScriptError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'ScriptError';
@@ -111,3 +113,26 @@ function lineAt(text: string, error: Error): number | string {
   if (position === undefined) return /end of JSON input/.test(error.message) ? text.trimEnd().split('\n').length : '?';
   return text.slice(0, Number(position)).split('\n').length;
 }
+
+/**
+ * `scripted` reads each case's own script; `scripted:FILE` reads the file once, before a run, and
+ * every attempt replays its steps from the start.
+ */
+export const scriptedProvider: ProviderDefinition = {
+  name: 'scripted',
+  capabilities: { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: true },
+  create(file) {
+    if (!file) throw new ScriptError('the scripted target needs a script: a "script" field on each case, or scripted:FILE');
+    return new ScriptedModel(loadScript(file), file);
+  },
+  prepare(file) {
+    if (!file) {
+      return (c) => {
+        if (!c?.script) throw new ScriptError(`${c ? `case ${c.id}: ` : ''}the scripted target needs a "script" field on the case`);
+        return new ScriptedModel(c.script);
+      };
+    }
+    const steps = loadScript(file);
+    return () => new ScriptedModel(steps, file);
+  },
+};

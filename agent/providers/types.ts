@@ -1,6 +1,8 @@
 // The one chat-model interface every provider implements. Provider files translate between
 // these shapes and their SDK's; nothing outside agent/providers/ sees an SDK type.
 
+import type { Case } from '../../datasets/case.ts';
+
 export type JsonSchema = Record<string, unknown>;
 
 /** A tool call as the model asked for it, normalised across providers. */
@@ -110,10 +112,36 @@ export interface ProviderOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What a provider is, so callers ask the table instead of comparing provider names. */
+export interface ProviderCapabilities {
+  /** Runs on the user's machine or in this process: every call is free. */
+  free: boolean;
+  /** A policy in this process, not a model behind an API: instant and unlimited, so its calls take no scheduler lane and no cache entry. */
+  local: boolean;
+  /** Writes free text as a language model does, so it can judge, summarise or play a user. */
+  generative: boolean;
+  /** Streams its answer as it is written (the others stream it in one piece). */
+  streams: boolean;
+  /** Answers with tool calls when offered tools. */
+  tools: boolean;
+  /** The id may name no model (`baseline`, `scripted`). */
+  modelOptional: boolean;
+  /** Replays a script: its bare id reads each case's own script, so it needs the case. */
+  perCaseScript: boolean;
+}
+
+export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false };
+
 export interface ProviderDefinition {
-  /** The prefix of target ids: `ollama`, `openai`, `gemini`, `groq`. */
+  /** The prefix of target ids: `ollama`, `openai`, `gemini`, `groq`, `baseline`, `scripted`. */
   name: string;
   /** The environment variable holding the key, when the provider needs one. */
   keyVariable?: string;
+  capabilities: ProviderCapabilities;
   create(model: string, options: ProviderOptions): ChatModel;
+  /**
+   * Work done once before a run (a script file read), returning a fresh model per attempt; the
+   * case is given for providers that read it (a per-case script). Default: create per attempt.
+   */
+  prepare?(model: string, options: ProviderOptions): (c?: Case) => ChatModel;
 }
