@@ -7,6 +7,7 @@ import type { Message } from '../agent/providers/types.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { InputError } from '../core/errors.ts';
 import { resolveTarget } from '../agent/targets.ts';
+import { needsCaseScript } from '../agent/providers/registry.ts';
 
 export interface ChatOptions {
   target: string;
@@ -21,7 +22,7 @@ export interface ChatOptions {
 }
 
 export async function runChat(options: ChatOptions): Promise<void> {
-  if (options.target === 'scripted') throw new InputError('the scripted target needs a script; use it with lunar bench');
+  if (needsCaseScript(options.target)) throw new InputError('the scripted target needs a script; use it with lunar bench');
   // An unknown target, a missing key or a bad script file: one line and exit 2, before the prompt.
   // (`scripted:FILE` works: the conversation plays the file's steps in order.)
   const model = resolveTarget(options.target, options.env ? { env: options.env } : {}).model();

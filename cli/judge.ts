@@ -22,6 +22,7 @@ import { formatCalibration, type CalibrationReport } from './judge-format.ts';
 import { InputError } from '../core/errors.ts';
 import { forAttempt } from '../agent/providers/model-path.ts';
 import { Scheduler } from '../agent/providers/scheduler.ts';
+import { capabilitiesOf } from '../agent/providers/registry.ts';
 
 export interface JudgeCommandIo {
   stdout(text: string): void;
@@ -111,7 +112,8 @@ async function calibrate(flags: CalibrateFlags, home: string, io: JudgeCommandIo
       id: judge.id,
       model: forAttempt(base, scheduler, cache && { cache, mode: flags.cache }, 0, `calibrate ${label} #${item.id}`),
     });
-    const concurrency = base.provider === 'scripted' ? 1 : flags.concurrency;
+    // A script answers in the order it is asked: one call at a time.
+    const concurrency = capabilitiesOf(base.provider).perCaseScript ? 1 : flags.concurrency;
     outcomes = await judgeItems(rows, { judgeFor, usage, concurrency, criteria });
   } finally {
     cache?.close();

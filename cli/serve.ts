@@ -24,6 +24,7 @@ import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
 import type { ConversationsFor } from './telegram.ts';
+import { needsCaseScript } from '../agent/providers/registry.ts';
 
 /** Each session's transcript under <home>/sessions/, and one memory for the server in <home>/memory/http/. */
 export const serverConversations: ConversationsFor = (home) =>
@@ -72,7 +73,7 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   // The default target is checked before listening: a typo or a missing key is exit 2, not a 400 per request.
   const targets = new Map<string, ResolvedTarget>();
   const targetFor = (id: string) => {
-    if (id === 'scripted') throw new InputError('the scripted target needs a script per case; use scripted:FILE');
+    if (needsCaseScript(id)) throw new InputError('the scripted target needs a script per case; use scripted:FILE');
     const resolved = targets.get(id) ?? resolveTarget(id, { env });
     targets.set(id, resolved);
     return resolved;

@@ -29,6 +29,7 @@ import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { resolveTarget } from '../agent/targets.ts';
 import { packages } from '../core/packages.ts';
+import { needsCaseScript } from '../agent/providers/registry.ts';
 
 /** Where a channel keeps its conversations and memory, given the Lunar home. */
 export type ConversationsFor = (home: string) => Conversations;
@@ -86,7 +87,7 @@ export async function runTelegram(options: RunTelegramOptions): Promise<void> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const settings = telegramSettings(options.flags, env, options.cwd);
-  if (settings.target === 'scripted') throw new InputError('the scripted target needs a script per case; use scripted:FILE or lunar bench');
+  if (needsCaseScript(settings.target)) throw new InputError('the scripted target needs a script per case; use scripted:FILE or lunar bench');
   const model = resolveTarget(settings.target, { env }).model();
   const channel = createTelegramChannel({
     token: settings.token,

@@ -48,7 +48,7 @@ export function estimatePlan(plan: readonly PlannedAttempt[], env: NodeJS.Proces
   }
   for (const entry of byTarget.values()) {
     const { provider, model } = parseTargetId(entry.target);
-    const price = provider === 'scripted' ? { input: 0, output: 0 } : priceOf(provider, model, {}, env);
+    const price = priceOf(provider, model, {}, env);
     entry.costUsd = price ? (entry.inputTokens * price.input + entry.outputTokens * price.output) / 1_000_000 : null;
   }
   return [...byTarget.values()];

@@ -19,6 +19,7 @@ import { InputError } from '../core/errors.ts';
 import type { KnowledgeBases } from './knowledge.ts';
 import type { DatasetSource, Suite, SuiteVariant } from './suite.ts';
 import type { ResolvedTarget } from '../agent/targets.ts';
+import { needsCaseScript } from '../agent/providers/registry.ts';
 
 /** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
 export interface PreparedSuite {
@@ -177,7 +178,7 @@ export function planAttempts(prepared: readonly PreparedSuite[], targetsOf: (sui
 
 /** A scripted target on a case without a script is bad input: say so before anything runs. */
 function checkTargetFits(attempt: PlannedAttempt): void {
-  if (attempt.target.id === 'scripted' && !attempt.case.script) {
+  if (needsCaseScript(attempt.target.id) && !attempt.case.script) {
     throw new InputError(`${attempt.prepared.suite.datasetPath}: case ${attempt.case.id}: script: the scripted target needs a script on every case`);
   }
 }

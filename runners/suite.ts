@@ -100,7 +100,7 @@ export const SuiteShape = z
      */
     channel: z.enum(['telegram']).optional(),
     /** Per provider: concurrency, requests and tokens per minute (e.g. { openai: { rpm: 500 } }). */
-    limits: LimitsShape.refine((r) => Object.keys(r).every((k) => k in PROVIDERS || k === 'scripted'), 'limits: keys must be provider names').optional(),
+    limits: LimitsShape.refine((r) => Object.keys(r).every((k) => k in PROVIDERS), 'limits: keys must be provider names').optional(),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import type { ChatModel, Message } from '../providers/types.ts';
 import { ToolRegistry } from '../tools/tool.ts';
 import type { ModelCallRecord } from '../trace.ts';
 import type { Summarize } from './context.ts';
+import { capabilitiesOf } from '../providers/registry.ts';
 
 /** Longest tool result shown to the summarizer: the gist is enough. */
 const MAX_TOOL_TEXT = 1_500;
@@ -19,12 +20,11 @@ const INSTRUCTION =
   'tasks, and what the tools found that still matters. Where the user corrected something, keep only the correction. ' +
   'Never copy a password, key, token or other secret. Plain sentences, no preamble';
 
-/** Providers whose "model" is a policy or a script, not a language model: nothing to summarise with. */
-const CANNOT_SUMMARISE = new Set(['baseline', 'scripted']);
 
 /** A summarizer on `model`, or undefined when the model cannot write one (then compaction drops turns). */
 export function summarizerFor(model: ChatModel, options: { signal?: AbortSignal; seed?: number } = {}): Summarize | undefined {
-  if (CANNOT_SUMMARISE.has(model.provider)) return undefined;
+  // A policy or a script is not a language model: nothing to summarise with.
+  if (!capabilitiesOf(model.provider).generative) return undefined;
   return (older, previous, maxTokens) => summarize(model, older, previous, maxTokens, options);
 }
 

@@ -6,6 +6,7 @@ import { cachedChatModel } from './cached-models.ts';
 import { scheduledChatModel } from './scheduled.ts';
 import type { ChatModel } from './types.ts';
 import type { Scheduler } from './scheduler.ts';
+import { capabilitiesOf } from './registry.ts';
 
 export interface Caching {
   cache: CallCache;
@@ -18,7 +19,7 @@ export interface Caching {
  * not part of the request a cache key is made from.
  */
 export function forAttempt(model: ChatModel, scheduler: Scheduler, caching: Caching | undefined, repeat: number, label: string): ChatModel {
-  if (model.provider === 'baseline' || model.provider === 'scripted') return model;
+  if (capabilitiesOf(model.provider).local) return model;
   const scheduled = scheduledChatModel(model, scheduler);
   return caching ? cachedChatModel(scheduled, caching.cache, { mode: caching.mode, repeat, label }) : scheduled;
 }

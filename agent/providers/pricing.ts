@@ -5,6 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { capabilitiesOf } from './registry.ts';
 import type { Usage } from './types.ts';
 
 export interface Price {
@@ -36,8 +37,6 @@ export const PRICES: Readonly<Record<string, Price>> = {
   'groq:qwen/qwen3-32b': { input: 0.29, output: 0.59 },
 };
 
-/** Providers that run on the user's own machine: every model is free. */
-const FREE_PROVIDERS = new Set(['ollama', 'baseline', 'scripted']);
 
 const PriceFile = z.record(z.string(), z.object({ input: z.number().nonnegative(), output: z.number().nonnegative() }));
 
@@ -123,7 +122,8 @@ export function priceOf(
   const key = `${provider}:${model}`;
   const given = overrides[key] ?? filePrices(env)[key];
   if (given) return given;
-  if (FREE_PROVIDERS.has(provider)) return { input: 0, output: 0 };
+  // Providers that run on the user's own machine: every model is free.
+  if (capabilitiesOf(provider).free) return { input: 0, output: 0 };
   if (PRICES[key]) return PRICES[key];
   const family = model.replace(DATE_SUFFIX, '');
   return family !== model ? priceOf(provider, family, overrides, env) : undefined;

@@ -17,6 +17,7 @@ import { validateTargets } from '../../agent/targets.ts';
 import { createScorers } from '../vitest/case-setup.ts';
 import { caseAssertions, type PromptfooAssertion, type SuiteScorer } from './assertions.ts';
 import { ASSERT_FILE, assertModule, PROVIDER_FILE, providerModule } from './provider-files.ts';
+import { needsCaseScript } from '../../agent/providers/registry.ts';
 
 export const CONFIG_FILE = 'promptfooconfig.yaml';
 
@@ -59,7 +60,7 @@ export async function exportPromptfoo(options: ExportPromptfooOptions): Promise<
   validateTargets(targets);
   const scorers = suiteScorers(suite, variants);
   const cases = exportableCases(suite);
-  if (targets.includes('scripted')) {
+  if (targets.some(needsCaseScript)) {
     const missing = cases.find((c) => !c.script);
     if (missing) throw new InputError(`${suite.datasetPath}: case ${missing.id}: script: the scripted target needs a script on every case`);
   }

@@ -15,6 +15,7 @@ import { attemptOutcome, type AttemptOutcome } from '../../metrics/outcome.ts';
 import { resolveTarget } from '../../agent/targets.ts';
 import { createScorers, parseCase, setupCase, type CaseSetupOptions, type ScorerSpec } from './case-setup.ts';
 import { sessionFor, type CaseSession } from './session.ts';
+import { needsCaseScript } from '../../agent/providers/registry.ts';
 
 export interface RunCaseOptions extends CaseSetupOptions {
   /** Where cache.db and knowledge indexes live (default $LUNAR_HOME, else .lunar). */
@@ -68,7 +69,7 @@ export async function runCaseUnchecked(c: Case | string, target: string, options
   const session = sessionFor(options);
   const { prepared, case: chosen } = await setupCase(c, options, session);
   const resolved = resolveTarget(target, session.providerOptions, { keys: session.mode !== 'replay' });
-  if (target === 'scripted' && !chosen.script) throw new InputError(`runCase: case ${chosen.id}: script: the scripted target needs a script on the case`);
+  if (needsCaseScript(target) && !chosen.script) throw new InputError(`runCase: case ${chosen.id}: script: the scripted target needs a script on the case`);
   const repeat = options.repeat ?? 0;
   const attempt: PlannedAttempt = { prepared, case: chosen, target: resolved, repeat };
   const scheduler = session.scheduler(prepared.suite.limits);
