@@ -52,7 +52,6 @@ import { overlapStart, type Placed } from './chunk/overlap.ts';
 import { classify, sections } from './chunk/sections.ts';
 import { Splitter, type Unit } from './chunk/split.ts';
 
-export { countTokens } from './tokens.ts';
 
 export interface ChunkOptions {
   /** Upper bound on Chunk.tokens, heading line included. Default 400; at least 16. */

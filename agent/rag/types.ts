@@ -12,7 +12,7 @@ export interface Chunk {
   /** 1-based, inclusive line range of the chunk in its file. */
   startLine: number;
   endLine: number;
-  /** Token count of `text` under the tokenizer in chunk.ts. */
+  /** Token count of `text` under the tokenizer in tokens.ts. */
   tokens: number;
 }
 
