@@ -80,6 +80,8 @@ describe('auto (max 5) against a fixed --repeat 5, simulated with known pass pro
     return 0.1 + 0.8 * random();
   }
 
+  // Measured: same verdict on 99.10% of 5,000 cases; 11,944 calls against 25,000 (52.2% saved);
+  // right against the truth 95.02% (auto) and 95.32% (fixed 5).
   it('gives the same verdict on at least 95% of cases for fewer calls, on average over five seeds', () => {
     const CASES = 1000;
     let same = 0;
@@ -111,10 +113,6 @@ describe('auto (max 5) against a fixed --repeat 5, simulated with known pass pro
     expect(saved.savedShare).toBeGreaterThan(0.4);
     // Against the truth (p > ½), auto is nearly as right as fixed 5.
     expect(rightFixed / total - rightAuto / total).toBeLessThan(0.02);
-    console.log(
-      `adaptive max 5 vs fixed 5 over ${total} cases: same verdict ${(100 * agreement).toFixed(2)}%, calls ${saved.calls} vs ${saved.fixedCalls} (saved ${(100 * saved.savedShare).toFixed(1)}%); ` +
-        `right vs truth: auto ${(100 * rightAuto / total).toFixed(2)}%, fixed ${(100 * rightFixed / total).toFixed(2)}%`,
-    );
   });
 });
 

@@ -18,6 +18,7 @@
 // for the suite's cases as a sample of cases like them.
 
 import { bootstrapDraws, bootstrapPValue, percentileInterval } from './bootstrap-draws.ts';
+import { tallyVerdicts } from './noise.ts';
 import type { BootstrapOptions } from './paired.ts';
 import { mean } from './stats.ts';
 
@@ -59,15 +60,8 @@ export interface ClusterComparison {
 
 /** Each case's pass rate over its verdicts, by case id; cases with no verdict are left out. */
 export function caseMeans(verdicts: readonly CaseVerdict[]): CaseMean[] {
-  const counts = new Map<string, { n: number; passes: number }>();
-  for (const v of verdicts) {
-    if (v.pass === null) continue;
-    const c = counts.get(v.caseId) ?? { n: 0, passes: 0 };
-    c.n += 1;
-    if (v.pass) c.passes += 1;
-    counts.set(v.caseId, c);
-  }
-  return [...counts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([caseId, c]) => ({ caseId, n: c.n, passRate: c.passes / c.n }));
+  const counts = tallyVerdicts(verdicts, (v) => v.caseId);
+  return [...counts.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([caseId, c]) => ({ caseId, n: c.verdicts, passRate: c.passes / c.verdicts }));
 }
 
 /** B − A with the cases as the resampled unit (see the file header); null when no case has verdicts on both sides. */

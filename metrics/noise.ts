@@ -146,15 +146,8 @@ export function measureNoise(attempts: readonly NoiseAttempt[], options: Bootstr
 function noiseFloor(cases: readonly CaseNoise[], attempts: readonly NoiseAttempt[], options: BootstrapOptions): NoiseFloor {
   const judged = cases.filter((c) => c.repeats > 0);
   const variances = judged.map((c) => caseVariance(c.passes, c.repeats) ?? 0);
-  const byRepeat = new Map<number, { cases: number; passes: number }>();
-  for (const a of attempts) {
-    if (a.pass === null) continue;
-    const r = byRepeat.get(a.repeat) ?? { cases: 0, passes: 0 };
-    r.cases += 1;
-    if (a.pass) r.passes += 1;
-    byRepeat.set(a.repeat, r);
-  }
-  const perRepeat = [...byRepeat.entries()].sort(([x], [y]) => x - y).map(([repeat, r]) => ({ repeat, cases: r.cases, passRate: r.passes / r.cases }));
+  const byRepeat = tallyVerdicts(attempts, (a) => a.repeat);
+  const perRepeat = [...byRepeat.entries()].sort(([x], [y]) => x - y).map(([repeat, r]) => ({ repeat, cases: r.verdicts, passRate: r.passes / r.verdicts }));
   return {
     cases: judged.length,
     singleVerdictCases: judged.filter((c) => c.repeats === 1).length,
@@ -163,6 +156,20 @@ function noiseFloor(cases: readonly CaseNoise[], attempts: readonly NoiseAttempt
     // Resampling the cases' variances is resampling the cases: each keeps its own spread.
     expectedRunSd: bootstrapStatistic(variances, (sample) => runSdFromVariances(sample)!, options),
   };
+}
+
+/** Verdicts and passes by key, null verdicts left out; a key with only null verdicts is absent. */
+export function tallyVerdicts<T extends { pass: boolean | null }, K>(items: readonly T[], key: (item: T) => K): Map<K, { verdicts: number; passes: number }> {
+  const tally = new Map<K, { verdicts: number; passes: number }>();
+  for (const item of items) {
+    if (item.pass === null) continue;
+    const k = key(item);
+    const t = tally.get(k) ?? { verdicts: 0, passes: 0 };
+    t.verdicts += 1;
+    if (item.pass) t.passes += 1;
+    tally.set(k, t);
+  }
+  return tally;
 }
 
 function compare(a: string, b: string): number {
