@@ -6,7 +6,8 @@
 // reports raises the charge when it was more. A stream holds its slot until it ends (or its
 // consumer leaves it). A call aborted while queued rejects with ProviderError 'aborted'.
 
-import type { Lease, Scheduler } from './scheduler.ts';
+import type { Lease } from './scheduler/lane.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
 import { estimateInputTokens } from './usage.ts';
 import type { ChatModel, ChatRequest, ChatResult, StreamEvent } from './types.ts';
 
