@@ -21,7 +21,7 @@ import { nonNegativeInt, positiveInt } from './args.ts';
 import { formatCalibration, type CalibrationReport } from './judge-format.ts';
 import { InputError } from '../core/errors.ts';
 import { forAttempt } from '../agent/providers/model-path.ts';
-import { Scheduler } from '../agent/providers/scheduler.ts';
+import { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import { capabilitiesOf } from '../agent/providers/registry.ts';
 
 export interface JudgeCommandIo {

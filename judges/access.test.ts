@@ -7,7 +7,7 @@ import { rubric } from './rubric.ts';
 import { chatCount, chunk, judgeCase, judgeTrace, json } from '../test/fakes/judge-fixtures.ts';
 import { OpenAiFake, TEST_KEY } from '../test/fakes/openai-server.ts';
 import { judgeForAttempt } from './access.ts';
-import { Scheduler } from '../agent/providers/scheduler.ts';
+import { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 
 describe('judgeForAttempt', () => {
   let fake: OpenAiFake;

@@ -1,7 +1,7 @@
 // The judge's model call path for one attempt: the same as the target's (agent/providers/model-path.ts).
 
 import { forAttempt, type Caching } from '../agent/providers/model-path.ts';
-import type { Scheduler } from '../agent/providers/scheduler.ts';
+import type { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import type { Case } from '../datasets/case.ts';
 import type { JudgeAccess } from '../metrics/score.ts';
 import type { PreparedJudge } from './resolve.ts';

@@ -7,7 +7,7 @@ import type { Case } from '../datasets/case.ts';
 import type { Score } from '../metrics/score.ts';
 import { judgeForAttempt } from './access.ts';
 import type { PreparedSuite } from '../runners/plan.ts';
-import { Scheduler } from '../agent/providers/scheduler.ts';
+import { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import { chatCount, json, judgeCase, judgeTrace, sentTo } from '../test/fakes/judge-fixtures.ts';
 import { OpenAiFake, TEST_KEY } from '../test/fakes/openai-server.ts';
 import { advisoryReasons, markAdvisory } from './advisory.ts';

@@ -20,7 +20,7 @@ import type { Score, Scorer } from '../metrics/score.ts';
 import type { Caching } from '../agent/providers/model-path.ts';
 import { judgeForAttempt } from './access.ts';
 import { runPool } from '../core/pool.ts';
-import type { Scheduler } from '../agent/providers/scheduler.ts';
+import type { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import { latestCalibration, type CalibrationRecord } from './calibration-store.ts';
 import { judgePromptHashes } from './prompts/index.ts';
 import type { PreparedJudge } from './resolve.ts';

@@ -15,7 +15,7 @@ import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
 import { forAttempt, type Caching } from '../agent/providers/model-path.ts';
 import { judgeForAttempt } from '../judges/access.ts';
 import type { PlannedAttempt, PreparedSuite } from './plan.ts';
-import type { Scheduler } from '../agent/providers/scheduler.ts';
+import type { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import type { AttemptRow } from './store.ts';
 
 /** Bench attempts sample greedily with a fixed seed unless the suite says otherwise. */

@@ -6,7 +6,7 @@
 import type { AttemptRow } from './store.ts';
 import type { Caching } from '../agent/providers/model-path.ts';
 import type { PreparedSuite } from './plan.ts';
-import type { Scheduler } from '../agent/providers/scheduler.ts';
+import type { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import { advisoryReasons, markAdvisory } from '../judges/advisory.ts';
 import type { JudgeFloors } from '../judges/floors.ts';
 import type { CalibrationRecord } from '../judges/calibration-store.ts';

@@ -12,7 +12,7 @@ import { PROVIDERS } from '../agent/providers/registry.ts';
 import { GatesShape } from './gate-spec.ts';
 import { JudgeFloors } from '../judges/floors.ts';
 import { InputError } from '../core/errors.ts';
-import { LimitsShape } from '../agent/providers/scheduler.ts';
+import { LimitsShape } from '../agent/providers/scheduler/limits.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
 
 const ScorerEntry = z.union([

@@ -5,7 +5,7 @@ import { type CacheMode, type CallCache } from './cache.ts';
 import { cachedChatModel } from './cached-models.ts';
 import { scheduledChatModel } from './scheduled.ts';
 import type { ChatModel } from './types.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
 import { capabilitiesOf } from './registry.ts';
 
 export interface Caching {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OpenAiFake, collect, rejection } from '../../test/fakes/openai-server.ts';
-import { Scheduler, WINDOW_MS, type Clock } from './scheduler.ts';
+import type { Clock } from './scheduler/clock.ts';
+import { WINDOW_MS } from './scheduler/rate-window.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
 import { openaiProvider } from './openai.ts';
 import { DEFAULT_OUTPUT_ESTIMATE, estimateCallTokens, scheduledChatModel } from './scheduled.ts';
 import { estimateInputTokens } from './usage.ts';

@@ -1,4 +1,4 @@
-// A chat model whose calls go through a Scheduler (runners/scheduler.ts): each chat() and
+// A chat model whose calls go through a Scheduler (agent/providers/scheduler/scheduler.ts): each chat() and
 // stream() waits for a slot in its provider's lane and for request and token budget, so a run
 // against a hosted API stays under its quota. The estimate a call is charged is its input
 // (cl100k_base over messages and tool specs) plus the most it may write (maxTokens, else 512),
@@ -6,7 +6,8 @@
 // reports raises the charge when it was more. A stream holds its slot until it ends (or its
 // consumer leaves it). A call aborted while queued rejects with ProviderError 'aborted'.
 
-import type { Lease, Scheduler } from './scheduler.ts';
+import type { Lease } from './scheduler/lane.ts';
+import type { Scheduler } from './scheduler/scheduler.ts';
 import { estimateInputTokens } from './usage.ts';
 import type { ChatModel, ChatRequest, ChatResult, StreamEvent } from './types.ts';
 

@@ -9,7 +9,8 @@ import type { ProviderOptions } from '../../agent/providers/types.ts';
 import { KnowledgeBases } from '../../runners/knowledge.ts';
 import type { Caching } from '../../agent/providers/model-path.ts';
 import type { PreparedSuite } from '../../runners/plan.ts';
-import { Scheduler, strictestLimits, type LaneLimits } from '../../agent/providers/scheduler.ts';
+import { strictestLimits, type LaneLimits } from '../../agent/providers/scheduler/limits.ts';
+import { Scheduler } from '../../agent/providers/scheduler/scheduler.ts';
 import type { SetupContext } from './case-setup.ts';
 
 export interface SessionOptions {

@@ -14,7 +14,7 @@ import type { ComparisonReport, GroupComparison, JudgedPreference } from './comp
 import { InputError } from '../../core/errors.ts';
 import { runPool } from '../../core/pool.ts';
 import { forAttempt } from '../../agent/providers/model-path.ts';
-import { Scheduler } from '../../agent/providers/scheduler.ts';
+import { Scheduler } from '../../agent/providers/scheduler/scheduler.ts';
 import type { ResultsStore, StoredAttempt } from '../../runners/store.ts';
 
 export interface JudgeOptions {

@@ -1,134 +1,14 @@
+// The Scheduler's own rules: how many calls a lane lets in and in what order, how 429s shrink and
+// successes grow its limit, Retry-After pauses, and what an abort does to a queued or running
+// call. The rpm and tpm windows, the limits and the progress line have their tests beside them.
+
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from './errors.ts';
-import { formatLaneStats, LimitsShape, Scheduler, strictestLimits, WINDOW_MS, type Clock, type Lease } from './scheduler.ts';
-
-/** A clock the test moves by hand: timers fire in order as advance() passes them. */
-class ManualClock implements Clock {
-  t = 0;
-  private timers: { at: number; fn: () => void }[] = [];
-
-  now(): number {
-    return this.t;
-  }
-
-  setTimer(fn: () => void, ms: number): () => void {
-    const timer = { at: this.t + Math.max(0, ms), fn };
-    this.timers.push(timer);
-    return () => {
-      this.timers = this.timers.filter((t) => t !== timer);
-    };
-  }
-
-  get pending(): number {
-    return this.timers.length;
-  }
-
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.t = due.at;
-      due.fn();
-      await settle();
-    }
-    this.t = end;
-    await settle();
-  }
-}
-
-/** Lets every promise continuation that is ready run. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-interface Gate<T = string> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-function gate<T = string>(): Gate<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-const rateLimited = (retryAfterMs?: number) => new ProviderError('openai', 'rate_limited', 'openai: 429', { status: 429, retryAfterMs });
-
-/** Calls run through a scheduler, each held until the test ends it; records starts and peak concurrency. */
-class Harness {
-  readonly started: string[] = [];
-  readonly gates = new Map<string, Gate>();
-  readonly results = new Map<string, Promise<string>>();
-  inFlight = 0;
-  maxInFlight = 0;
-
-  constructor(readonly scheduler: Scheduler) {}
-
-  call(name: string, provider = 'openai', tokens = 0, signal?: AbortSignal, onLease?: (lease: Lease) => void): Promise<string> {
-    const g = gate();
-    this.gates.set(name, g);
-    const result = this.scheduler.run(
-      provider,
-      tokens,
-      async (lease) => {
-        onLease?.(lease);
-        this.started.push(name);
-        this.inFlight++;
-        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-        try {
-          return await g.promise;
-        } finally {
-          this.inFlight--;
-        }
-      },
-      signal,
-    );
-    result.catch(() => {}); // tests look at rejections through the returned promise
-    this.results.set(name, result);
-    return result;
-  }
-
-  async finish(name: string): Promise<void> {
-    this.gates.get(name)!.resolve(name);
-    await this.results.get(name);
-    await settle();
-  }
-
-  async fail(name: string, error: unknown): Promise<void> {
-    this.gates.get(name)!.reject(error);
-    await this.results.get(name)!.catch(() => {});
-    await settle();
-  }
-}
+import { ProviderError } from '../errors.ts';
+import { formatLaneStats, type Lease } from './lane.ts';
+import { Scheduler } from './scheduler.ts';
+import { Harness, ManualClock, rateLimited, settle } from './test-fixtures.ts';
 
 describe('Scheduler lanes', () => {
-  it('gives each provider a sensible default and lets configured limits override it', () => {
-    const scheduler = new Scheduler({ providers: { openai: { rpm: 500 }, groq: { concurrency: 3, tpm: 6000 } } });
-    expect(scheduler.limitsFor('ollama')).toEqual({ concurrency: 2, rpm: undefined, tpm: undefined });
-    expect(scheduler.limitsFor('openai')).toEqual({ concurrency: 8, rpm: 500, tpm: undefined });
-    expect(scheduler.limitsFor('gemini')).toEqual({ concurrency: 8, rpm: undefined, tpm: undefined });
-    expect(scheduler.limitsFor('groq')).toEqual({ concurrency: 3, rpm: undefined, tpm: 6000 });
-    expect(scheduler.limitsFor('baseline').concurrency).toBe(Infinity);
-    expect(scheduler.limitsFor('scripted').concurrency).toBe(Infinity);
-
-    const custom = new Scheduler({ defaults: { '*': { concurrency: 4 }, ollama: { concurrency: 1 } } });
-    expect(custom.limitsFor('openai').concurrency).toBe(4);
-    expect(custom.limitsFor('ollama').concurrency).toBe(1);
-    expect(custom.limitsFor('baseline').concurrency).toBe(Infinity);
-  });
-
-  it('rejects limits that make no sense', () => {
-    expect(() => new Scheduler({ providers: { openai: { concurrency: 0 } } })).toThrow(/openai: concurrency must be a whole number/);
-    expect(() => new Scheduler({ providers: { openai: { concurrency: 1.5 } } })).toThrow(RangeError);
-    expect(() => new Scheduler({ providers: { openai: { rpm: 0 } } })).toThrow(/rpm/);
-    expect(() => new Scheduler({ providers: { openai: { tpm: -5 } } })).toThrow(/tpm/);
-  });
-
   it('never has more calls in flight than the lane allows', async () => {
     const h = new Harness(new Scheduler({ providers: { openai: { concurrency: 3 } }, clock: new ManualClock() }));
     const names = Array.from({ length: 10 }, (_, i) => `c${i}`);
@@ -181,95 +61,6 @@ describe('Scheduler lanes', () => {
     const boom = new Error('boom');
     await expect(scheduler.run('openai', 10, async () => Promise.reject(boom))).rejects.toBe(boom);
     expect(scheduler.stats().openai).toMatchObject({ inFlight: 0, started: 2, rateLimited: 0, decreases: 0 });
-  });
-});
-
-describe('Scheduler rate budgets', () => {
-  it('spaces requests to stay under rpm in every 60-second window', async () => {
-    const clock = new ManualClock();
-    const scheduler = new Scheduler({ providers: { openai: { rpm: 2 } }, clock });
-    const startedAt: number[] = [];
-    const calls = Array.from({ length: 5 }, () => scheduler.run('openai', 0, async () => void startedAt.push(clock.now())));
-    await settle();
-    expect(startedAt).toEqual([0, 0]);
-    await clock.advance(WINDOW_MS - 1);
-    expect(startedAt).toEqual([0, 0]);
-    await clock.advance(1);
-    expect(startedAt).toEqual([0, 0, WINDOW_MS, WINDOW_MS]);
-    await clock.advance(WINDOW_MS);
-    expect(startedAt).toEqual([0, 0, WINDOW_MS, WINDOW_MS, 2 * WINDOW_MS]);
-    await Promise.all(calls);
-    expect(scheduler.stats().openai).toMatchObject({ rpm: 2, started: 5, waitedMs: 2 * WINDOW_MS + 2 * WINDOW_MS });
-  });
-
-  it('counts the window sliding, not in fixed minutes', async () => {
-    const clock = new ManualClock();
-    const scheduler = new Scheduler({ providers: { openai: { rpm: 2 } }, clock });
-    const startedAt: number[] = [];
-    const go = () => scheduler.run('openai', 0, async () => void startedAt.push(clock.now()));
-    await go();
-    await clock.advance(30_000);
-    await go();
-    const third = go();
-    await clock.advance(29_999);
-    expect(startedAt).toEqual([0, 30_000]);
-    await clock.advance(1); // the call at 0 leaves the window
-    await third;
-    expect(startedAt).toEqual([0, 30_000, 60_000]);
-  });
-
-  it('spaces requests to stay under tpm, charging each its estimate', async () => {
-    const clock = new ManualClock();
-    const scheduler = new Scheduler({ providers: { groq: { tpm: 1000 } }, clock });
-    const startedAt: Record<string, number> = {};
-    const go = (name: string, tokens: number) => scheduler.run('groq', tokens, async () => void (startedAt[name] = clock.now()));
-    const calls = [go('a', 400), go('b', 400), go('c', 300), go('d', 100)];
-    await settle();
-    // c does not fit (800 + 300 > 1000), and d waits behind it (FIFO), though d alone would fit.
-    expect(startedAt).toEqual({ a: 0, b: 0 });
-    expect(scheduler.stats().groq).toMatchObject({ inFlight: 0, queued: 2 });
-    await clock.advance(WINDOW_MS);
-    await Promise.all(calls);
-    expect(startedAt).toEqual({ a: 0, b: 0, c: WINDOW_MS, d: WINDOW_MS });
-  });
-
-  it('lets a call bigger than the whole tpm budget run alone in an empty window', async () => {
-    const clock = new ManualClock();
-    const scheduler = new Scheduler({ providers: { groq: { tpm: 1000 } }, clock });
-    const startedAt: number[] = [];
-    await scheduler.run('groq', 100, async () => void startedAt.push(clock.now()));
-    const big = scheduler.run('groq', 50_000, async () => void startedAt.push(clock.now()));
-    await settle();
-    expect(startedAt).toEqual([0]);
-    await clock.advance(WINDOW_MS);
-    await big;
-    expect(startedAt).toEqual([0, WINDOW_MS]);
-  });
-
-  it('raises a call’s charge to the tokens it really used, never lowers it', async () => {
-    const clock = new ManualClock();
-    const scheduler = new Scheduler({ providers: { groq: { tpm: 1000 } }, clock });
-    const startedAt: number[] = [];
-    await scheduler.run('groq', 200, async (lease) => lease.settle(900)); // used more than estimated
-    await scheduler.run('groq', 50, async (lease) => lease.settle(1)); // used less: still charged 50
-    const next = scheduler.run('groq', 100, async () => void startedAt.push(clock.now()));
-    await settle();
-    expect(startedAt).toEqual([]); // 900 + 50 + 100 > 1000
-    await clock.advance(WINDOW_MS);
-    await next;
-    expect(startedAt).toEqual([WINDOW_MS]);
-  });
-
-  it('applies rpm and tpm together with the concurrency limit', async () => {
-    const clock = new ManualClock();
-    const h = new Harness(new Scheduler({ providers: { openai: { concurrency: 1, rpm: 10, tpm: 10_000 } }, clock }));
-    h.call('a', 'openai', 100);
-    h.call('b', 'openai', 100);
-    await settle();
-    expect(h.started).toEqual(['a']); // budget left, but no slot
-    await h.finish('a');
-    expect(h.started).toEqual(['a', 'b']);
-    await h.finish('b');
   });
 });
 
@@ -483,32 +274,5 @@ describe('Scheduler abort', () => {
     expect(h.scheduler.stats().openai!.inFlight).toBe(1);
     await h.finish('a');
     await expect(running).resolves.toBe('a');
-  });
-});
-
-describe('formatLaneStats', () => {
-  it('shows lanes in use only', async () => {
-    const scheduler = new Scheduler({ clock: new ManualClock() });
-    await scheduler.run('ollama', 0, async () => 'x');
-    expect(formatLaneStats(scheduler.stats())).toBe('ollama 0/2');
-    expect(formatLaneStats(new Scheduler().stats())).toBe('');
-  });
-});
-
-describe('limits blocks', () => {
-  it('parses a suite’s limits: block and rejects unknown fields and bad numbers', () => {
-    expect(LimitsShape.parse({ openai: { rpm: 500, tpm: 200_000 }, ollama: { concurrency: 1 } })).toEqual({
-      openai: { rpm: 500, tpm: 200_000 },
-      ollama: { concurrency: 1 },
-    });
-    expect(LimitsShape.safeParse({ openai: { rpm: 0 } }).success).toBe(false);
-    expect(LimitsShape.safeParse({ openai: { rpm: 1.5 } }).success).toBe(false);
-    expect(LimitsShape.safeParse({ openai: { rps: 5 } }).success).toBe(false);
-  });
-
-  it('takes the strictest value of each field across suites', () => {
-    expect(
-      strictestLimits([{ openai: { rpm: 500, concurrency: 8 } }, undefined, { openai: { rpm: 100, tpm: 9000 }, groq: { tpm: 6000 } }]),
-    ).toEqual({ openai: { rpm: 100, concurrency: 8, tpm: 9000 }, groq: { tpm: 6000 } });
   });
 });

@@ -1,99 +1,25 @@
-// Scheduling for model calls, so a run against a hosted API stays under its quota instead of
-// collecting 429s. Each provider has a lane:
-//   - a concurrency limit (Ollama serialises requests, so 2; hosted APIs 8; baseline and
-//     scripted unlimited), adapted AIMD-style: a 429 halves the lane's current limit (minimum 1),
-//     once per congestion window; each run of successes as long as the current limit adds one
-//     back, up to the configured maximum;
-//   - optional requests-per-minute and tokens-per-minute budgets, kept as sliding 60-second
-//     windows: a call starts only when the calls (tokens) started in the last minute leave room
-//     for it, so no minute-long window ever holds more than the quota, whatever the burst;
-//   - a pause after a 429 that carried Retry-After: nothing new starts in that lane until then.
-// Calls wait in FIFO order within a lane (the head of the queue blocks those behind it, so a
-// large request is not starved by small ones); lanes never wait on each other. A call aborted
-// while queued leaves at once, having taken nothing.
-//
-// Congestion window: every call records the lane's epoch when it starts; a decrease bumps the
-// epoch. A 429 from a call that started before the last decrease was already answered by it, so
-// several calls failing together halve the limit once, not once each.
-//
-// Time is injectable (Clock): the tests drive a manual clock and never sleep. Nothing here is
-// random: the lane is the one place calls start from, so there is no herd to spread out.
+// The Scheduler, through which model calls run so a run against a hosted API stays under its
+// quota instead of collecting 429s. Each provider has a lane (lane.ts) with a concurrency limit
+// adapted AIMD-style (a 429 halves the lane's current limit, minimum 1, once per congestion
+// window; each run of successes as long as the current limit adds one back, up to the configured
+// maximum), the rpm and tpm windows of rate-window.ts, and a pause after a 429 that carried
+// Retry-After, during which nothing new starts in that lane. Calls wait in FIFO order within a
+// lane (the head of the queue blocks those behind it, so a large request is not starved by small
+// ones); lanes never wait on each other; a call aborted while queued leaves at once, having taken
+// nothing. The congestion window: every call records the lane's epoch when it starts and a
+// decrease bumps the epoch, so a 429 from a call that started before the last decrease was
+// already answered by it, and several calls failing together halve the limit once, not once each.
+// Nothing here is random: the lane is the one place calls start from, so there is no herd to
+// spread out.
 
-import { z } from 'zod';
-import { aborted, ProviderError } from './errors.ts';
+import { aborted, ProviderError } from '../errors.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Lane, LaneStats, Lease, Waiter } from './lane.ts';
+import { checkLimits, DEFAULT_LANE_LIMITS, type LaneLimits } from './limits.ts';
+import { rpmReadyAt, tpmReadyAt, type TokenEntry } from './rate-window.ts';
 
-/** Limits for one provider's lane. Unset fields fall back to the defaults. */
-export interface LaneLimits {
-  /** Most calls in flight at once (whole number ≥ 1, or Infinity for no limit). */
-  concurrency?: number;
-  /** Requests per minute: calls started in any 60-second window. */
-  rpm?: number;
-  /** Tokens per minute: estimated tokens (input + max output) of the calls started in any 60-second window. */
-  tpm?: number;
-}
-
-/** One lane in a suite's `limits:` block (YAML), e.g. `limits: { openai: { rpm: 500, tpm: 200000 }, ollama: { concurrency: 1 } }`. */
-export const LaneLimitsShape = z
-  .object({
-    concurrency: z.number().int().positive().optional(),
-    rpm: z.number().int().positive().optional(),
-    tpm: z.number().int().positive().optional(),
-  })
-  .strict();
-
-/** A suite's `limits:` block: lanes by provider name (check the names against the provider registry). */
-export const LimitsShape = z.record(z.string().min(1), LaneLimitsShape);
-
-/**
- * The limits for a run of several suites (one scheduler serves the whole run): for each provider
- * and field, the strictest value any suite sets.
- */
-export function strictestLimits(blocks: readonly (Record<string, LaneLimits> | undefined)[]): Record<string, LaneLimits> {
-  const out: Record<string, LaneLimits> = {};
-  for (const block of blocks) {
-    for (const [provider, limits] of Object.entries(block ?? {})) {
-      const merged: LaneLimits = { ...out[provider] };
-      for (const field of ['concurrency', 'rpm', 'tpm'] as const) {
-        const value = limits[field];
-        if (value !== undefined) merged[field] = Math.min(value, merged[field] ?? Infinity);
-      }
-      out[provider] = merged;
-    }
-  }
-  return out;
-}
-
-/**
- * Default lanes by provider name, `*` for any other. Ollama answers one request at a time per
- * model (2 keeps the next prompt ready); hosted APIs take 8; the local stand-ins need no limit.
- */
-export const DEFAULT_LANE_LIMITS: Readonly<Record<string, LaneLimits>> = {
-  ollama: { concurrency: 2 },
-  baseline: { concurrency: Infinity },
-  scripted: { concurrency: Infinity },
-  '*': { concurrency: 8 },
-};
-
-/** The window rpm and tpm are counted over. */
-export const WINDOW_MS = 60_000;
 /** Longest pause a Retry-After can impose on a lane (a longer one is the provider's retry's business). */
 export const DEFAULT_MAX_PAUSE_MS = 60_000;
-
-/** Time, injectable for tests. */
-export interface Clock {
-  /** Milliseconds, monotonic. */
-  now(): number;
-  /** Calls `fn` after `ms`; returns a function that cancels it. */
-  setTimer(fn: () => void, ms: number): () => void;
-}
-
-export const systemClock: Clock = {
-  now: () => performance.now(),
-  setTimer(fn, ms) {
-    const timer = setTimeout(fn, Math.max(0, ms));
-    return () => clearTimeout(timer);
-  },
-};
 
 export interface SchedulerOptions {
   /** Per-provider limits (e.g. from a suite's `limits:` block); each field overrides the defaults. */
@@ -103,89 +29,6 @@ export interface SchedulerOptions {
   clock?: Clock;
   /** Longest pause a 429's Retry-After imposes on its lane (default 60 s). */
   maxPauseMs?: number;
-}
-
-/** One lane's figures, for the progress line and the run record. */
-export interface LaneStats {
-  provider: string;
-  /** The current (adaptive) concurrency limit; null when unlimited. */
-  limit: number | null;
-  /** The configured maximum; null when unlimited. */
-  maxConcurrency: number | null;
-  rpm: number | null;
-  tpm: number | null;
-  inFlight: number;
-  queued: number;
-  /** Calls started through the lane. */
-  started: number;
-  /** 429s seen (each one, whether or not it changed the limit). */
-  rateLimited: number;
-  /** Times a 429 lowered the limit (once per congestion window). */
-  decreases: number;
-  /** Times a run of successes raised it by one. */
-  increases: number;
-  /** Total time calls spent queued, in milliseconds. */
-  waitedMs: number;
-  /** How much longer the lane is paused by a Retry-After, in milliseconds (0 when not paused). */
-  pausedForMs: number;
-}
-
-/**
- * A slot in a lane, held from the moment a call may start until it ends. Ending it is
- * idempotent: the first of success/failure/release counts, the rest do nothing.
- */
-export interface Lease {
-  readonly provider: string;
-  /** How long the call waited in the queue, in milliseconds. */
-  readonly waitedMs: number;
-  /**
-   * The tokens the call really used (input + output), when known. Only ever raises what the
-   * call counts for in the tpm window: hosted APIs reserve the estimate (input + max_tokens) up
-   * front, so a smaller actual figure does not free budget early.
-   */
-  settle(tokens: number): void;
-  /** A 429 met while the lease is held (e.g. by a retry inside the call): counted and acted on as one. */
-  rateLimited(error?: ProviderError): void;
-  /** The call succeeded: counts towards growing the limit back. Frees the slot. */
-  success(): void;
-  /** The call failed: a rate_limited ProviderError shrinks the lane, any other error is neutral. Frees the slot. */
-  failure(error: unknown): void;
-  /** Frees the slot without counting anything (e.g. a stream its consumer left early). */
-  release(): void;
-}
-
-interface Waiter {
-  tokens: number;
-  enqueuedAt: number;
-  resolve(lease: Lease): void;
-  reject(error: unknown): void;
-  cleanup(): void;
-}
-
-interface TokenEntry {
-  at: number;
-  tokens: number;
-}
-
-interface Lane {
-  provider: string;
-  max: number;
-  limit: number;
-  rpm?: number;
-  tpm?: number;
-  inFlight: number;
-  queue: Waiter[];
-  /** Start times of the calls in the rpm window. */
-  requests: number[];
-  /** Start times and token counts of the calls in the tpm window. */
-  tokens: TokenEntry[];
-  epoch: number;
-  /** In-flight calls by the epoch they started in. */
-  live: Map<number, number>;
-  successes: number;
-  pausedUntil: number;
-  wake?: { at: number; cancel: () => void };
-  stats: { started: number; rateLimited: number; decreases: number; increases: number; waitedMs: number };
 }
 
 export class Scheduler {
@@ -423,54 +266,6 @@ export function isRateLimited(error: unknown): boolean {
   return error instanceof ProviderError && error.kind === 'rate_limited';
 }
 
-/** One short line for the progress display: `openai 6/8 q3 429×2 paused 4s`, only lanes in use. */
-export function formatLaneStats(stats: Record<string, LaneStats>): string {
-  const parts: string[] = [];
-  for (const lane of Object.values(stats)) {
-    if (lane.started === 0 && lane.queued === 0) continue;
-    let text = `${lane.provider} ${lane.inFlight}/${lane.limit ?? '∞'}`;
-    if (lane.queued) text += ` q${lane.queued}`;
-    if (lane.rateLimited) text += ` 429×${lane.rateLimited}`;
-    if (lane.pausedForMs > 0) text += ` paused ${Math.ceil(lane.pausedForMs / 1000)}s`;
-    parts.push(text);
-  }
-  return parts.join(', ');
-}
-
-/** When the rpm window has room for one more call (`now` if it has; drops expired entries). */
-function rpmReadyAt(lane: Lane, now: number): number {
-  if (lane.rpm === undefined) return now;
-  while (lane.requests.length > 0 && lane.requests[0]! + WINDOW_MS <= now) lane.requests.shift();
-  if (lane.requests.length < lane.rpm) return now;
-  return lane.requests[lane.requests.length - lane.rpm]! + WINDOW_MS;
-}
-
-/** When the tpm window has room for `cost` more tokens (`now` if it has; drops expired entries). */
-function tpmReadyAt(lane: Lane, now: number, cost: number): number {
-  if (lane.tpm === undefined) return now;
-  while (lane.tokens.length > 0 && lane.tokens[0]!.at + WINDOW_MS <= now) lane.tokens.shift();
-  let used = 0;
-  for (const entry of lane.tokens) used += entry.tokens;
-  if (used + cost <= lane.tpm) return now;
-  for (const entry of lane.tokens) {
-    used -= entry.tokens;
-    if (used + cost <= lane.tpm) return entry.at + WINDOW_MS;
-  }
-  return now; // unreachable: cost ≤ tpm, so an empty window always fits
-}
-
 function finiteOrNull(n: number): number | null {
   return Number.isFinite(n) ? n : null;
-}
-
-function checkLimits(name: string, limits: LaneLimits): void {
-  const { concurrency, rpm, tpm } = limits;
-  if (concurrency !== undefined && !(concurrency === Infinity || (Number.isInteger(concurrency) && concurrency >= 1))) {
-    throw new RangeError(`scheduler: ${name}: concurrency must be a whole number, 1 or more (got ${concurrency})`);
-  }
-  for (const [field, value] of [['rpm', rpm], ['tpm', tpm]] as const) {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 1)) {
-      throw new RangeError(`scheduler: ${name}: ${field} must be a whole number, 1 or more (got ${value})`);
-    }
-  }
 }
