@@ -9,14 +9,14 @@ import { attemptOutcome, type AttemptOutcome } from '../metrics/outcome.ts';
 export type Verdict = 'held' | 'failed' | 'advisory';
 
 export interface CheckResult {
-  kind: 'threshold' | 'baseline' | 'run';
+  kind: 'threshold' | 'reference' | 'run';
   suite: string;
   config: string;
   target: string;
   /** The measure checked: pass_rate, latency.p95, tool_name_match.mean, ... */
   measure: string;
   verdict: Verdict;
-  /** The line without its verdict prefix: group, measure, value, threshold or baseline, interval, n. */
+  /** The line without its verdict prefix: group, measure, value, threshold or reference, interval, n. */
   text: string;
   /** For advisory checks: why the score is advisory. */
   advisory?: string;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Score } from '../metrics/score.ts';
 import { caseIds, passFail, skippedScore, storeRun, type AttemptSpec } from '../runners/compare-fixtures.ts';
 import { ResultsStore } from '../runners/store.ts';
-import { BaselineFile, baselineFromRun, formatBaseline } from './baseline.ts';
+import { ReferenceFile, referenceFromRun, formatReference } from './reference.ts';
 import { evaluateGates, formatGateReport, type SuiteGates } from './gate.ts';
 import { parseThreshold } from '../runners/gate-spec.ts';
 
@@ -22,7 +22,7 @@ function setUp(baselineSpecs: AttemptSpec[], runSpecs: AttemptSpec[]) {
   storeRun(store, 'base', 'baseline', baselineSpecs);
   storeRun(store, 'now', 'baseline', runSpecs, { startedAt: new Date('2026-02-01T00:00:00Z') });
   // Through the file's own text and schema, as a committed baseline is read.
-  const file = BaselineFile.parse(JSON.parse(formatBaseline(baselineFromRun(store.run('base')!, store.attempts('base')))));
+  const file = ReferenceFile.parse(JSON.parse(formatReference(referenceFromRun(store.run('base')!, store.attempts('base')))));
   const attempts = store.attempts('now');
   const run = store.run('now')!;
   store.close();
@@ -37,25 +37,25 @@ function thresholds(...texts: string[]): SuiteGates['thresholds'] {
   });
 }
 
-describe('evaluateGates against a baseline', () => {
+describe('evaluateGates against a reference', () => {
   it('fails a significant drop, one line per measure, naming the test that found it', () => {
     const { file, attempts, run } = setUp(passing(baselinePasses), passing(runPasses));
-    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], baseline: { file, path: 'ci/baseline.json', tolerance: 0.02 } }]);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], reference: { file, path: 'ci/reference.json', tolerance: 0.02 } }]);
     expect(report.failed).toBe(3);
     expect(formatGateReport(report)).toEqual([
-      'FAIL s/default/baseline pass_rate = 0.400, baseline 0.900 (ci/baseline.json), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)',
-      'FAIL s/default/baseline answer_contains.mean = 0.400, baseline 0.900 (ci/baseline.json), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, n = 20 pairs: the whole interval is below -0.02: a regression (paired bootstrap)',
-      'FAIL s/default/baseline answer_contains.pass_rate = 0.400, baseline 0.900 (ci/baseline.json), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)',
+      'FAIL s/default/baseline pass_rate = 0.400, reference 0.900 (ci/reference.json), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)',
+      'FAIL s/default/baseline answer_contains.mean = 0.400, reference 0.900 (ci/reference.json), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, n = 20 pairs: the whole interval is below -0.02: a regression (paired bootstrap)',
+      'FAIL s/default/baseline answer_contains.pass_rate = 0.400, reference 0.900 (ci/reference.json), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)',
       'gate: run now: 3 checks, 0 held, 3 failed',
     ]);
   });
 
-  it('holds when the run equals its baseline: difference 0, p = 1', () => {
+  it('holds when the run equals its reference: difference 0, p = 1', () => {
     const { file, attempts, run } = setUp(passing(baselinePasses), passing(baselinePasses));
-    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], baseline: { file, path: 'b.json', tolerance: 0.02 } }]);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], reference: { file, path: 'b.json', tolerance: 0.02 } }]);
     expect(report).toMatchObject({ held: 3, failed: 0 });
     expect(formatGateReport(report, true)[1]).toBe(
-      'ok   s/default/baseline answer_contains.mean = 0.900, baseline 0.900 (b.json), difference 0.000, 95% CI [0.000, 0.000], tolerance 0.02, n = 20 pairs: no drop beyond the tolerance',
+      'ok   s/default/baseline answer_contains.mean = 0.900, reference 0.900 (b.json), difference 0.000, 95% CI [0.000, 0.000], tolerance 0.02, n = 20 pairs: no drop beyond the tolerance',
     );
   });
 
@@ -64,28 +64,28 @@ describe('evaluateGates against a baseline', () => {
     // Bootstrap: the mean is −k/20 with k ~ Binomial(20, 0.05) lost cases drawn; P(k ≤ 2) = 0.925 <
     // 0.975 ≤ P(k ≤ 3) = 0.984, so the interval's low end is −0.15, its high end 0.
     const { file, attempts, run } = setUp(passing(baselinePasses), passing(new Set(caseIds(17, 3))));
-    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], baseline: { file, path: 'b.json', tolerance: 0.02 } }]);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], reference: { file, path: 'b.json', tolerance: 0.02 } }]);
     expect(report.failed).toBe(0);
     expect(report.checks.find((c) => c.measure === 'answer_contains.pass_rate')!.text).toBe(
-      's/default/baseline answer_contains.pass_rate = 0.850, baseline 0.900 (b.json), difference -0.050, 95% CI [-0.150, 0.000], tolerance 0.02, McNemar p = 1 (1 lost, 0 gained), n = 20 pairs: a drop beyond the tolerance, not significant (McNemar p >= 0.05)',
+      's/default/baseline answer_contains.pass_rate = 0.850, reference 0.900 (b.json), difference -0.050, 95% CI [-0.150, 0.000], tolerance 0.02, McNemar p = 1 (1 lost, 0 gained), n = 20 pairs: a drop beyond the tolerance, not significant (McNemar p >= 0.05)',
     );
   });
 
   it('fails a scorer the baseline scored that the run could not check at all', () => {
     const judged = (id: string) => [{ scorer: 'rubric', value: 1, pass: true, status: 'scored' as const, reason: 'fine', details: { case: id } }];
     const { file, attempts, run } = setUp(passing(baselinePasses, judged), passing(baselinePasses, () => [skippedScore('rubric', 'OPENAI_API_KEY is not set')]));
-    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], baseline: { file, path: 'b.json', tolerance: 0.02 } }]);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], reference: { file, path: 'b.json', tolerance: 0.02 } }]);
     expect(formatGateReport(report).filter((l) => l.startsWith('FAIL'))).toEqual([
-      'FAIL s/default/baseline rubric: not checked against the baseline (b.json): no case scored on both sides (in the run: 20 skipped)',
+      'FAIL s/default/baseline rubric: not checked against the reference (b.json): no case scored on both sides (in the run: 20 skipped)',
     ]);
   });
 
   it('names the cases only one side has, and does not count them', () => {
     const { file, attempts, run } = setUp(passing(baselinePasses), [...passing(baselinePasses).slice(1), { caseId: 'c99', scores: [passFail('answer_contains', true)] }]);
-    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], baseline: { file, path: 'b.json', tolerance: 0.02 } }]);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: [], reference: { file, path: 'b.json', tolerance: 0.02 } }]);
     expect(report.notes).toEqual([
-      's/default/baseline: 1 baseline case(s) not in the run, not compared: c01',
-      's/default/baseline: 1 case(s) of the run not in the baseline, not compared: c99',
+      's/default/baseline: 1 reference case(s) not in the run, not compared: c01',
+      's/default/baseline: 1 case(s) of the run not in the reference, not compared: c99',
     ]);
     expect(report.checks[0]!.text).toContain('n = 19 pairs');
   });

@@ -1,12 +1,12 @@
 // `lunar gate`: does a run hold its suites' quality gates? Absolute thresholds per suite and
-// scorer, and regressions against a committed baseline judged by the paired statistics of
+// scorer, and regressions against a committed reference judged by the paired statistics of
 // `lunar compare`. Every group (suite × configuration × target) of the run is checked; each
-// failure is one line naming the group, the measure, the value, the threshold or baseline, and
+// failure is one line naming the group, the measure, the value, the threshold or reference, and
 // the interval. Exit 0 when every gate holds, 1 when one fails (cli: 2 on bad input).
 
 import type { StoredAttempt } from '../runners/store.ts';
 import { aggregate } from '../runners/aggregate.ts';
-import type { BaselineFile } from './baseline.ts';
+import type { ReferenceFile } from './reference.ts';
 import { advisoryScorers, groupName, type CheckResult } from './gate-result.ts';
 import type { Threshold } from '../runners/gate-spec.ts';
 import { checkRegressions } from './regression-checks.ts';
@@ -17,7 +17,7 @@ export interface SuiteGates {
   suite: string;
   /** Each threshold with where it was written: a suite file, or --threshold. */
   thresholds: { threshold: Threshold; source: string }[];
-  baseline?: { file: BaselineFile; path: string; tolerance: number };
+  reference?: { file: ReferenceFile; path: string; tolerance: number };
 }
 
 export interface GateReport {
@@ -57,21 +57,21 @@ export function evaluateGates(run: { id: string; status: string }, attempts: rea
         if (check) checks.push(check);
         else notes.push(`${groupName(group)}: no ${threshold.measure.kind === 'scorer' ? threshold.measure.scorer : measureName(threshold.measure)} scores; "${threshold.text}" (${source}) not checked here`);
       }
-      if (!gates.baseline) continue;
-      const { file, path, tolerance } = gates.baseline;
+      if (!gates.reference) continue;
+      const { file, path, tolerance } = gates.reference;
       const base = file.groups.find((g) => g.suite === group.suite && g.config === group.config && g.target === group.target);
       if (!base) {
-        notes.push(`${groupName(group)}: not in the baseline ${path}; only thresholds apply (add it with lunar gate --update-baseline)`);
+        notes.push(`${groupName(group)}: not in the reference ${path}; only thresholds apply (add it with lunar gate --update-reference)`);
         continue;
       }
       const regressions = checkRegressions(members, { group: base, path, tolerance }, advisory);
       checks.push(...regressions.checks);
       notes.push(...regressions.notes);
     }
-    if (gates.baseline) {
+    if (gates.reference) {
       const ran = new Set(aggregate(mine).map(groupName));
-      for (const g of gates.baseline.file.groups) {
-        if (g.suite === gates.suite && !ran.has(groupName(g))) notes.push(`${groupName(g)}: in the baseline ${gates.baseline.path}, not in run ${run.id}; not compared`);
+      for (const g of gates.reference.file.groups) {
+        if (g.suite === gates.suite && !ran.has(groupName(g))) notes.push(`${groupName(g)}: in the reference ${gates.reference.path}, not in run ${run.id}; not compared`);
       }
     }
   }

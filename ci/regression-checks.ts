@@ -1,38 +1,38 @@
-// Regressions against the committed baseline, for one group (suite × configuration × target):
-// the run's attempts are paired with the baseline's cases (case id and repeat) and compared as
-// `lunar compare` does (A = baseline, B = run). A drop is a regression only when it is beyond the
+// Regressions against the committed reference, for one group (suite × configuration × target):
+// the run's attempts are paired with the reference's cases (case id and repeat) and compared as
+// `lunar compare` does (A = reference, B = run). A drop is a regression only when it is beyond the
 // tolerance AND significant:
 //   <scorer>.mean       the paired bootstrap 95% interval of the difference lies entirely below −tolerance;
 //   <scorer>.pass_rate  the drop is beyond −tolerance and McNemar's exact p < 0.05;
 //   pass_rate           the same, on whole attempts (the table's pass rate).
-// A scorer the baseline scored that the run could not check at all (skipped everywhere) fails:
+// A scorer the reference scored that the run could not check at all (skipped everywhere) fails:
 // a regression that cannot be looked for is not absent.
 
 import type { BootstrapInterval } from '../metrics/paired.ts';
 import { pValue } from '../reports/compare/text.ts';
 import { caseLabel, comparePaired, observe, SIGNIFICANCE, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../runners/store.ts';
-import { baselineObservation, type BaselineGroup } from './baseline.ts';
+import { referenceObservation, type ReferenceGroup } from './reference.ts';
 import { groupName, outcomeWithout, rate, signedRate, type CheckResult, type Verdict } from './gate-result.ts';
 
-export interface BaselineSource {
-  group: BaselineGroup;
+export interface ReferenceSource {
+  group: ReferenceGroup;
   /** The file, as it is named in messages. */
   path: string;
   tolerance: number;
 }
 
-export function checkRegressions(members: readonly StoredAttempt[], source: BaselineSource, advisory: ReadonlyMap<string, string>): { checks: CheckResult[]; notes: string[] } {
-  const { group: baseline, path, tolerance } = source;
+export function checkRegressions(members: readonly StoredAttempt[], source: ReferenceSource, advisory: ReadonlyMap<string, string>): { checks: CheckResult[]; notes: string[] } {
+  const { group: reference, path, tolerance } = source;
   const left = new Set(advisory.keys());
   // Whole-attempt outcomes on both sides leave the advisory scorers out, as the pass_rate threshold does.
   const runSide = members.map((a): CaseObservation => ({ ...observe(a), outcome: outcomeWithout(a, left) }));
-  const baseSide = baseline.cases.map(baselineObservation).map((o) => ({ ...o, outcome: outcomeWithout(asAttempt(o), left) }));
+  const baseSide = reference.cases.map(referenceObservation).map((o) => ({ ...o, outcome: outcomeWithout(asAttempt(o), left) }));
   const paired = comparePaired(baseSide, runSide);
-  const where = { suite: baseline.suite, config: baseline.config, target: baseline.target };
+  const where = { suite: reference.suite, config: reference.config, target: reference.target };
   const head = (measure: string) => `${groupName(where)} ${measure}`;
   const make = (measure: string, verdict: Verdict, text: string, reason?: string): CheckResult => ({
-    kind: 'baseline',
+    kind: 'reference',
     ...where,
     measure,
     verdict: verdict === 'failed' && reason ? 'advisory' : verdict,
@@ -47,11 +47,11 @@ export function checkRegressions(members: readonly StoredAttempt[], source: Base
   }
   for (const s of paired.scorers) {
     const reason = advisory.get(s.scorer);
-    const baselineScored = baseline.scorers[s.scorer]?.n ?? 0;
+    const referenceScored = reference.scorers[s.scorer]?.n ?? 0;
     if (s.values.n === 0 && s.passFail.n === 0) {
-      if (baselineScored > 0) {
+      if (referenceScored > 0) {
         const why = [s.notCompared.skippedB && `${s.notCompared.skippedB} skipped`, s.notCompared.missingB && `${s.notCompared.missingB} not scored by it`].filter(Boolean).join(', ');
-        checks.push(make(s.scorer, 'failed', `${head(s.scorer)}: not checked against the baseline (${path}): no case scored on both sides${why ? ` (in the run: ${why})` : ''}`, reason));
+        checks.push(make(s.scorer, 'failed', `${head(s.scorer)}: not checked against the reference (${path}): no case scored on both sides${why ? ` (in the run: ${why})` : ''}`, reason));
       }
       continue;
     }
@@ -83,28 +83,28 @@ function passRateVerdict(pf: PassFailComparison, tolerance: number): { verdict: 
 function meanText(s: ScorerComparison, path: string, tolerance: number): string {
   const v = s.values;
   const d = v.difference!;
-  return `= ${rate(v.meanB!)}, baseline ${rate(v.meanA!)} (${path}), difference ${signedRate(d.mean)}, 95% CI [${signedRate(d.low)}, ${signedRate(d.high)}], tolerance ${tolerance}, n = ${v.n} pairs`;
+  return `= ${rate(v.meanB!)}, reference ${rate(v.meanA!)} (${path}), difference ${signedRate(d.mean)}, 95% CI [${signedRate(d.low)}, ${signedRate(d.high)}], tolerance ${tolerance}, n = ${v.n} pairs`;
 }
 
 function passRateText(pf: PassFailComparison, path: string, tolerance: number): string {
   const interval = pf.interval ? `, 95% CI [${signedRate(pf.interval.low)}, ${signedRate(pf.interval.high)}]` : '';
   return (
-    `= ${rate(pf.passRateB!)}, baseline ${rate(pf.passRateA!)} (${path}), difference ${signedRate(pf.difference!)}${interval}, tolerance ${tolerance}, ` +
+    `= ${rate(pf.passRateB!)}, reference ${rate(pf.passRateA!)} (${path}), difference ${signedRate(pf.difference!)}${interval}, tolerance ${tolerance}, ` +
     `McNemar p = ${pValue(pf.mcnemarP)} (${pf.onlyA} lost, ${pf.onlyB} gained), n = ${pf.n} pairs`
   );
 }
 
 const NAMED = 10;
 
-function unpairedNotes(group: string, onlyInBaseline: readonly CaseKey[], onlyInRun: readonly CaseKey[]): string[] {
+function unpairedNotes(group: string, onlyInReference: readonly CaseKey[], onlyInRun: readonly CaseKey[]): string[] {
   const list = (keys: readonly CaseKey[]) => `${keys.slice(0, NAMED).map(caseLabel).join(', ')}${keys.length > NAMED ? ` and ${keys.length - NAMED} more` : ''}`;
   const notes: string[] = [];
-  if (onlyInBaseline.length) notes.push(`${group}: ${onlyInBaseline.length} baseline case(s) not in the run, not compared: ${list(onlyInBaseline)}`);
-  if (onlyInRun.length) notes.push(`${group}: ${onlyInRun.length} case(s) of the run not in the baseline, not compared: ${list(onlyInRun)}`);
+  if (onlyInReference.length) notes.push(`${group}: ${onlyInReference.length} reference case(s) not in the run, not compared: ${list(onlyInReference)}`);
+  if (onlyInRun.length) notes.push(`${group}: ${onlyInRun.length} case(s) of the run not in the reference, not compared: ${list(onlyInRun)}`);
   return notes;
 }
 
-/** A baseline case in the shape attemptOutcome reads. */
+/** A reference case in the shape attemptOutcome reads. */
 function asAttempt(o: CaseObservation): Pick<StoredAttempt, 'status' | 'scores'> {
   return {
     status: o.errored ? 'error' : 'ok',

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
 import { formatTable, formatJudgeReliability } from '../reports/table.ts';
-import { planBench, recordedInvocation, runBench, type BenchOptions } from '../runners/bench.ts';
+import { planBench, runBench, type BenchOptions } from '../runners/bench.ts';
+import { recordedInvocation } from '../runners/run-start.ts';
 import { REPORTERS } from '../reports/reporters.ts';
 import { nonNegativeNumber, positiveInt } from './args.ts';
 import { estimatePlan, formatEstimate } from '../runners/estimate.ts';
@@ -15,6 +16,7 @@ import { describeLock } from '../runners/provenance.ts';
 import { describeFailures } from '../runners/failures.ts';
 import { datasetFiles, loadSuite, suiteFiles, type Suite } from '../runners/suite.ts';
 import { detectTargets } from '../agent/targets.ts';
+import { setExitCode } from './exit.ts';
 
 interface BenchFlags {
   target?: string[];
@@ -63,9 +65,9 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       for (const line of failures) console.error(line);
       console.log(`\n${describeLock(result.lock)}`);
       console.log(`run ${result.runId} ${result.status}: ${result.attempts.length} attempts; files in ${result.outDir}`);
-      if (result.status === 'interrupted') process.exitCode = 130;
+      if (result.status === 'interrupted') setExitCode(program, 130);
       else if (result.status === 'partial') console.log(`the budget of $${options.budget} was reached: resume with lunar bench --resume ${result.runId} --budget <more>`);
-      if (result.status !== 'interrupted' && failures.length) process.exitCode = 1;
+      if (result.status !== 'interrupted' && failures.length) setExitCode(program, 1);
     });
 }
 
@@ -80,7 +82,7 @@ export function registerMergeCommand(program: Command, paths: { home: () => stri
       const result = mergeRuns(inputs, flags.home ? resolve(flags.home) : paths.home(), REPORTERS, flags.out ? resolve(flags.out) : undefined);
       console.log(formatTable(result.aggregates));
       console.log(`\nrun ${result.runId} ${result.status}: ${result.attempts.length} attempts from ${result.shards} shard run(s); files in ${result.outDir}`);
-      if (describeFailures(result.attempts).length) process.exitCode = 1;
+      if (describeFailures(result.attempts).length) setExitCode(program, 1);
     });
 }
 

@@ -20,6 +20,7 @@ import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 import { InputError } from '../core/errors.ts';
 import { ResultsStore } from '../runners/store.ts';
 import { loadSuite, suiteFiles, type Suite } from '../runners/suite.ts';
+import { setExitCode } from './exit.ts';
 
 interface CompareFlags {
   base?: string;
@@ -73,8 +74,9 @@ export function registerCompareCommand(program: Command, home: () => string, opt
       let ids: [string, string];
       if (flags.base !== undefined || flags.candidate !== undefined) {
         const ran = await runBoth(positional, flags, homeDir, suitesFolder, output);
-        if (!ran) return;
-        ids = ran;
+        setExitCode(program, ran.exitCode);
+        if (!ran.ids) return;
+        ids = ran.ids;
       } else {
         if (positional.length !== 2) throw new InputError(`compare: give two run ids (base, then candidate), or --base T --candidate T; got ${positional.length} argument(s)`);
         ids = [positional[0]!, positional[1]!];
@@ -99,8 +101,8 @@ async function readComparison(home: string, [a, b]: [string, string], flags: Com
   }
 }
 
-/** Runs the suites on the base, then on the candidate; undefined when interrupted (exit code 130 is set). */
-async function runBoth(names: string[], flags: CompareFlags, home: string, suitesFolder: () => string, output: CommandOutput): Promise<[string, string] | undefined> {
+/** Runs the suites on the base, then on the candidate: the two run ids (none when interrupted) and the exit code the runs ask for. */
+async function runBoth(names: string[], flags: CompareFlags, home: string, suitesFolder: () => string, output: CommandOutput): Promise<{ ids?: [string, string]; exitCode: number }> {
   if (!flags.base || !flags.candidate) throw new InputError('compare: --base and --candidate go together: name both targets');
   if (flags.base === flags.candidate) throw new InputError(`compare: --base and --candidate are both ${flags.base}; name two different targets`);
   if (flags.targetA || flags.targetB) throw new InputError('compare: --target-a/--target-b pick targets of stored runs; with --base/--candidate the targets are those two');
@@ -115,15 +117,11 @@ async function runBoth(names: string[], flags: CompareFlags, home: string, suite
     for (const line of failures) output.stderr(`${line}\n`);
     errored ||= failures.length > 0;
     output.stderr(`${role} ${target}: run ${result.runId} ${result.status}, ${result.attempts.length} attempts\n`);
-    if (result.status === 'interrupted') {
-      process.exitCode = 130;
-      return undefined;
-    }
+    if (result.status === 'interrupted') return { exitCode: 130 };
     ids.push(result.runId);
   }
   // As lunar bench: an attempt that errored makes the exit code 1; the comparison still counts it as a failure.
-  if (errored) process.exitCode = 1;
-  return [ids[0]!, ids[1]!];
+  return { ids: [ids[0]!, ids[1]!], exitCode: errored ? 1 : 0 };
 }
 
 /** As `lunar bench`: no names → every suite in the folder; a bare name → <folder>/<name>.yaml. */

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { caseIds, passFail, storeRun } from '../runners/compare-fixtures.ts';
 import { ResultsStore } from '../runners/store.ts';
-import { BaselineFile } from '../ci/baseline.ts';
+import { ReferenceFile } from '../ci/reference.ts';
+import { exitCodeOf } from './exit.ts';
 import { registerGateCommand } from './gate.ts';
 
 // A suite file with gates, and two runs of it: `base` passes 18 of 20 cases (c02–c19), `now`
@@ -25,15 +26,14 @@ function project(gates: string): { root: string; home: string; suite: string } {
   return { root, home, suite };
 }
 
-const GATES = 'gates:\n  thresholds: ["answer_contains.mean >= 0.5"]\n  baseline: { path: ../ci/baseline.json, tolerance: 0.02 }\n';
+const GATES = 'gates:\n  thresholds: ["answer_contains.mean >= 0.5"]\n  reference: { path: ../ci/reference.json, tolerance: 0.02 }\n';
 
 async function gate(home: string, args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   const out = { stdout: '', stderr: '' };
   const program = new Command('lunar').exitOverride();
   registerGateCommand(program, () => home, { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t) });
-  process.exitCode = undefined;
   await program.parseAsync(['node', 'lunar', 'gate', ...args]);
-  return { ...out, exitCode: Number(process.exitCode ?? 0) };
+  return { ...out, exitCode: exitCodeOf(program) };
 }
 
 describe('lunar gate', () => {
@@ -41,12 +41,12 @@ describe('lunar gate', () => {
     process.exitCode = undefined;
   });
 
-  it("writes the baseline the suite names from a run, then fails the newest run on its drop with exit code 1 and one line per failure", async () => {
+  it("writes the reference the suite names from a run, then fails the newest run on its drop with exit code 1 and one line per failure", async () => {
     const { root, home, suite } = project(GATES);
-    const baseline = join(root, 'ci', 'baseline.json');
-    const written = await gate(home, ['base', '--update-baseline']);
+    const baseline = join(root, 'ci', 'reference.json');
+    const written = await gate(home, ['base', '--update-reference']);
     expect(written).toMatchObject({ exitCode: 0, stdout: `wrote ${baseline}: 1 groups, 20 cases, from run base\n` });
-    const file = BaselineFile.parse(JSON.parse(readFileSync(baseline, 'utf8')));
+    const file = ReferenceFile.parse(JSON.parse(readFileSync(baseline, 'utf8')));
     expect(file.groups[0]).toMatchObject({ suite: 's', config: 'default', target: 'baseline', attempts: 20, passRate: 0.9, scorers: { answer_contains: { mean: 0.9, passRate: 0.9, n: 20 } } });
     expect(file.groups[0]!.cases[0]).toEqual({ id: 'c01', repeat: 0, category: 'general', outcome: 'fail', scores: { answer_contains: [0, false] } });
 
@@ -54,9 +54,9 @@ describe('lunar gate', () => {
     expect(checked.exitCode).toBe(1);
     expect(checked.stdout.split('\n')).toEqual([
       `FAIL s/default/baseline answer_contains.mean = 0.400, threshold >= 0.5 (${suite}), 95% CI [0.200, 0.600], n = 20`,
-      `FAIL s/default/baseline pass_rate = 0.400, baseline 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)`,
-      `FAIL s/default/baseline answer_contains.mean = 0.400, baseline 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, n = 20 pairs: the whole interval is below -0.02: a regression (paired bootstrap)`,
-      `FAIL s/default/baseline answer_contains.pass_rate = 0.400, baseline 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)`,
+      `FAIL s/default/baseline pass_rate = 0.400, reference 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)`,
+      `FAIL s/default/baseline answer_contains.mean = 0.400, reference 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, n = 20 pairs: the whole interval is below -0.02: a regression (paired bootstrap)`,
+      `FAIL s/default/baseline answer_contains.pass_rate = 0.400, reference 0.900 (${baseline}), difference -0.500, 95% CI [-0.750, -0.250], tolerance 0.02, McNemar p = 0.006348 (11 lost, 1 gained), n = 20 pairs: a drop beyond -0.02 with p < 0.05: a regression (McNemar)`,
       'gate: run now: 4 checks, 0 held, 4 failed',
       '',
     ]);
@@ -64,17 +64,17 @@ describe('lunar gate', () => {
 
   it('exits 0 when every gate holds', async () => {
     const { home } = project(GATES);
-    await gate(home, ['base', '--update-baseline']);
+    await gate(home, ['base', '--update-reference']);
     const held = await gate(home, ['base']);
     expect(held).toMatchObject({ exitCode: 0, stdout: 'gate: run base: 4 checks, 4 held, 0 failed\n' });
   });
 
-  it('takes --threshold, --baseline and --tolerance from the command line', async () => {
+  it('takes --threshold, --reference and --tolerance from the command line', async () => {
     const { root, home } = project('');
     const other = join(root, 'elsewhere.json');
-    await gate(home, ['base', '--update-baseline', '--baseline', other]);
+    await gate(home, ['base', '--update-reference', '--reference', other]);
     // A tolerance of 0.6 forgives the −0.5 drop; the threshold still fails.
-    const result = await gate(home, ['now', '--baseline', other, '--tolerance', '0.6', '--threshold', 'pass_rate >= 0.45']);
+    const result = await gate(home, ['now', '--reference', other, '--tolerance', '0.6', '--threshold', 'pass_rate >= 0.45']);
     expect(result.exitCode).toBe(1);
     expect(result.stdout.split('\n')).toEqual([
       'FAIL s/default/baseline pass_rate = 0.400, threshold >= 0.45 (--threshold), 95% CI [0.200, 0.600], n = 20',
@@ -83,12 +83,29 @@ describe('lunar gate', () => {
     ]);
   });
 
-  it('refuses a bad expression in a suite as bad input (exit 2), naming the file, the field and the expression', async () => {
-    const { home, suite } = project('gates:\n  thresholds: ["answer_contains.mean >= 0.5", "answer_contains.mean => 0.85"]\n');
-    await expect(gate(home, ['now'])).rejects.toMatchObject({
-      exitCode: 2,
-      message: `${suite}: gates.thresholds.1: "answer_contains.mean => 0.85": unknown comparison "=>": use >=, >, <= or <`,
-    });
+  it('refuses a bad expression in a suite when the suite is loaded, before anything runs, naming the file, the field and the expression', () => {
+    expect(() => project('gates:\n  thresholds: ["answer_contains.mean >= 0.5", "answer_contains.mean => 0.85"]\n')).toThrow(
+      /s\.yaml: gates\.thresholds\.1: "answer_contains\.mean => 0\.85": unknown comparison "=>": use >=, >, <= or <$/,
+    );
+  });
+
+  it('checks the gates the run recorded when it started, even after the suite file is gone', async () => {
+    const { root, home, suite } = project(GATES);
+    await gate(home, ['base', '--update-reference']);
+    rmSync(suite);
+    const checked = await gate(home, ['now']);
+    expect(checked.exitCode).toBe(1);
+    expect(checked.stdout).toContain(`FAIL s/default/baseline answer_contains.mean = 0.400, threshold >= 0.5 (${suite})`);
+    expect(checked.stdout).toContain(`reference 0.900 (${join(root, 'ci', 'reference.json')})`);
+  });
+
+  it('still takes the old names --baseline and --update-baseline', async () => {
+    const { root, home } = project('');
+    const other = join(root, 'old-name.json');
+    expect(await gate(home, ['base', '--update-baseline', '--baseline', other])).toMatchObject({ exitCode: 0, stdout: `wrote ${other}: 1 groups, 20 cases, from run base\n` });
+    const held = await gate(home, ['base', '--baseline', other]);
+    expect(held.exitCode).toBe(0);
+    expect(held.stdout).toMatch(/^gate: run base: \d+ checks, \d+ held, 0 failed/);
   });
 
   it('refuses a bad --threshold, a scorer no suite has, and a run with nothing to gate, each as bad input', async () => {
@@ -113,8 +130,8 @@ describe('lunar gate', () => {
     });
   });
 
-  it('makes no baseline from a run that did not complete', async () => {
+  it('makes no reference from a run that did not complete', async () => {
     const { home } = project(GATES);
-    await expect(gate(home, ['cut', '--update-baseline'])).rejects.toMatchObject({ exitCode: 2, message: '--update-baseline: run cut is interrupted; a baseline is made from a completed run' });
+    await expect(gate(home, ['cut', '--update-reference'])).rejects.toMatchObject({ exitCode: 2, message: '--update-reference: run cut is interrupted; a reference is made from a completed run' });
   });
 });

@@ -1,6 +1,6 @@
 // `lunar gate [run-id]`: check a stored run (default: the newest) against its suites' gates
-// (thresholds and a baseline, from each suite's `gates:` section) and those given on the command
-// line; exit 1 when one fails. `--update-baseline` writes the baseline from the run instead.
+// (thresholds and a reference, from each suite's `gates:` section) and those given on the command
+// line; exit 1 when one fails. `--update-reference` writes the reference from the run instead.
 
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
@@ -8,20 +8,24 @@ import { join, relative, resolve } from 'node:path';
 import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 import { InputError } from '../core/errors.ts';
 import { ResultsStore, type StoredAttempt } from '../runners/store.ts';
-import { baselineFromRun, readBaseline, writeBaseline, type BaselineFile } from '../ci/baseline.ts';
+import { referenceFromRun, readReference, writeReference, type ReferenceFile } from '../ci/reference.ts';
 import { evaluateGates, formatGateReport, type SuiteGates } from '../ci/gate.ts';
 import { DEFAULT_TOLERANCE, parseThreshold, type Threshold } from '../runners/gate-spec.ts';
-import { readSuiteGates, type SuiteGateSpec } from '../ci/suite-gates.ts';
+import { recordedGates, type SuiteGateSpec } from '../ci/recorded-gates.ts';
+import { setExitCode } from './exit.ts';
 
-/** Where --update-baseline writes when neither --baseline nor a suite names a file. */
-export const DEFAULT_BASELINE = join('ci', 'baseline.json');
+/** Where --update-reference writes when neither --reference nor a suite names a file. */
+export const DEFAULT_REFERENCE = join('ci', 'reference.json');
 
 interface GateFlags {
   suite?: string[];
   threshold: string[];
-  baseline?: string;
+  reference?: string;
   tolerance?: number;
-  updateBaseline: boolean;
+  updateReference: boolean;
+  /** The old names of --reference and --update-reference, still accepted. */
+  baseline?: string;
+  updateBaseline?: boolean;
   home?: string;
   verbose: boolean;
 }
@@ -32,27 +36,31 @@ export function registerGateCommand(program: Command, home: () => string, output
   program
     .command('gate')
     .description(
-      "Check a run against its suites' quality gates (gates: thresholds and a baseline) and --threshold/--baseline: " +
+      "Check a run against its suites' quality gates (gates: thresholds and a reference) and --threshold/--reference: " +
         'exit 0 when every gate holds, 1 when one fails (one line per failure), 2 on bad input. ' +
-        'A drop from the baseline fails only when beyond the tolerance and significant (paired bootstrap; McNemar for pass rates).',
+        'A drop from the reference fails only when beyond the tolerance and significant (paired bootstrap; McNemar for pass rates).',
     )
     .argument('[run-id]', 'the run to check (default: the newest in the results store)')
     .option('-s, --suite <name...>', 'only these suites of the run')
     .option('--threshold <check>', "a threshold for every suite of the run that has its scorer, e.g. 'answer_contains.mean >= 0.5' (repeatable)", collect, [])
-    .option('--baseline <file>', "the baseline for every suite (default: each suite's gates.baseline.path)")
-    .addOption(new Option('--tolerance <x>', `the drop from the baseline that is never a regression (default: the suite's, else ${DEFAULT_TOLERANCE})`).argParser(fraction))
-    .option('--update-baseline', `write the baseline from the run instead of checking (to --baseline, else the suites' gates.baseline.path, else ${DEFAULT_BASELINE}); the file is replaced`, false)
+    .option('--reference <file>', "the reference for every suite (default: each suite's gates.reference.path)")
+    .addOption(new Option('--tolerance <x>', `the drop from the reference that is never a regression (default: the suite's, else ${DEFAULT_TOLERANCE})`).argParser(fraction))
+    .option('--update-reference', `write the reference from the run instead of checking (to --reference, else the suites' gates.reference.path, else ${DEFAULT_REFERENCE}); the file is replaced`, false)
+    .addOption(new Option('--baseline <file>', 'the old name of --reference').hideHelp())
+    .addOption(new Option('--update-baseline', 'the old name of --update-reference').hideHelp())
     .option('--home <dir>', 'where results.db lives (default $LUNAR_HOME or .lunar)')
     .option('-v, --verbose', 'print every check, not only failures', false)
-    .action((runId: string | undefined, flags: GateFlags) => {
+    .action((runId: string | undefined, given: GateFlags) => {
+      const { baseline, updateBaseline, ...rest } = given;
+      const flags: GateFlags = { ...rest, reference: rest.reference ?? baseline, updateReference: rest.updateReference || Boolean(updateBaseline) };
       const homeDir = flags.home ? resolve(flags.home) : home();
       const { run, attempts } = readRun(homeDir, runId, flags.suite);
       const specs = suiteSpecs(run, attempts, output);
-      if (flags.updateBaseline) return updateBaseline(run, attempts, specs, flags, output);
+      if (flags.updateReference) return updateReference(run, attempts, specs, flags, output);
       const gates = collectGates(attempts, specs, flags, output);
       const report = evaluateGates(run, attempts, gates);
       output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
-      if (report.failed > 0) process.exitCode = 1;
+      if (report.failed > 0) setExitCode(program, 1);
     });
 }
 
@@ -76,20 +84,15 @@ function readRun(home: string, runId: string | undefined, suites: string[] | und
   }
 }
 
-/** The gates of the run's suites, from the suite files it recorded; a file no longer there is noted. */
+/** The gates the run recorded for its suites; a run made before runs recorded them is said to have none. */
 function suiteSpecs(run: Run, attempts: readonly StoredAttempt[], output: CommandOutput): Map<string, SuiteGateSpec> {
-  const names = new Set(attempts.map((a) => a.suite));
-  const recorded = (run.config as { invocation?: { suites?: unknown } } | null)?.invocation?.suites;
-  const specs = new Map<string, SuiteGateSpec>();
-  for (const file of Array.isArray(recorded) ? recorded.filter((f): f is string => typeof f === 'string') : []) {
-    if (!existsSync(file)) {
-      output.stderr(`note: ${file} (a suite run ${run.id} recorded) is not here; its gates are not read\n`);
-      continue;
-    }
-    const spec = readSuiteGates(file);
-    if (names.has(spec.name)) specs.set(spec.name, spec);
+  const recorded = recordedGates(run);
+  if (!recorded) {
+    output.stderr(`note: run ${run.id} recorded no gates (it was made by an older Lunar): only --threshold and --reference apply; run it again to gate it by its suites\n`);
+    return new Map();
   }
-  return specs;
+  const names = new Set(attempts.map((a) => a.suite));
+  return new Map([...recorded].filter(([name]) => names.has(name)));
 }
 
 function collectGates(attempts: readonly StoredAttempt[], specs: Map<string, SuiteGateSpec>, flags: GateFlags, output: CommandOutput): SuiteGates[] {
@@ -105,7 +108,7 @@ function collectGates(attempts: readonly StoredAttempt[], specs: Map<string, Sui
     const scorer = t.measure.scorer;
     if (!suites.some((s) => scorersIn(s).has(scorer))) throw new InputError(`--threshold "${t.text}": no suite of the run has a scorer ${scorer} (scorers: ${[...new Set(suites.flatMap((s) => [...scorersIn(s)]))].sort().join(', ')})`);
   }
-  const baselines = new Map<string, BaselineFile>();
+  const references = new Map<string, ReferenceFile>();
   const gates = suites.map((suite): SuiteGates => {
     const spec = specs.get(suite);
     const scorers = scorersIn(suite);
@@ -120,16 +123,16 @@ function collectGates(attempts: readonly StoredAttempt[], specs: Map<string, Sui
       if (applies(t, scorers)) thresholds.push({ threshold: t, source: '--threshold' });
       else output.stderr(`note: ${suite} has no scorer ${(t.measure as { scorer: string }).scorer}; --threshold "${t.text}" not checked there\n`);
     }
-    const path = flags.baseline ? resolve(flags.baseline) : spec?.baseline?.path;
+    const path = flags.reference ? resolve(flags.reference) : spec?.reference?.path;
     if (!path) return { suite, thresholds };
-    if (!baselines.has(path)) baselines.set(path, readBaseline(path));
-    const tolerance = flags.tolerance ?? spec?.baseline?.tolerance ?? DEFAULT_TOLERANCE;
-    return { suite, thresholds, baseline: { file: baselines.get(path)!, path: shown(path), tolerance } };
+    if (!references.has(path)) references.set(path, readReference(path));
+    const tolerance = flags.tolerance ?? spec?.reference?.tolerance ?? DEFAULT_TOLERANCE;
+    return { suite, thresholds, reference: { file: references.get(path)!, path: shown(path), tolerance } };
   });
-  if (gates.every((g) => g.thresholds.length === 0 && !g.baseline)) {
+  if (gates.every((g) => g.thresholds.length === 0 && !g.reference)) {
     throw new InputError(
-      `nothing to gate: no suite of the run (${suites.join(', ')}) has a gates: section, and no --threshold or --baseline was given; ` +
-        `e.g. lunar gate --baseline ${DEFAULT_BASELINE}, or add to a suite: gates: { thresholds: ["pass_rate >= 0.5"] }`,
+      `nothing to gate: no suite of the run (${suites.join(', ')}) has a gates: section, and no --threshold or --reference was given; ` +
+        `e.g. lunar gate --reference ${DEFAULT_REFERENCE}, or add to a suite: gates: { thresholds: ["pass_rate >= 0.5"] }`,
     );
   }
   return gates;
@@ -139,14 +142,14 @@ function applies(t: Threshold, scorers: ReadonlySet<string>): boolean {
   return t.measure.kind !== 'scorer' || scorers.has(t.measure.scorer);
 }
 
-function updateBaseline(run: Run, attempts: readonly StoredAttempt[], specs: Map<string, SuiteGateSpec>, flags: GateFlags, output: CommandOutput): void {
-  if (run.status !== 'completed') throw new InputError(`--update-baseline: run ${run.id} is ${run.status}; a baseline is made from a completed run`);
-  if (attempts.length === 0) throw new InputError(`--update-baseline: run ${run.id} has no attempts`);
-  const named = [...new Set([...specs.values()].flatMap((s) => (s.baseline ? [s.baseline.path] : [])))];
-  if (!flags.baseline && named.length > 1) throw new InputError(`--update-baseline: the suites name ${named.length} baseline files (${named.map(shown).join(', ')}); pick one with --baseline`);
-  const path = flags.baseline ? resolve(flags.baseline) : (named[0] ?? resolve(DEFAULT_BASELINE));
-  const file = baselineFromRun(run, attempts);
-  writeBaseline(path, file);
+function updateReference(run: Run, attempts: readonly StoredAttempt[], specs: Map<string, SuiteGateSpec>, flags: GateFlags, output: CommandOutput): void {
+  if (run.status !== 'completed') throw new InputError(`--update-reference: run ${run.id} is ${run.status}; a reference is made from a completed run`);
+  if (attempts.length === 0) throw new InputError(`--update-reference: run ${run.id} has no attempts`);
+  const named = [...new Set([...specs.values()].flatMap((s) => (s.reference ? [s.reference.path] : [])))];
+  if (!flags.reference && named.length > 1) throw new InputError(`--update-reference: the suites name ${named.length} reference files (${named.map(shown).join(', ')}); pick one with --reference`);
+  const path = flags.reference ? resolve(flags.reference) : (named[0] ?? resolve(DEFAULT_REFERENCE));
+  const file = referenceFromRun(run, attempts);
+  writeReference(path, file);
   const cases = file.groups.reduce((n, g) => n + g.cases.length, 0);
   output.stdout(`wrote ${shown(path)}: ${file.groups.length} groups, ${cases} cases, from run ${run.id}\n`);
 }

@@ -23,6 +23,7 @@ import { InputError } from '../core/errors.ts';
 import { forAttempt } from '../agent/providers/model-path.ts';
 import { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
 import { capabilitiesOf } from '../agent/providers/registry.ts';
+import { setExitCode } from './exit.ts';
 
 export interface JudgeCommandIo {
   stdout(text: string): void;
@@ -80,7 +81,7 @@ export function registerJudgeCommands(program: Command, home: () => string, io: 
       io.stdout(flags.json ? `${JSON.stringify(report.json, null, 2)}\n` : `${formatCalibration(report, flags.show).join('\n')}\n`);
       if (report.failure) {
         io.stderr(`lunar: ${report.failure}\n`);
-        process.exitCode = 1;
+        setExitCode(program, 1);
       }
     });
 }

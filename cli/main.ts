@@ -30,6 +30,7 @@ import { runPerf } from '../perf/perf.ts';
 import { perfVersusPromptfoo } from '../perf/promptfoo.ts';
 import { PeerError } from '../interop/peers.ts';
 import { lunarVersion, PACKAGE_ROOT } from '../core/package.ts';
+import { exitCodeOf } from './exit.ts';
 
 
 export function lunarHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -42,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     // A broken price file is bad input: say so before any paid call is made.
     loadPriceOverrides(process.env);
     await program.parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return exitCodeOf(program);
   } catch (error) {
     return reportError(error);
   }

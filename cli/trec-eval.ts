@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { evaluate, formatTrecEval, parseMeasures } from '../metrics/retrieval.ts';
 import { parseQrels, parseRun, TrecEvalError } from '../datasets/trec-files.ts';
 import { nonNegativeInt } from './args.ts';
+import { setExitCode } from './exit.ts';
 
 export interface TrecEvalIo {
   readText(path: string): string;
@@ -70,7 +71,7 @@ export function registerTrecEval(program: Command, io: TrecEvalIo = processIo): 
       } catch (error) {
         if (!(error instanceof TrecEvalError)) throw error;
         io.stderr(`lunar trec-eval: ${error.message}\n`);
-        process.exitCode = error.exitCode;
+        setExitCode(program, error.exitCode);
       }
     });
 }

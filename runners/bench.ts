@@ -24,6 +24,7 @@ import { runPool } from '../core/pool.ts';
 import { KnowledgeBases } from './knowledge.ts';
 import { attemptKey, planAttempts, plannedKey, prepareAll, type PlannedAttempt, type PlanOptions, type PreparedSuite } from './plan.ts';
 import { buildLock, Lock, lockDifferences } from './provenance.ts';
+import { startOrResume } from './run-start.ts';
 import { compareAttempts, ResultsStore, type AttemptRow, type RunStatus, type StoredAttempt } from './store.ts';
 import { aggregate, type Aggregate } from './aggregate.ts';
 import type { Suite } from './suite.ts';
@@ -340,78 +341,6 @@ function targetsOf(options: BenchOptions, suite: Suite): string[] {
   return [...new Set(options.targets ?? suite.targets ?? options.fallbackTargets)];
 }
 
-/** What a run records to be resumed and reproduced: its invocation and its lock. */
-interface RunConfig {
-  invocation: { suites: string[]; targets?: string[]; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number; shard?: { index: number; count: number }; budget?: number };
-  lock: Lock;
-  plan: { attempts: number; suites: { name: string; config: string; cases: number; scorers: string[] }[] };
-}
-
 function runOptions(options: BenchOptions): Record<string, unknown> {
   return { cache: options.cache ?? 'on', repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
-}
-
-/**
- * A new run records its invocation and lock. A resumed run must find its suites and datasets as
- * they were (the lock's hashes) and runs only the attempts it has not stored.
- */
-function startOrResume(
-  store: ResultsStore,
-  options: BenchOptions,
-  prepared: PreparedSuite[],
-  lock: Lock,
-  fullPlan: PlannedAttempt[],
-): { runId: string; plan: PlannedAttempt[]; earlier: StoredAttempt[] } {
-  if (options.resume) {
-    const run = store.run(options.resume);
-    if (!run) throw new InputError(`--resume: no run ${options.resume} in ${join(options.home, 'results.db')}`);
-    const recorded = Lock.safeParse((run.config as Partial<RunConfig>).lock);
-    if (!recorded.success) throw new InputError(`--resume: run ${options.resume} has no lock to check against (made by an older Lunar)`);
-    const changes = lockDifferences(recorded.data, lock);
-    if (changes.length) throw new InputError(`--resume ${options.resume}: ${changes.join('; ')}; start a new run instead`);
-    const earlier = store.attempts(options.resume);
-    const done = new Set(earlier.map(attemptKey));
-    store.reopenRun(options.resume);
-    return { runId: options.resume, plan: fullPlan.filter((a) => !done.has(plannedKey(a))), earlier };
-  }
-  const runId = newRunId();
-  const config: RunConfig = {
-    invocation: {
-      suites: options.suites.map((s) => resolve(s.file)),
-      targets: options.targets,
-      fallbackTargets: options.fallbackTargets,
-      filter: options.filter ? [...options.filter] : undefined,
-      limit: options.limit,
-      repeat: options.repeat,
-      shard: options.shard,
-      budget: options.budget,
-    },
-    lock,
-    plan: {
-      attempts: fullPlan.length,
-      suites: prepared.map((p) => ({ name: p.suite.name, config: p.variant.config, cases: p.cases.length, scorers: p.scorers.map((s) => s.name) })),
-    },
-  };
-  store.startRun(runId, config);
-  return { runId, plan: fullPlan, earlier: [] };
-}
-
-/** The invocation a run recorded, for `lunar bench --resume`. */
-export function recordedInvocation(home: string, runId: string): RunConfig['invocation'] {
-  const store = new ResultsStore(join(home, 'results.db'));
-  try {
-    const run = store.run(runId);
-    if (!run) throw new InputError(`--resume: no run ${runId} in ${join(home, 'results.db')}`);
-    const invocation = (run.config as Partial<RunConfig>).invocation;
-    if (!invocation) throw new InputError(`--resume: run ${runId} did not record how it was started (made by an older Lunar)`);
-    return invocation;
-  } finally {
-    store.close();
-  }
-}
-
-
-function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -4,7 +4,9 @@
 
 import { traceOf } from '../metrics/test-fixtures.ts';
 import type { Score } from '../metrics/score.ts';
+import { suiteGates } from './run-start.ts';
 import type { ResultsStore, RunStatus } from './store.ts';
+import { loadSuite } from './suite.ts';
 
 export interface AttemptSpec {
   caseId: string;
@@ -32,7 +34,7 @@ export function skippedScore(scorer: string, reason = 'no judge configured'): Sc
 
 export interface RunSpec {
   startedAt?: Date;
-  /** The suite files the run records having run (the gate reads their gates). */
+  /** The suite files the run records having run, their gates recorded as a bench run records them. */
   suiteFiles?: string[];
   status?: RunStatus;
 }
@@ -40,7 +42,12 @@ export interface RunSpec {
 /** Stores a run of `target` with one attempt per spec (suite `s`, config `default` unless set). */
 export function storeRun(store: ResultsStore, runId: string, target: string, specs: readonly AttemptSpec[], run: RunSpec = {}): void {
   const startedAt = run.startedAt ?? new Date('2026-01-01T00:00:00Z');
-  store.startRun(runId, { invocation: { suites: run.suiteFiles ?? [], fallbackTargets: [target] } }, startedAt);
+  const scorers = [...new Set(specs.flatMap((spec) => spec.scores?.map((score) => score.scorer) ?? []))];
+  const gates = Object.fromEntries((run.suiteFiles ?? []).map((file) => {
+    const suite = loadSuite(file);
+    return [suite.name, suiteGates(suite, scorers)];
+  }));
+  store.startRun(runId, { invocation: { suites: run.suiteFiles ?? [], fallbackTargets: [target] }, gates }, startedAt);
   for (const spec of specs) {
     const trace = traceOf(spec.error ? null : `${target} answers ${spec.caseId}`, [], {
       target,

@@ -109,18 +109,37 @@ const ThresholdText = z.string().superRefine((text, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `"${text}": ${parsed.error}` });
 });
 
-/** The suite's `gates:` section. */
+const ReferenceGate = z
+  .object({
+    /** The reference file (ci/reference.json), relative to the suite file. */
+    path: z.string().min(1),
+    tolerance: z.number().min(0).max(1).default(DEFAULT_TOLERANCE),
+  })
+  .strict();
+
+/** The suite's `gates:` section. `baseline:` is the old name of `reference:`, still read. */
 export const GatesShape = z
   .object({
     thresholds: z.array(ThresholdText).optional(),
-    baseline: z
-      .object({
-        /** The baseline file, relative to the suite file. */
-        path: z.string().min(1),
-        tolerance: z.number().min(0).max(1).default(DEFAULT_TOLERANCE),
-      })
-      .strict()
-      .optional(),
+    reference: ReferenceGate.optional(),
+    baseline: ReferenceGate.optional(),
   })
-  .strict();
-export type Gates = z.infer<typeof GatesShape>;
+  .strict()
+  .refine((g) => !(g.reference && g.baseline), { message: 'give reference: or its old name baseline:, not both' })
+  .transform(({ baseline, ...gates }) => ({ ...gates, reference: gates.reference ?? baseline }));
+export type Gates = z.output<typeof GatesShape>;
+
+/**
+ * A suite's gates as its run recorded them when it started, so `lunar gate` checks what the run
+ * was planned against and never re-reads a suite file that may have changed or gone.
+ */
+export const RecordedSuiteGates = z.object({
+  file: z.string(),
+  scorers: z.array(z.string()),
+  thresholds: z.array(z.string()),
+  /** An absolute path. */
+  reference: z.object({ path: z.string(), tolerance: z.number() }).optional(),
+});
+export type RecordedSuiteGates = z.infer<typeof RecordedSuiteGates>;
+export const RecordedGates = z.record(z.string(), RecordedSuiteGates);
+export type RecordedGates = z.infer<typeof RecordedGates>;

@@ -92,7 +92,7 @@ export const SuiteShape = z
       .strict()
       .optional(),
     matrix: Matrix.optional(),
-    /** Quality gates `lunar gate` checks: thresholds and a baseline (ci/gate-spec.ts). */
+    /** Quality gates `lunar gate` checks: thresholds and a reference run (runners/gate-spec.ts). */
     gates: GatesShape.optional(),
     /**
      * The channel attempts go through end to end, instead of straight into the agent loop:
@@ -155,6 +155,8 @@ export interface Suite {
   datasetPath: string;
   targets?: string[];
   limits?: z.infer<typeof LimitsShape>;
+  /** The `gates:` section, its reference file resolved against the suite's folder. */
+  gates?: { thresholds: string[]; reference?: { path: string; tolerance: number } };
   variants: SuiteVariant[];
 }
 
@@ -184,6 +186,7 @@ export function loadSuite(file: string): Suite {
     datasetPath: datasetFiles(dataset)[0]!,
     targets: base.targets,
     limits: base.limits,
+    ...(base.gates ? { gates: { thresholds: base.gates.thresholds ?? [], ...(base.gates.reference ? { reference: { path: resolve(here, base.gates.reference.path), tolerance: base.gates.reference.tolerance } } : {}) } } : {}),
     variants,
   };
 }

@@ -1,7 +1,7 @@
-// The committed baseline (ci/baseline.json) a gate compares a run with: per suite × configuration ×
+// The committed reference (ci/reference.json) a gate compares a run with: per suite × configuration ×
 // target, the pass rate and each scorer's mean, pass rate and n (for people reading a diff), and
 // every case's outcome and scores (for the paired tests: a regression is judged case by case, as
-// `lunar compare` does). One case a line, so a pull request that moves the baseline shows which
+// `lunar compare` does). One case a line, so a pull request that moves the reference shows which
 // cases changed.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,14 +12,14 @@ import { observe, type CaseObservation, type ScoreObservation } from '../metrics
 import type { StoredAttempt } from '../runners/store.ts';
 import { aggregate } from '../runners/aggregate.ts';
 
-export const BASELINE_SCHEMA_VERSION = 1;
+export const REFERENCE_SCHEMA_VERSION = 1;
 
 const Fraction = z.number().min(0).max(1);
 
 /** A score: [value, pass] when scored; "skipped" or "error" when not. */
 const CaseScore = z.union([z.tuple([Fraction, z.boolean()]), z.enum(['skipped', 'error'])]);
 
-const BaselineCase = z
+const ReferenceCase = z
   .object({
     id: z.string().min(1),
     repeat: z.number().int().nonnegative(),
@@ -33,7 +33,7 @@ const BaselineCase = z
 
 const ScorerSummary = z.object({ mean: Fraction.nullable(), passRate: Fraction.nullable(), n: z.number().int().nonnegative() }).strict();
 
-const BaselineGroup = z
+const ReferenceGroup = z
   .object({
     suite: z.string().min(1),
     config: z.string().min(1),
@@ -41,24 +41,25 @@ const BaselineGroup = z
     attempts: z.number().int().nonnegative(),
     passRate: Fraction.nullable(),
     scorers: z.record(z.string(), ScorerSummary),
-    cases: z.array(BaselineCase),
+    cases: z.array(ReferenceCase),
   })
   .strict();
 
-export const BaselineFile = z
+export const ReferenceFile = z
   .object({
-    schema: z.literal('lunar.baseline'),
-    version: z.literal(BASELINE_SCHEMA_VERSION),
+    /** `lunar.baseline` is the old name of the same format, still read. */
+    schema: z.enum(['lunar.reference', 'lunar.baseline']),
+    version: z.literal(REFERENCE_SCHEMA_VERSION),
     run: z.object({ id: z.string().min(1), startedAt: z.string() }).strict(),
-    groups: z.array(BaselineGroup),
+    groups: z.array(ReferenceGroup),
   })
   .strict();
-export type BaselineFile = z.infer<typeof BaselineFile>;
-export type BaselineGroup = z.infer<typeof BaselineGroup>;
+export type ReferenceFile = z.infer<typeof ReferenceFile>;
+export type ReferenceGroup = z.infer<typeof ReferenceGroup>;
 
-/** The baseline of a run's attempts (every group in them). */
-export function baselineFromRun(run: { id: string; startedAt: string }, attempts: readonly StoredAttempt[]): BaselineFile {
-  const groups = aggregate(attempts).map((agg): BaselineGroup => {
+/** The reference of a run's attempts (every group in them). */
+export function referenceFromRun(run: { id: string; startedAt: string }, attempts: readonly StoredAttempt[]): ReferenceFile {
+  const groups = aggregate(attempts).map((agg): ReferenceGroup => {
     const members = attempts.filter((a) => a.suite === agg.suite && a.config === agg.config && a.target === agg.target);
     return {
       suite: agg.suite,
@@ -67,13 +68,13 @@ export function baselineFromRun(run: { id: string; startedAt: string }, attempts
       attempts: agg.attempts,
       passRate: agg.passRate,
       scorers: Object.fromEntries(Object.entries(agg.scorers).map(([name, s]) => [name, { mean: s.mean, passRate: s.passRate, n: s.scored }])),
-      cases: members.map(observe).map(toBaselineCase),
+      cases: members.map(observe).map(toReferenceCase),
     };
   });
-  return { schema: 'lunar.baseline', version: BASELINE_SCHEMA_VERSION, run: { id: run.id, startedAt: run.startedAt }, groups };
+  return { schema: 'lunar.reference', version: REFERENCE_SCHEMA_VERSION, run: { id: run.id, startedAt: run.startedAt }, groups };
 }
 
-function toBaselineCase(o: CaseObservation): z.infer<typeof BaselineCase> {
+function toReferenceCase(o: CaseObservation): z.infer<typeof ReferenceCase> {
   const scores: Record<string, z.infer<typeof CaseScore>> = {};
   for (const [name, s] of Object.entries(o.scores)) {
     scores[name] = s.status === 'scored' && s.value !== null ? [s.value, s.pass === true] : s.status === 'skipped' ? 'skipped' : 'error';
@@ -81,8 +82,8 @@ function toBaselineCase(o: CaseObservation): z.infer<typeof BaselineCase> {
   return { id: o.caseId, repeat: o.repeat, category: o.category, outcome: o.outcome, ...(o.errored ? { errored: true as const } : {}), scores };
 }
 
-/** A baseline case as the paired comparison reads it. */
-export function baselineObservation(c: z.infer<typeof BaselineCase>): CaseObservation {
+/** A reference case as the paired comparison reads it. */
+export function referenceObservation(c: z.infer<typeof ReferenceCase>): CaseObservation {
   const scores: Record<string, ScoreObservation> = {};
   for (const [name, s] of Object.entries(c.scores)) {
     scores[name] = typeof s === 'string' ? { status: s, value: null, pass: null } : { status: 'scored', value: s[0], pass: s[1] };
@@ -91,7 +92,7 @@ export function baselineObservation(c: z.infer<typeof BaselineCase>): CaseObserv
 }
 
 /** Indented for reading, each case on one line (a diff of the file is a list of changed cases). */
-export function formatBaseline(file: BaselineFile): string {
+export function formatReference(file: ReferenceFile): string {
   const groups = file.groups.map((g) => {
     const { cases, ...head } = g;
     const headText = JSON.stringify(head, null, 2).slice(0, -2).replace(/\n/g, '\n    ');
@@ -102,20 +103,20 @@ export function formatBaseline(file: BaselineFile): string {
   return `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "groups": [${groups.length ? `\n${groups.join(',\n')}\n  ` : ''}]\n}\n`;
 }
 
-export function writeBaseline(path: string, file: BaselineFile): void {
+export function writeReference(path: string, file: ReferenceFile): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, formatBaseline(file));
+  writeFileSync(path, formatReference(file));
 }
 
-/** Reads and checks a baseline; anything wrong with it is bad input naming the file and the field. */
-export function readBaseline(path: string): BaselineFile {
+/** Reads and checks a reference; anything wrong with it is bad input naming the file and the field. */
+export function readReference(path: string): ReferenceFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === 'ENOENT' ? '; write one with lunar gate --update-baseline' : '';
-    throw new InputError(`${path}: cannot read the baseline (${code ?? String(error)})${hint}`);
+    const hint = code === 'ENOENT' ? '; write one with lunar gate --update-reference' : '';
+    throw new InputError(`${path}: cannot read the reference (${code ?? String(error)})${hint}`);
   }
   let json: unknown;
   try {
@@ -123,7 +124,7 @@ export function readBaseline(path: string): BaselineFile {
   } catch (error) {
     throw new InputError(`${path}: (file): not valid JSON: ${(error as Error).message}`);
   }
-  const parsed = BaselineFile.safeParse(json);
+  const parsed = ReferenceFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new InputError(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}`);

@@ -6,40 +6,40 @@ import { describe, expect, it } from 'vitest';
 import { mean } from '../metrics/stats.ts';
 import { caseIds, passFail, skippedScore, storeRun } from '../runners/compare-fixtures.ts';
 import { ResultsStore } from '../runners/store.ts';
-import { baselineFromRun, baselineObservation, formatBaseline, readBaseline } from './baseline.ts';
+import { referenceFromRun, referenceObservation, formatReference, readReference } from './reference.ts';
 
-const COMMITTED = join(dirname(fileURLToPath(import.meta.url)), 'baseline.json');
+const COMMITTED = join(dirname(fileURLToPath(import.meta.url)), 'reference.json');
 
-describe('baseline files', () => {
-  it('are written one case a line and read back to the same baseline', () => {
+describe('reference files', () => {
+  it('are written one case a line and read back to the same reference', () => {
     const store = new ResultsStore(':memory:');
     storeRun(store, 'r', 'baseline', [
       ...caseIds(3).map((caseId) => ({ caseId, category: 'k', scores: [passFail('answer_contains', caseId !== 'c02'), skippedScore('rubric')] })),
       { caseId: 'c04', error: 'openai: cannot reach http://127.0.0.1:9' },
     ]);
-    const file = baselineFromRun(store.run('r')!, store.attempts('r'));
+    const file = referenceFromRun(store.run('r')!, store.attempts('r'));
     store.close();
-    const text = formatBaseline(file);
+    const text = formatReference(file);
     expect(JSON.parse(text)).toEqual(file);
     expect(text.split('\n')).toContain('        {"id":"c02","repeat":0,"category":"k","outcome":"fail","scores":{"answer_contains":[0,false],"rubric":"skipped"}},');
     expect(text.split('\n')).toContain('        {"id":"c04","repeat":0,"category":"general","outcome":"fail","errored":true,"scores":{}}');
     // Two passes of three scored attempts plus one errored attempt: 2/4, as the run's table counts it.
     expect(file.groups[0]).toMatchObject({ attempts: 4, passRate: 0.5, scorers: { answer_contains: { mean: 2 / 3, passRate: 2 / 3, n: 3 }, rubric: { mean: null, n: 0 } } });
-    expect(baselineObservation(file.groups[0]!.cases[3]!)).toEqual({ caseId: 'c04', repeat: 0, category: 'general', errored: true, outcome: 'fail', scores: {} });
+    expect(referenceObservation(file.groups[0]!.cases[3]!)).toEqual({ caseId: 'c04', repeat: 0, category: 'general', errored: true, outcome: 'fail', scores: {} });
   });
 
   it("name the file and the field when one is wrong, and say how to make one that is missing", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lunar-baseline-'));
-    expect(() => readBaseline(join(dir, 'none.json'))).toThrow(`${join(dir, 'none.json')}: cannot read the baseline (ENOENT); write one with lunar gate --update-baseline`);
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-reference-'));
+    expect(() => readReference(join(dir, 'none.json'))).toThrow(`${join(dir, 'none.json')}: cannot read the reference (ENOENT); write one with lunar gate --update-reference`);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ schema: 'lunar.baseline', version: 1, run: { id: 'r', startedAt: 'x' }, groups: [{ suite: 's', config: 'default', target: 't', attempts: 1, passRate: 2, scorers: {}, cases: [] }] }));
-    expect(() => readBaseline(bad)).toThrow(`${bad}: groups.0.passRate: Too big: expected number to be <=1`);
+    expect(() => readReference(bad)).toThrow(`${bad}: groups.0.passRate: Too big: expected number to be <=1`);
     writeFileSync(bad, JSON.stringify({ schema: 'lunar.baseline', version: 1, run: { id: 'r', startedAt: 'x' }, groups: [{ suite: 's', config: 'default', target: 't', attempts: 1, passRate: null, scorers: {}, cases: [{ id: 'c', repeat: 0, category: 'k', outcome: 'maybe', scores: {} }] }] }));
-    expect(() => readBaseline(bad)).toThrow(`${bad}: groups.0.cases.0.outcome: Invalid option: expected one of "pass"|"fail"|"unscored"`);
+    expect(() => readReference(bad)).toThrow(`${bad}: groups.0.cases.0.outcome: Invalid option: expected one of "pass"|"fail"|"unscored"`);
   });
 
-  it('the committed ci/baseline.json is valid, and its figures are those of its own cases', () => {
-    const file = readBaseline(COMMITTED);
+  it('the committed ci/reference.json is valid, and its figures are those of its own cases', () => {
+    const file = readReference(COMMITTED);
     expect(file.groups.length).toBeGreaterThan(0);
     for (const g of file.groups) {
       expect(g.target).toBe('baseline');
