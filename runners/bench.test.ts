@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpFake } from '../test/fakes/http-fake.ts';
 import { OpenAiFake } from '../test/fakes/openai-server.ts';
 import { RunFailedError, runBench, type BenchOptions } from './bench.ts';
+import { REPORTERS } from '../reports/reporters.ts';
 import { InputError } from '../core/errors.ts';
 import { ResultsStore } from './store.ts';
 import { loadSuite, type Suite } from './suite.ts';
@@ -41,7 +42,7 @@ async function gated(): Promise<GatedOpenAi> {
 }
 
 function bench(home: string, options: Partial<BenchOptions> & { suites: Suite[] }): Promise<Awaited<ReturnType<typeof runBench>>> {
-  return runBench({ fallbackTargets: ['baseline'], home, progressStream: null, ...options });
+  return runBench({ fallbackTargets: ['baseline'], home, progressStream: null, reporters: REPORTERS, ...options });
 }
 
 /** Reads the run and its attempts through a second connection, as another process would. */

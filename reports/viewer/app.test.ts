@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../runners/bench.ts';
+import { REPORTERS } from '../reporters.ts';
 import { passFail, storeRun } from '../../runners/compare-fixtures.ts';
 import { InputError } from '../../core/errors.ts';
 import { ResultsStore } from '../../runners/store.ts';
@@ -28,8 +29,8 @@ beforeAll(async () => {
   writeFileSync(join(root, 'trivia.yaml'), 'name: trivia\ndataset: cases.jsonl\ntools: [calculator]\nscorers: [answer_contains]\n');
   home = join(root, '.lunar');
   const suites = [loadSuite(join(root, 'trivia.yaml'))];
-  baseRun = (await runBench({ suites, targets: ['baseline'], fallbackTargets: ['baseline'], home, progressStream: null })).runId;
-  candidateRun = (await runBench({ suites, targets: [`scripted:${join(root, 'script.json')}`], fallbackTargets: ['baseline'], home, progressStream: null })).runId;
+  baseRun = (await runBench({ suites, targets: ['baseline'], fallbackTargets: ['baseline'], home, progressStream: null, reporters: REPORTERS })).runId;
+  candidateRun = (await runBench({ suites, targets: [`scripted:${join(root, 'script.json')}`], fallbackTargets: ['baseline'], home, progressStream: null, reporters: REPORTERS })).runId;
   app = viewerApp({ home });
 }, 60_000);
 
