@@ -2,21 +2,30 @@
 // and error type on every output (shared/data/bfcl/checker_verdicts_dev.jsonl), plus the bridge
 // from BFCL entries to Lunar tool specs and from Lunar traces to decoded calls.
 
-export { checkBfcl, checkIrrelevance, checkMultiple, checkParallel, checkSimple, BfclDataError, type BfclEntry } from './match-calls.ts';
+export { checkBfcl, checkIrrelevance, checkMultiple, checkParallel, checkRelevance, checkSimple, type BfclEntry } from './match-calls.ts';
+export { BfclCrashError, BfclDataError } from './errors.ts';
+export { BFCL_CATEGORY_RULES, bfclCategoryRule, canonicalBfclCategory, type BfclCategoryRule, type BfclChecker } from './categories.ts';
 export { checkCall, expectedName } from './match-call.ts';
+export { javaTypeConverter } from './java-types.ts';
+export { jsTypeConverter } from './javascript-types.ts';
 export { standardizeString } from './values.ts';
 export { parseJsonl, parseOutputs, parsePossibleAnswers, parsePythonJson, parseQuestions, type Located } from './parse.ts';
-export { bfclToolSpecs } from './tool-specs.ts';
+export { bfclToolSpecs, type ToolSpecOptions } from './tool-specs.ts';
 export { bfclCallsFromToolCalls } from './trace-calls.ts';
 export {
   BFCL_ERROR_TYPES,
   BfclCategory,
+  BfclLanguage,
   DecodedCallShape,
   FunctionDocShape,
+  functionDocShapeFor,
+  JavascriptType,
+  JavaType,
   OutputLineShape,
   PossibleAnswerShape,
   PyValueShape,
   QuestionShape,
+  questionShapeFor,
   type BfclErrorType,
   type BfclParam,
   type BfclType,
