@@ -47,3 +47,26 @@ describe('parsing BFCL files', () => {
     expect(() => parseQuestions('\n', 'q.json')).toThrow(InputError);
   });
 });
+
+describe('parseQuestions by category: the types of the category\'s language', () => {
+  const java = '{"id": "j1", "question": [], "function": [{"name": "A.b", "description": "d", "parameters": {"type": "dict", "properties": {"m": {"type": "HashMap"}, "xs": {"type": "ArrayList", "items": {"type": "String"}}}, "required": ["m"]}}]}';
+  const js = '{"id": "s1", "question": [], "function": [{"name": "f", "description": "d", "parameters": {"type": "dict", "properties": {"o": {"type": "dict", "properties": {"issuer": {"type": ""}}}, "n": {"type": "Bigint"}}}}]}';
+
+  it("reads Java's types for simple_java and JavaScript's for simple_javascript (a dict's own properties may have any type name, as in BFCL's data)", () => {
+    expect(parseQuestions(java, 'q.json', 'simple_java').get('j1')?.value.function[0]?.parameters.properties.m?.type).toBe('HashMap');
+    expect(parseQuestions(js, 'q.json', 'simple_javascript').get('s1')?.value.function[0]?.parameters.properties.n?.type).toBe('Bigint');
+  });
+
+  it("refuses another language's types, names the field, and without a category takes Python's", () => {
+    expect(() => parseQuestions(java, 'q.json')).toThrow(/^q\.json:1: function\.0\.parameters\.properties\.m\.type: /);
+    expect(() => parseQuestions(java, 'q.json', 'simple_javascript')).toThrow(/^q\.json:1: function\.0\.parameters\.properties\.m\.type: /);
+    expect(() => parseQuestions(js.replace('"o": {"type": "dict"', '"o": {"type": "HashMap"'), 'q.json', 'simple_javascript')).toThrow(/properties\.o\.type/);
+    expect(() => parseQuestions(java.replace('"items": {"type": "String"}', '"description": "no items"'), 'q.json', 'simple_java')).toThrow(
+      /^q\.json:1: function\.0\.parameters\.properties\.xs\.items: a Array or ArrayList parameter needs "items"/,
+    );
+  });
+
+  it('accepts an entry that offers no function (four live_irrelevance entries do)', () => {
+    expect(parseQuestions('{"id": "live_irrelevance_1", "question": [], "function": []}', 'q.json', 'live_irrelevance').get('live_irrelevance_1')?.value.function).toEqual([]);
+  });
+});

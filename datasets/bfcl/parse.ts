@@ -4,7 +4,8 @@
 
 import type { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
-import { type OutputLine, OutputLineShape, type PossibleAnswer, PossibleAnswerShape, type PyValue, type Question, QuestionShape } from './types.ts';
+import { bfclCategoryRule } from './categories.ts';
+import { type OutputLine, OutputLineShape, type PossibleAnswer, PossibleAnswerShape, type PyValue, type Question, QuestionShape, questionShapeFor } from './types.ts';
 import { packages } from '../../core/packages.ts';
 import { parseJsonl as parseGenericJsonl, type Located } from '../jsonl.ts';
 
@@ -27,9 +28,14 @@ export function parseJsonl<S extends z.ZodType>(text: string, file: string, shap
   return parseGenericJsonl(text, file, shape, { decode });
 }
 
-/** A question file (BFCL_v4_<category>.json) by id. */
-export function parseQuestions(text: string, file: string): Map<string, Located<Question>> {
-  return byId(parseJsonl(text, file, QuestionShape), file);
+/**
+ * A question file (BFCL_v4_<category>.json) by id. The parameter types must be those of the
+ * category's language (Java's in simple_java, JavaScript's in simple_javascript, else Python's);
+ * without a category, Python's.
+ */
+export function parseQuestions(text: string, file: string, category?: string): Map<string, Located<Question>> {
+  const shape = category === undefined ? QuestionShape : questionShapeFor(bfclCategoryRule(category).language);
+  return byId(parseJsonl(text, file, shape), file);
 }
 
 /** A possible-answer file by id. */

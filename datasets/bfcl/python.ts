@@ -3,7 +3,8 @@
 
 import type { PyDict, PyValue } from './types.ts';
 
-export type PyTypeName = 'NoneType' | 'bool' | 'int' | 'float' | 'str' | 'list' | 'dict';
+/** Python's type names for PyValue; `set` only as what a Java Set parameter expects (no PyValue is a set). */
+export type PyTypeName = 'NoneType' | 'bool' | 'int' | 'float' | 'str' | 'list' | 'dict' | 'set';
 
 export function pyTypeName(value: PyValue): PyTypeName {
   if (value === null) return 'NoneType';
@@ -123,4 +124,44 @@ function escapeCodePoint(code: number): string {
   if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`;
   if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`;
   return `\\U${code.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Python's `json.dumps(value)` with its defaults: ", " and ": " as separators, every character
+ * outside printable ASCII escaped (ensure_ascii), floats as repr() writes them. Plain objects,
+ * arrays, strings, booleans, null, ints (bigint) and floats (number).
+ */
+export function pyJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      if (Number.isNaN(value)) return 'NaN';
+      if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+      return floatRepr(value);
+    case 'string':
+      return jsonString(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${jsonString(k)}: ${pyJsonDumps(v)}`)
+    .join(', ')}}`;
+}
+
+const JSON_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+function jsonString(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    const code = text.charCodeAt(i);
+    if (JSON_ESCAPES[char] !== undefined) out += JSON_ESCAPES[char];
+    // UTF-16 units are what Python writes for ensure_ascii: an astral character as its surrogate pair.
+    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += char;
+  }
+  return `${out}"`;
 }

@@ -23,13 +23,41 @@ export const PyValueShape: z.ZodType<PyValue> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.string(), z.bigint(), z.number(), z.array(PyValueShape), z.record(z.string(), PyValueShape)]),
 );
 
-/** The parameter types BFCL's Python categories use. */
+/** The parameter types BFCL's Python checker knows (ast_checker.py's PYTHON_TYPE_MAPPING). */
 export const BfclType = z.enum(['string', 'integer', 'float', 'boolean', 'array', 'tuple', 'dict', 'any']);
 export type BfclType = z.infer<typeof BfclType>;
 
-/** One parameter's schema: BFCL's own dialect of JSON Schema (`dict`, `float`, `tuple`, `any`). */
+/** The parameter types BFCL's Java checker knows (type_mappings.py's JAVA_TYPE_CONVERSION), spelled as BFCL spells them. */
+export const JavaType = z.enum(['byte', 'short', 'integer', 'float', 'double', 'long', 'boolean', 'char', 'Array', 'ArrayList', 'Set', 'HashMap', 'Hashtable', 'Queue', 'Stack', 'String', 'any']);
+export type JavaType = z.infer<typeof JavaType>;
+
+/** The parameter types BFCL's JavaScript checker knows (type_mappings.py's JS_TYPE_CONVERSION). */
+export const JavascriptType = z.enum(['String', 'integer', 'float', 'Bigint', 'Boolean', 'dict', 'array', 'any']);
+export type JavascriptType = z.infer<typeof JavascriptType>;
+
+/**
+ * The language whose type rules the checker applies. BFCL picks it by category name:
+ * "javascript" in the name → javascript, else "java" → java, else python.
+ */
+export const BfclLanguage = z.enum(['python', 'java', 'javascript']);
+export type BfclLanguage = z.infer<typeof BfclLanguage>;
+
+/** Per language: its type names, and the types whose `items.type` the checker reads (BFCL crashes without it). */
+export const LANGUAGE_TYPES: Readonly<Record<BfclLanguage, { types: readonly string[]; nested: readonly string[] }>> = {
+  python: { types: BfclType.options, nested: ['array', 'tuple'] },
+  java: { types: JavaType.options, nested: ['Array', 'ArrayList'] },
+  javascript: { types: JavascriptType.options, nested: ['array'] },
+};
+
+/**
+ * One parameter's schema: BFCL's own dialect of JSON Schema (`dict`, `float`, `tuple`, `any`;
+ * Java's and JavaScript's type names in those categories). `type` is one of the language's
+ * types wherever the checker reads it (a parameter, an array's items); in Java and JavaScript
+ * the properties of a dict parameter may have any type name (BFCL's data has `""`), since
+ * neither the checker nor the model ever sees them as types.
+ */
 export interface BfclParam {
-  type: BfclType;
+  type: string;
   description?: string;
   items?: BfclParam;
   properties?: Record<string, BfclParam>;
@@ -37,41 +65,85 @@ export interface BfclParam {
   [keyword: string]: unknown;
 }
 
-export const BfclParamShape: z.ZodType<BfclParam> = z.lazy(() =>
-  z
-    .looseObject({
-      type: BfclType,
-      description: z.string().optional(),
-      items: BfclParamShape.optional(),
-      properties: z.record(z.string(), BfclParamShape).optional(),
-      required: z.array(z.string()).optional(),
-    })
-    // The checker reads `items.type` of every array and tuple parameter (and BFCL crashes without it).
-    .refine((p) => (p.type !== 'array' && p.type !== 'tuple') || p.items !== undefined, {
-      message: 'an array or tuple parameter needs "items" with a "type"',
-      path: ['items'],
-    }),
+function paramShape(language: BfclLanguage): z.ZodType<BfclParam> {
+  const { types, nested } = LANGUAGE_TYPES[language];
+  const typeName = z.enum(types as [string, ...string[]]);
+  const shape: z.ZodType<BfclParam> = z.lazy(() =>
+    z
+      .looseObject({
+        type: typeName,
+        description: z.string().optional(),
+        items: shape.optional(),
+        // Python checks the types of a dict's properties too (as before); Java and JavaScript do not.
+        properties: z.record(z.string(), language === 'python' ? shape : LooseParamShape).optional(),
+        required: z.array(z.string()).optional(),
+      })
+      .refine((p) => !nested.includes(p.type) || p.items !== undefined, {
+        message: language === 'python' ? 'an array or tuple parameter needs "items" with a "type"' : `a ${nested.join(' or ')} parameter needs "items" with a "type"`,
+        path: ['items'],
+      }),
+  );
+  return shape;
+}
+
+const LooseParamShape: z.ZodType<BfclParam> = z.lazy(() =>
+  z.looseObject({
+    type: z.string(),
+    description: z.string().optional(),
+    items: LooseParamShape.optional(),
+    properties: z.record(z.string(), LooseParamShape).optional(),
+    required: z.array(z.string()).optional(),
+  }),
 );
 
-/** A function the model is offered. */
-export const FunctionDocShape = z.looseObject({
-  name: z.string().min(1),
-  description: z.string(),
-  parameters: z.looseObject({
-    type: z.literal('dict'),
-    properties: z.record(z.string(), BfclParamShape),
-    required: z.array(z.string()).default([]),
-  }),
-});
+/** A parameter of a Python category. */
+export const BfclParamShape: z.ZodType<BfclParam> = paramShape('python');
+const PARAM_SHAPES: Readonly<Record<BfclLanguage, z.ZodType<BfclParam>>> = { python: BfclParamShape, java: paramShape('java'), javascript: paramShape('javascript') };
+
+function functionDocShape(param: z.ZodType<BfclParam>) {
+  return z.looseObject({
+    name: z.string().min(1),
+    description: z.string(),
+    parameters: z.looseObject({
+      type: z.literal('dict'),
+      properties: z.record(z.string(), param),
+      required: z.array(z.string()).default([]),
+    }),
+  });
+}
+
+/** A function the model is offered (Python types; see functionDocShapeFor for Java and JavaScript). */
+export const FunctionDocShape = functionDocShape(BfclParamShape);
 export type FunctionDoc = z.infer<typeof FunctionDocShape>;
 
-/** A line of BFCL_v4_<category>.json. */
-export const QuestionShape = z.looseObject({
-  id: z.string().min(1),
-  question: z.array(z.unknown()),
-  function: z.array(FunctionDocShape).min(1),
-});
+/** A function of a category in `language`: its parameter types are that language's. */
+export function functionDocShapeFor(language: BfclLanguage): typeof FunctionDocShape {
+  return language === 'python' ? FunctionDocShape : functionDocShape(PARAM_SHAPES[language]);
+}
+
+function questionShape(doc: typeof FunctionDocShape) {
+  return z.looseObject({
+    id: z.string().min(1),
+    question: z.array(z.unknown()),
+    // May be empty: four live_irrelevance entries offer no function at all.
+    function: z.array(doc),
+  });
+}
+
+/** A line of BFCL_v4_<category>.json (Python types; see questionShapeFor). */
+export const QuestionShape = questionShape(FunctionDocShape);
 export type Question = z.infer<typeof QuestionShape>;
+
+const QUESTION_SHAPES: Readonly<Record<BfclLanguage, typeof QuestionShape>> = {
+  python: QuestionShape,
+  java: questionShape(functionDocShapeFor('java')),
+  javascript: questionShape(functionDocShapeFor('javascript')),
+};
+
+/** A line of a question file whose category is in `language`. */
+export function questionShapeFor(language: BfclLanguage): typeof QuestionShape {
+  return QUESTION_SHAPES[language];
+}
 
 /** One expected call: the function's name and, per parameter, the acceptable values (`""` = may be omitted). */
 export interface GroundTruthCall {
@@ -110,11 +182,30 @@ export const OutputLineShape = z.looseObject({
 });
 export type OutputLine = z.infer<typeof OutputLineShape>;
 
-/** The categories the AST checker (and irrelevance) covers; `simple` is BFCL v3's name for `simple_python`. */
-export const BfclCategory = z.enum(['simple_python', 'simple', 'multiple', 'parallel', 'irrelevance']);
+/**
+ * BFCL v4's single-turn categories, by BFCL's own names (constants/category_mapping.py:
+ * NON_LIVE_CATEGORY and LIVE_CATEGORY), plus `simple`, BFCL v3's name for `simple_python`.
+ * How each is judged: categories.ts (bfclCategoryRule).
+ */
+export const BfclCategory = z.enum([
+  'simple_python',
+  'simple_java',
+  'simple_javascript',
+  'multiple',
+  'parallel',
+  'parallel_multiple',
+  'irrelevance',
+  'live_simple',
+  'live_multiple',
+  'live_parallel',
+  'live_parallel_multiple',
+  'live_irrelevance',
+  'live_relevance',
+  'simple',
+]);
 export type BfclCategory = z.infer<typeof BfclCategory>;
 
-/** Every error type BFCL's Python AST checker and irrelevance check can give, spelled as BFCL spells them. */
+/** Every error type BFCL's AST checker (Python, Java, JavaScript) and its relevance and irrelevance checks can give, spelled as BFCL spells them. */
 export const BFCL_ERROR_TYPES = [
   'simple_function_checker:wrong_count',
   'simple_function_checker:wrong_func_name',
@@ -126,6 +217,8 @@ export const BFCL_ERROR_TYPES = [
   'parallel_function_checker_no_order:cannot_find_match',
   'type_error:simple',
   'type_error:nested',
+  'type_error:java',
+  'type_error:js',
   'value_error:string',
   'value_error:list/tuple',
   'value_error:dict_key',
@@ -135,6 +228,7 @@ export const BFCL_ERROR_TYPES = [
   'dict_checker:unclear',
   'list_dict_checker:unclear',
   'irrelevance_error:decoder_success',
+  'relevance_error:decoder_failed',
 ] as const;
 export type BfclErrorType = (typeof BFCL_ERROR_TYPES)[number];
 
@@ -159,4 +253,10 @@ export interface CheckOptions {
    * pairing whenever one exists (not BFCL's verdict on the few entries where greedy is trapped).
    */
   parallelMatching?: 'greedy' | 'maximum';
+  /**
+   * Whose type rules judge the arguments (default python). checkBfcl sets it from the category
+   * name, as BFCL does; set it yourself only when calling checkSimple, checkMultiple,
+   * checkParallel or checkCall directly.
+   */
+  language?: BfclLanguage;
 }

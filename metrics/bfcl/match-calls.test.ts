@@ -80,6 +80,8 @@ describe('checkMultiple and checkSimple', () => {
 
   it('an expected function the entry does not offer is a data error, not a verdict', () => {
     expect(() => checkMultiple(offered, truth('[{"news.get": {"city": ["Paris"]}}]'), calls('[{"name": "news.get", "arguments": {}}]'))).toThrow(BfclDataError);
+    // BFCL indexes func_description[0] of an empty list: no verdict either.
+    expect(() => checkSimple([], timeTruth, calls('[{"name": "time.get", "arguments": {"city": "Paris"}}]'))).toThrow(BfclDataError);
   });
 });
 
@@ -97,5 +99,9 @@ describe('checkIrrelevance and dispatch by category name', () => {
     expect(checkBfcl('simple_python', { functions: force, groundTruth: forceTruth }, two).error_type).toBe('simple_function_checker:wrong_count');
     expect(checkBfcl('irrelevance', { functions: force }, []).valid).toBe(true);
     expect(() => checkBfcl('simple', { functions: force }, two)).toThrow(BfclDataError);
+    // "relevance" without "irrelevance": at least one call, no possible answer needed.
+    expect(checkBfcl('live_relevance', { functions: force }, two).valid).toBe(true);
+    expect(checkBfcl('live_relevance', { functions: force }, []).error_type).toBe('relevance_error:decoder_failed');
+    expect(checkBfcl('live_parallel_multiple', { functions: force, groundTruth: forceTruth }, two).valid).toBe(true);
   });
 });

@@ -2,17 +2,13 @@
 // category, then call-by-call checks. Parallel calls are order-free; BFCL pairs them greedily.
 
 import { maximumMatching } from '../tool-calls.ts';
+import { bfclCategoryRule } from '../../datasets/bfcl/categories.ts';
+import { BfclDataError } from './errors.ts';
 import { checkCall, validVerdict } from './match-call.ts';
 import { pyRepr } from '../../datasets/bfcl/python.ts';
 import type { BfclErrorType, BfclVerdict, CheckOptions, DecodedCall, FunctionDoc, GroundTruthCall, PyDict } from '../../datasets/bfcl/types.ts';
 
-/** The entry's data is inconsistent (an expected call names a function the entry does not offer): BFCL would crash. */
-export class BfclDataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BfclDataError';
-  }
-}
+export { BfclCrashError, BfclDataError } from './errors.ts';
 
 /** What one BFCL entry gives the checker: the offered functions and, except for irrelevance, the expected calls. */
 export interface BfclEntry {
@@ -21,17 +17,23 @@ export interface BfclEntry {
 }
 
 /**
- * BFCL's verdict on one output. Dispatch is by category name, as in BFCL: `irrelevance` → no call
- * expected; a name containing `parallel` → the parallel checker; one containing `multiple` → the
- * multiple checker; anything else → the simple checker.
+ * BFCL's verdict on one output. Dispatch is by category name, as in BFCL (categories.ts):
+ * "irrelevance" → no call expected; otherwise "relevance" → at least one call expected; otherwise
+ * "parallel" → the parallel checker, "multiple" → the multiple checker, anything else → the simple
+ * checker; with Java's or JavaScript's type rules when the name says "java" or "javascript". So
+ * live_simple is judged as simple_python, parallel_multiple and live_parallel_multiple as
+ * parallel, and so on. The category sets `options.language`.
  */
 export function checkBfcl(category: string, entry: BfclEntry, calls: readonly DecodedCall[], options: CheckOptions = {}): BfclVerdict {
-  if (category.includes('irrelevance')) return checkIrrelevance(calls);
+  const rule = bfclCategoryRule(category);
+  if (rule.checker === 'irrelevance') return checkIrrelevance(calls);
+  if (rule.checker === 'relevance') return checkRelevance(calls);
   const groundTruth = entry.groundTruth;
   if (!groundTruth || groundTruth.length === 0) throw new BfclDataError(`category ${category} needs the expected calls (a possible answer)`);
-  if (category.includes('parallel')) return checkParallel(entry.functions, groundTruth, calls, options);
-  if (category.includes('multiple')) return checkMultiple(entry.functions, groundTruth, calls, options);
-  return checkSimple(entry.functions, groundTruth, calls, options);
+  const judged = { ...options, language: rule.language };
+  if (rule.checker === 'parallel') return checkParallel(entry.functions, groundTruth, calls, judged);
+  if (rule.checker === 'multiple') return checkMultiple(entry.functions, groundTruth, calls, judged);
+  return checkSimple(entry.functions, groundTruth, calls, judged);
 }
 
 /** Irrelevance: valid iff the model made no call at all (a call with no arguments, or to an unknown function, is still a call). */
@@ -40,9 +42,20 @@ export function checkIrrelevance(calls: readonly DecodedCall[]): BfclVerdict {
   return invalid('irrelevance_error:decoder_success', ['Valid syntax. Successfully decode AST when it should not.']);
 }
 
+/**
+ * Relevance (live_relevance): valid iff the model made at least one call, whatever its name and
+ * arguments: there is no possible answer to check them against. BFCL's message ends with the
+ * decoding error, which is None when the output decoded to no call.
+ */
+export function checkRelevance(calls: readonly DecodedCall[]): BfclVerdict {
+  if (calls.length > 0) return validVerdict();
+  return invalid('relevance_error:decoder_failed', ['Invalid syntax. Failed to decode AST when it should have. None']);
+}
+
 /** Simple: exactly one call, checked against the first offered function and the first expected call. */
 export function checkSimple(functions: readonly FunctionDoc[], groundTruth: readonly GroundTruthCall[], calls: readonly DecodedCall[], options: CheckOptions = {}): BfclVerdict {
   if (calls.length !== 1) return invalid('simple_function_checker:wrong_count', ['Wrong number of functions.']);
+  if (functions.length === 0) throw new BfclDataError('the entry offers no function to check the call against');
   return checkCall(functions[0]!, calls[0]!, groundTruth[0]!, options);
 }
 

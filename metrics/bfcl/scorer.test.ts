@@ -46,6 +46,21 @@ describe('bfcl_ast', () => {
     expect(await scorer.score({ case: irrelevance[0]!, trace: traceOf(null, [{ name: 'calculate_triangle_area', arguments: {} }], garbled) })).toMatchObject({ pass: true });
   });
 
+  it('live_relevance: passes any call of the first reply, fails no call, and fails arguments that were not JSON (nothing decoded)', async () => {
+    const relevance = { ...irrelevance[0]!, bfcl: { ...irrelevance[0]!.bfcl!, category: 'live_relevance' } };
+    const called = traceOf(null, [{ name: 'anything', arguments: {} }], first);
+    expect(await scorer.score({ case: relevance, trace: called })).toMatchObject({ pass: true, reason: 'valid (anything)' });
+    expect(await scorer.score({ case: relevance, trace: traceOf('No tool fits.', [], first) })).toMatchObject({
+      pass: false,
+      details: { error_type: 'relevance_error:decoder_failed', errors: ['Invalid syntax. Failed to decode AST when it should have. None'] },
+    });
+    const garbled = { modelCalls: [modelCall({ step: 1, response: { text: '', finishReason: 'tool_calls', toolCalls: [{ id: 'c0', name: 'f', arguments: {}, invalidArguments: '{x' }] } })] };
+    expect(await scorer.score({ case: relevance, trace: traceOf(null, [{ name: 'f', arguments: {} }], garbled) })).toMatchObject({
+      pass: false,
+      details: { error_type: 'relevance_error:decoder_failed' },
+    });
+  });
+
   it('has nothing to say on a case that is not from BFCL', async () => {
     expect(await scorer.score({ case: { ...simple[0]!, bfcl: undefined }, trace: traceOf('x') })).toBeNull();
   });

@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { parseOptions, scored, type Scorer } from '../score.ts';
+import { bfclCategoryRule } from '../../datasets/bfcl/categories.ts';
 import { checkBfcl } from './match-calls.ts';
 import { bfclCallsFromToolCalls } from './trace-calls.ts';
 
@@ -16,14 +17,18 @@ export function bfclAst(options: Record<string, unknown> = {}): Scorer {
       if (!c.bfcl) return null;
       const firstReply = trace.modelCalls[0];
       // Arguments that were not JSON fail BFCL's decoding of the whole output: for irrelevance
-      // that is no call (valid), for the others an error of its own.
+      // that is no call (valid), for relevance no call either (invalid), for the others an error
+      // of its own.
       const undecodable = (firstReply?.response?.toolCalls ?? []).filter((call) => call.invalidArguments !== undefined);
       if (undecodable.length) {
-        const irrelevance = c.bfcl.category.includes('irrelevance');
+        const { checker } = bfclCategoryRule(c.bfcl.category);
         const reason = `arguments of ${undecodable.map((call) => call.name).join(', ')} are not JSON`;
-        return irrelevance
-          ? scored('bfcl_ast', 1, true, `valid (${reason}: no call decoded)`, { error_type: null, errors: [] })
-          : scored('bfcl_ast', 0, false, `ast_decoder:decoder_failed: ${reason}`, { error_type: 'ast_decoder:decoder_failed', errors: [reason] });
+        if (checker === 'irrelevance') return scored('bfcl_ast', 1, true, `valid (${reason}: no call decoded)`, { error_type: null, errors: [] });
+        if (checker === 'relevance') {
+          const message = `Invalid syntax. Failed to decode AST when it should have. ${reason}`;
+          return scored('bfcl_ast', 0, false, `relevance_error:decoder_failed: ${message}`, { error_type: 'relevance_error:decoder_failed', errors: [message] });
+        }
+        return scored('bfcl_ast', 0, false, `ast_decoder:decoder_failed: ${reason}`, { error_type: 'ast_decoder:decoder_failed', errors: [reason] });
       }
       const calls = bfclCallsFromToolCalls(trace.toolCalls.filter((call) => call.step === firstReply?.step));
       const verdict = checkBfcl(c.bfcl.category, { functions: c.bfcl.functions, groundTruth: c.bfcl.ground_truth }, calls, { underscoreToDot: c.bfcl.underscore_to_dot });

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { bfclToolSpecs } from './tool-specs.ts';
-import { FunctionDocShape } from '../../datasets/bfcl/types.ts';
+import { FunctionDocShape, functionDocShapeFor } from '../../datasets/bfcl/types.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
 
@@ -90,5 +90,63 @@ describe('bfclToolSpecs', () => {
       }
     }
     expect([checked, failing]).toEqual([684, []]);
+  });
+});
+
+// Java and JavaScript entries as BFCL offers them (utils.py, _func_doc_language_specific_pre_processing):
+// the function says which syntax it is in, and every parameter is a string described by its type.
+describe('bfclToolSpecs for simple_java and simple_javascript', () => {
+  it('Java: every parameter a string naming its Java type; an ArrayList names its item type and loses "items"', () => {
+    const java = functionDocShapeFor('java').parse(
+      parsePythonJson(`{"name": "Report.build", "description": "Builds a report.", "parameters": {"type": "dict", "properties": {
+        "source": {"type": "any", "description": "The data source."},
+        "limit": {"type": "integer", "description": "Maximum rows.", "default": 10},
+        "columns": {"type": "ArrayList", "items": {"type": "String"}, "description": "Columns."}}, "required": ["source"]}}`),
+    );
+    expect(bfclToolSpecs([java], { category: 'simple_java', underscoreToDot: true })).toEqual([
+      {
+        name: 'Report_build',
+        description: 'Builds a report. Note that the provided function is in Java 8 SDK syntax.',
+        parameters: {
+          type: 'object',
+          properties: {
+            source: { type: 'string', description: 'The data source. This parameter can be of any type of Java object in string representation.' },
+            limit: { type: 'string', description: 'Maximum rows. This is Java integer type parameter in string representation.', default: 10 },
+            columns: {
+              type: 'string',
+              description: 'Columns. This is Java ArrayList type parameter in string representation. The list elements are of type String; they are not in string representation.',
+            },
+          },
+          required: ['source'],
+        },
+      },
+    ]);
+  });
+
+  it("JavaScript: a dict's property schema goes into its description as Python's json.dumps writes it (ASCII only)", () => {
+    const js = functionDocShapeFor('javascript').parse(
+      parsePythonJson(`{"name": "plotPoints", "description": "Plots points.", "parameters": {"type": "dict", "properties": {
+        "points": {"type": "array", "items": {"type": "float"}, "description": "x and y."},
+        "style": {"type": "dict", "description": "Style.", "properties": {"color": {"type": "String", "description": "Colour (\\u00e9), e.g. 'red'."}, "width": {"type": "float", "default": 1.0}}}},
+        "required": ["points"]}}`),
+    );
+    const [spec] = bfclToolSpecs([js], { category: 'simple_javascript' });
+    expect(spec!.description).toBe('Plots points. Note that the provided function is in JavaScript syntax.');
+    expect(spec!.parameters.properties).toEqual({
+      points: {
+        type: 'string',
+        description: 'x and y. This is JavaScript array type parameter in string representation. The list elements are of type float; they are not in string representation.',
+      },
+      style: {
+        type: 'string',
+        description:
+          'Style. This is JavaScript dict type parameter in string representation. The dictionary entries have the following schema; they are not in string representation. ' +
+          `{"color": {"type": "String", "description": "Colour (\\u00e9), e.g. 'red'."}, "width": {"type": "float", "default": 1.0}}`,
+      },
+    });
+  });
+
+  it('a Python category, or none, is offered as before', () => {
+    expect(bfclToolSpecs([doc], { category: 'live_simple' })).toEqual(bfclToolSpecs([doc]));
   });
 });

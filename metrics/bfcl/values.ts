@@ -3,7 +3,7 @@
 // the verdicts and error types are BFCL's.
 
 import { hasKey, isPyDict, pyIn, pyRepr, pyTypeName, type PyTypeName } from '../../datasets/bfcl/python.ts';
-import type { BfclErrorType, BfclType, PyDict, PyValue } from '../../datasets/bfcl/types.ts';
+import type { BfclErrorType, BfclType, JavascriptType, JavaType, PyDict, PyValue } from '../../datasets/bfcl/types.ts';
 
 /** A failed check: BFCL's error type and its messages. */
 export interface Failure {
@@ -11,7 +11,7 @@ export interface Failure {
   errors: string[];
 }
 
-/** The Python type BFCL expects for each schema type (`any` means a string to BFCL). */
+/** The Python type BFCL expects for each schema type (`any` means a string to BFCL): PYTHON_TYPE_MAPPING. */
 export const PYTHON_TYPE: Readonly<Record<BfclType, PyTypeName>> = {
   string: 'str',
   integer: 'int',
@@ -20,6 +20,39 @@ export const PYTHON_TYPE: Readonly<Record<BfclType, PyTypeName>> = {
   array: 'list',
   tuple: 'list',
   dict: 'dict',
+  any: 'str',
+};
+
+/** The Python type a converted Java argument must have (type_mappings.py's JAVA_TYPE_CONVERSION). */
+export const JAVA_TYPE: Readonly<Record<JavaType, PyTypeName>> = {
+  byte: 'int',
+  short: 'int',
+  integer: 'int',
+  float: 'float',
+  double: 'float',
+  long: 'int',
+  boolean: 'bool',
+  char: 'str',
+  Array: 'list',
+  ArrayList: 'list',
+  Set: 'set',
+  HashMap: 'dict',
+  Hashtable: 'dict',
+  Queue: 'list',
+  Stack: 'list',
+  String: 'str',
+  any: 'str',
+};
+
+/** The Python type a converted JavaScript argument must have (type_mappings.py's JS_TYPE_CONVERSION). */
+export const JS_TYPE: Readonly<Record<JavascriptType, PyTypeName>> = {
+  String: 'str',
+  integer: 'int',
+  float: 'float',
+  Bigint: 'int',
+  Boolean: 'bool',
+  dict: 'dict',
+  array: 'list',
   any: 'str',
 };
 
