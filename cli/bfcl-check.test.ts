@@ -115,8 +115,8 @@ describe('lunar bfcl-check', () => {
     const outputs = write('empty-calls.jsonl', ['{"id": "parallel_0", "calls": []}']);
     const noAnswers = await lunar('--category', 'parallel', '--questions', questions('parallel'), '--outputs', outputs);
     expect(noAnswers).toEqual({ code: 2, stdout: '', stderr: 'lunar: --answers: category parallel needs the possible-answer file (possible_answer/BFCL_v4_parallel.json)\n' });
-    const unknown = await lunar('--category', 'live_simple', '--questions', questions('parallel'), '--outputs', outputs);
+    const unknown = await lunar('--category', 'multi_turn_base', '--questions', questions('parallel'), '--outputs', outputs);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/argument 'live_simple' is invalid\. Allowed choices are simple_python, simple, multiple, parallel, irrelevance/);
+    expect(unknown.stderr).toMatch(/argument 'multi_turn_base' is invalid\. Allowed choices are simple_python, simple_java, simple_javascript, multiple, parallel, parallel_multiple, irrelevance, live_simple, live_multiple, live_parallel, live_parallel_multiple, live_irrelevance, live_relevance, simple/);
   });
 });

@@ -4,7 +4,8 @@
 
 import { type Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { BfclDataError, checkBfcl } from '../metrics/bfcl/index.ts';
+import { BfclCrashError, BfclDataError, checkBfcl } from '../metrics/bfcl/index.ts';
+import { bfclCategoryRule, canonicalBfclCategory } from '../datasets/bfcl/categories.ts';
 import { parseOutputs, parsePossibleAnswers, parseQuestions, type Located } from '../datasets/bfcl/parse.ts';
 import { BfclCategory, type BfclVerdict, type PossibleAnswer } from '../datasets/bfcl/types.ts';
 import { InputError } from '../core/errors.ts';
@@ -39,7 +40,7 @@ export function registerBfclCheck(program: Command, io: BfclCheckIo = processIo)
         .makeOptionMandatory(),
     )
     .requiredOption('--questions <file>', 'the question file, BFCL_v4_<category>.json (JSONL: id, question, function)')
-    .option('--answers <file>', 'the possible-answer file, possible_answer/BFCL_v4_<category>.json (not needed for irrelevance)')
+    .option('--answers <file>', 'the possible-answer file, possible_answer/BFCL_v4_<category>.json (not needed for irrelevance, live_irrelevance, live_relevance)')
     .requiredOption(
       '--outputs <file>',
       'model outputs, JSONL: {"id", "calls": [{"name", "arguments"}], "underscore_to_dot"?: bool} (other fields ignored)',
@@ -58,16 +59,16 @@ export interface BfclCheckLine {
 
 /** Every output line's verdict, in order; an InputError names the first bad line. */
 export function bfclCheck(opts: BfclCheckOptions, io: Pick<BfclCheckIo, 'readText'> = processIo): BfclCheckLine[] {
-  const irrelevance = opts.category === 'irrelevance';
-  if (!irrelevance && opts.answers === undefined) {
+  const { needsAnswers } = bfclCategoryRule(opts.category);
+  if (needsAnswers && opts.answers === undefined) {
     throw new InputError(`--answers: category ${opts.category} needs the possible-answer file (possible_answer/BFCL_v4_${opts.category}.json)`);
   }
-  const questions = parseQuestions(read(io, opts.questions, 'question'), opts.questions);
-  const answers = irrelevance ? null : parsePossibleAnswers(read(io, opts.answers!, 'possible-answer'), opts.answers!);
+  const questions = parseQuestions(read(io, opts.questions, 'question'), opts.questions, opts.category);
+  const answers = needsAnswers ? parsePossibleAnswers(read(io, opts.answers!, 'possible-answer'), opts.answers!) : null;
   const outputs = parseOutputs(read(io, opts.outputs, 'outputs'), opts.outputs);
   return outputs.map(({ value: output, line }) => {
     const where = `${opts.outputs}:${line}`;
-    if (output.category !== undefined && canonical(output.category) !== canonical(opts.category)) {
+    if (output.category !== undefined && canonicalBfclCategory(output.category) !== canonicalBfclCategory(opts.category)) {
       throw new InputError(`${where}: category: '${output.category}' differs from --category ${opts.category}`);
     }
     const question = questions.get(output.id);
@@ -83,16 +84,16 @@ export function bfclCheck(opts: BfclCheckOptions, io: Pick<BfclCheckIo, 'readTex
       });
       return { id: output.id, valid: verdict.valid, error_type: verdict.error_type };
     } catch (error) {
-      if (error instanceof BfclDataError) throw new InputError(`${opts.answers}:${answer?.line}: ground_truth: ${error.message}`);
+      // A crash of BFCL's own checker on this output (an input BFCL cannot convert) is the output's fault.
+      if (error instanceof BfclCrashError) throw new InputError(`${where}: calls: ${error.message}`);
+      if (error instanceof BfclDataError) {
+        throw new InputError(answer ? `${opts.answers}:${answer.line}: ground_truth: ${error.message}` : `${opts.questions}:${question.line}: function: ${error.message}`);
+      }
       throw error;
     }
   });
 }
 
-/** `simple` is BFCL v3's name for `simple_python`. */
-function canonical(category: string): string {
-  return category === 'simple' ? 'simple_python' : category;
-}
 
 function read(io: Pick<BfclCheckIo, 'readText'>, path: string, kind: string): string {
   try {

@@ -74,7 +74,7 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
  * they cannot share the suite's registry); any other case the suite's, or the subset it names.
  */
 function toolsFor(prepared: PreparedSuite, c: Case): ToolRegistry {
-  if (c.bfcl) return declaredRegistry(bfclToolSpecs(c.bfcl.functions, { underscoreToDot: c.bfcl.underscore_to_dot }));
+  if (c.bfcl) return declaredRegistry(bfclToolSpecs(c.bfcl.functions, { underscoreToDot: c.bfcl.underscore_to_dot, category: c.bfcl.category }));
   return c.tools ? prepared.tools.pick(c.tools) : prepared.tools;
 }
 

@@ -43,3 +43,27 @@ describe('BFCL entries as cases', () => {
     expect(() => readBfclCases({ questions: questions('multiple'), answers: partial })).toThrow(/id: "multiple_1" .*has no possible answer/);
   });
 });
+
+describe('BFCL categories by their own names', () => {
+  const entry = (id: string, functions: unknown[]) =>
+    JSON.stringify({ id, question: [[{ role: 'user', content: 'What is the weather?' }]], function: functions });
+  const weather = { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'dict', properties: { city: { type: 'string', description: 'the city' } }, required: ['city'] } };
+
+  it('reads live_relevance and live_irrelevance with no possible answers, an entry offering no function included', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-bfcl-live-'));
+    const relevance = join(dir, 'BFCL_v4_live_relevance.json');
+    writeFileSync(relevance, `${entry('live_relevance_0', [weather])}\n`);
+    const irrelevance = join(dir, 'BFCL_v4_live_irrelevance.json');
+    writeFileSync(irrelevance, `${entry('live_irrelevance_0', [])}\n`);
+    expect(readBfclCases({ questions: relevance }).map((c) => [c.id, c.bfcl?.category])).toEqual([['live_relevance_0', 'live_relevance']]);
+    expect(readBfclCases({ questions: irrelevance }).map((c) => c.bfcl?.functions.length)).toEqual([0]);
+  });
+
+  it('refuses a category that is not one of BFCL v4 single-turn categories, naming the known ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-bfcl-live-'));
+    const file = join(dir, 'BFCL_v4_multi_turn_base.json');
+    writeFileSync(file, `${entry('multi_turn_base_0', [weather])}\n`);
+    expect(() => readBfclCases({ questions: file })).toThrow(InputError);
+    expect(() => readBfclCases({ questions: file })).toThrow(/category: "multi_turn_base" is not a BFCL single-turn category \(simple_python, simple_java/);
+  });
+});

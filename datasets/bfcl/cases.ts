@@ -4,8 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { bfclCategoryRule } from './categories.ts';
 import { parsePossibleAnswers, parseQuestions, type Located } from './parse.ts';
-import type { PossibleAnswer, Question } from './types.ts';
+import { BfclCategory, type PossibleAnswer, type Question } from './types.ts';
 import { InputError } from '../../core/errors.ts';
 import { Case, CaseMessage } from '../case.ts';
 
@@ -18,7 +19,7 @@ export function bfclCategoryOf(questionsFile: string): string {
 
 export interface BfclSource {
   questions: string;
-  /** Possible answers; not needed for irrelevance. */
+  /** Possible answers; not needed for irrelevance, live_irrelevance and live_relevance. */
   answers?: string;
   /** Default: from the question file's name. */
   category?: string;
@@ -27,14 +28,16 @@ export interface BfclSource {
 }
 
 /**
- * Every entry of a BFCL question file as a case. Irrelevance needs no answers; every other
+ * Every entry of a BFCL question file as a case. The (ir)relevance categories need no answers; every other
  * category needs a possible answer for each entry (one missing is bad input naming the id).
  */
 export function readBfclCases({ questions: questionsFile, answers: answersFile, category = bfclCategoryOf(questionsFile), underscoreToDot = true }: BfclSource): Case[] {
-  const irrelevance = category.includes('irrelevance');
-  if (!irrelevance && !answersFile) throw new InputError(`${questionsFile}: answers: category ${category} needs its possible-answer file`);
-  const questions = parseQuestions(readText(questionsFile), questionsFile);
-  const answers = answersFile && !irrelevance ? parsePossibleAnswers(readText(answersFile), answersFile) : undefined;
+  const known = BfclCategory.safeParse(category);
+  if (!known.success) throw new InputError(`${questionsFile}: category: "${category}" is not a BFCL single-turn category (${BfclCategory.options.join(', ')})`);
+  const { needsAnswers } = bfclCategoryRule(category);
+  if (needsAnswers && !answersFile) throw new InputError(`${questionsFile}: answers: category ${category} needs its possible-answer file`);
+  const questions = parseQuestions(readText(questionsFile), questionsFile, category);
+  const answers = answersFile && needsAnswers ? parsePossibleAnswers(readText(answersFile), answersFile) : undefined;
   const cases: Case[] = [];
   for (const [id, question] of questions) {
     const answer = answers?.get(id);
