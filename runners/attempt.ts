@@ -2,13 +2,11 @@
 // model-call cache), then scored, its judge (if any) on the same path. Never throws: whatever goes
 // wrong is an errored attempt with the message.
 
-import { runAgent } from '../agent/loop.ts';
-import { replayThroughTelegram } from '../agent/channels/telegram/replay.ts';
-import { runSessions } from '../agent/memory/run-sessions.ts';
 import { declaredRegistry } from '../agent/tools/declared.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import { emptyTrace, type Trace } from '../agent/trace.ts';
-import { caseMessages, type Case } from '../datasets/case.ts';
+import type { Case } from '../datasets/case.ts';
+import { channelFor } from './channels.ts';
 import { needsJudge } from '../judges/registry.ts';
 import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
 import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
@@ -43,15 +41,7 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
       // Only abandoning the run cuts attempts short; stopping lets them finish.
       signal: abort,
     };
-    // A multi-session case: each session a fresh conversation, all over one memory of the attempt's own.
-    // A channel suite sends the case through the channel end to end (telegram: a simulated Bot API
-    // that grammY long-polls), scored on what the user received.
-    const trace =
-      variant.channel === 'telegram'
-        ? await replayThroughTelegram(c, run)
-        : c.sessions
-          ? await runSessions({ ...run, sessions: c.sessions })
-          : await runAgent({ ...run, messages: caseMessages(c) });
+    const trace = await channelFor(variant.channel, c).run(c, run);
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }

@@ -49,11 +49,18 @@ describe('holds', () => {
 });
 
 describe('GatesShape', () => {
-  it('takes thresholds and a baseline with the default tolerance of 0.02', () => {
-    expect(GatesShape.parse({ thresholds: ['pass_rate >= 0.5'], baseline: { path: '../ci/baseline.json' } })).toEqual({
+  it('takes thresholds and a reference with the default tolerance of 0.02', () => {
+    expect(GatesShape.parse({ thresholds: ['pass_rate >= 0.5'], reference: { path: '../ci/reference.json' } })).toEqual({
       thresholds: ['pass_rate >= 0.5'],
-      baseline: { path: '../ci/baseline.json', tolerance: 0.02 },
+      reference: { path: '../ci/reference.json', tolerance: 0.02 },
     });
+  });
+
+  it('reads baseline:, the old name of reference:, as reference, and refuses both at once', () => {
+    expect(GatesShape.parse({ baseline: { path: 'old.json', tolerance: 0.05 } })).toEqual({ reference: { path: 'old.json', tolerance: 0.05 } });
+    const both = GatesShape.safeParse({ reference: { path: 'a.json' }, baseline: { path: 'b.json' } });
+    expect(both.success).toBe(false);
+    expect(both.error!.issues[0]!.message).toBe('give reference: or its old name baseline:, not both');
   });
 
   it('refuses a bad expression with the expression quoted, at its index, and an unknown key', () => {
