@@ -21,7 +21,7 @@ import type { Trace } from '../agent/trace.ts';
 import { expectedContains, forbiddenContains, forbiddenInMemory, type Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
 import { memoryExcludes } from '../metrics/memory-excludes.ts';
-import { createScorer } from '../metrics/registry.ts';
+import { createScorer } from '../judges/registry.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
 import { loadSuite } from '../runners/suite.ts';
 import { attemptOutcome } from '../metrics/outcome.ts';
