@@ -18,13 +18,13 @@
 
 import { z } from 'zod';
 import type { Embedder } from '../agent/rag/types.ts';
-import { parseOptions, scored, skipped, type Scorer } from '../metrics/score.ts';
+import { scored } from '../metrics/score.ts';
 import { askJudge, type JudgeModel } from './core.ts';
 import { embedderDetails, embedderOption, embedTexts, similarity } from './embedding.ts';
-import { noAnswer, numbered, questionOf } from './inputs.ts';
-import { isScore, judgeFailed, judgeOrSkip } from './outcome.ts';
+import { numbered } from './inputs.ts';
+import { judgeScorer } from './judge-scorer.ts';
 import { RELEVANCY_QUESTIONS, RELEVANCY_RATE } from './prompts/relevancy.ts';
-import { JudgeUsage } from './usage.ts';
+import type { JudgeUsage } from './usage.ts';
 
 const Options = z
   .object({
@@ -38,40 +38,34 @@ const Options = z
 
 const MATCH_VALUE = { same: 1, partial: 0.5, different: 0 } as const;
 
-export function answerRelevancy(raw: Record<string, unknown> = {}): Scorer {
-  const options = parseOptions('answer_relevancy', Options, raw);
-  const embedder = options.embedder === undefined ? undefined : embedderOption('answer_relevancy', options.embedder);
-  const name = 'answer_relevancy';
-  const count = options.questions;
-  return {
-    name,
-    kind: 'judge',
-    async score({ case: c, trace, judge: access }) {
-      if (trace.finalAnswer === null) return scored(name, 0, false, noAnswer(trace), { threshold: options.threshold });
-      const judge = judgeOrSkip(name, access);
-      if (isScore(judge)) return judge;
-      const usage = new JudgeUsage(judge.id);
-      const written = await askJudge(judge, RELEVANCY_QUESTIONS, { count: String(count), answer: trace.finalAnswer }, usage, {
+export const answerRelevancy = judgeScorer({
+  name: 'answer_relevancy',
+  options: Options,
+  needs: { answer: 'fails' },
+  create(options, name) {
+    const embedder = options.embedder === undefined ? undefined : embedderOption(name, options.embedder);
+    const count = options.questions;
+    return async ({ question, answer }, judge, usage) => {
+      const written = await askJudge(judge, RELEVANCY_QUESTIONS, { count: String(count), answer }, usage, {
         check: (reply) => (reply.questions.length === count ? undefined : `${count} questions were asked for but ${reply.questions.length} came back`),
       });
-      if (!written.ok) return judgeFailed(name, written, usage);
+      if (!written.ok) return written;
       const { questions, noncommittal } = written.value;
       const base = { method: embedder ? 'embedding' : 'llm', threshold: options.threshold, questions, noncommittal };
-      if (noncommittal) return scored(name, 0, false, 'the judge found the answer noncommittal (evasive or vague)', { ...base, judge: usage.summary() });
-      const question = questionOf(c);
+      if (noncommittal) return scored(name, 0, false, 'the judge found the answer noncommittal (evasive or vague)', base);
       const compared = embedder ? await byEmbedding(embedder, question, questions) : await byRating(judge, question, questions, usage);
-      if ('status' in compared) return compared.status === 'skipped' ? skipped(name, compared.reason, { ...base, judge: usage.summary() }) : judgeFailed(name, compared, usage, base);
+      // A failed comparison, skipped or error, carries base as its details.
+      if ('status' in compared) return { ...compared, details: base };
       const value = compared.values.reduce((sum, v) => sum + v, 0) / compared.values.length;
       const how = embedder ? `mean cosine on ${embedder.id}` : 'mean judge rating';
       return scored(name, value, value >= options.threshold, `${how} ${value.toFixed(4)} between the question and ${count} questions written from the answer`, {
         ...base,
         similarities: compared.values,
         ...compared.details,
-        judge: usage.summary(),
       });
-    },
-  };
-}
+    };
+  },
+});
 
 type Compared = { values: number[]; details: Record<string, unknown> } | { ok: false; status: 'error' | 'skipped'; reason: string };
 

@@ -29,7 +29,7 @@
 import { z } from 'zod';
 import { expectedContains, relevanceOf } from '../datasets/case.ts';
 import type { RetrievedChunk, Trace } from '../agent/trace.ts';
-import { errored, parseOptions, scored, skipped, type Score, type ScoreInput, type Scorer } from '../metrics/score.ts';
+import { defineScorer, errored, scored, skipped, type Score, type ScoreInput } from '../metrics/score.ts';
 import { answerContains } from '../metrics/text.ts';
 import { faithfulness } from './faithfulness.ts';
 import { retrievedChunks } from './inputs.ts';
@@ -52,25 +52,29 @@ type Faithfulness =
   /** `noJudge`: none was configured or reachable, so a label that needed one comes from the deterministic signals. */
   | { judged: false; why: string; noJudge: boolean; score?: Score };
 
-export function ragAttribution(raw: Record<string, unknown> = {}): Scorer {
-  const { faithfulness_threshold: threshold } = parseOptions(NAME, Options, raw);
-  const faithfulnessScorer = faithfulness({ threshold });
-  const answerCheck = answerContains();
+/**
+ * A judge scorer (kind 'judge') without judgeScorer's preamble: it asks the judge only where the
+ * label depends on faithfulness, and labels from the deterministic signals when there is none.
+ */
+export const ragAttribution = defineScorer({
+  name: NAME,
+  options: Options,
+  kind: 'judge',
+  create({ faithfulness_threshold: threshold }) {
+    const faithfulnessScorer = faithfulness({ threshold });
+    const answerCheck = answerContains();
 
-  async function judgeFaithfulness(input: ScoreInput): Promise<Faithfulness> {
-    if (input.trace.finalAnswer === null) return { judged: false, why: 'no final answer to judge', noJudge: false };
-    if (retrievedChunks(input.trace).length === 0) return { judged: false, why: 'nothing was retrieved, so faithfulness is undefined', noJudge: false };
-    const score = (await faithfulnessScorer.score(input))!;
-    if (score.status === 'scored') return { judged: true, faithful: score.pass!, score };
-    // Skipped with its claims listed: the judge answered, and found no claims to check.
-    const answered = score.status === 'skipped' && Array.isArray(score.details?.claims);
-    return { judged: false, why: `faithfulness not judged: ${score.reason}`, noJudge: score.status === 'skipped' && !answered, score };
-  }
+    async function judgeFaithfulness(input: ScoreInput): Promise<Faithfulness> {
+      if (input.trace.finalAnswer === null) return { judged: false, why: 'no final answer to judge', noJudge: false };
+      if (retrievedChunks(input.trace).length === 0) return { judged: false, why: 'nothing was retrieved, so faithfulness is undefined', noJudge: false };
+      const score = (await faithfulnessScorer.score(input))!;
+      if (score.status === 'scored') return { judged: true, faithful: score.pass!, score };
+      // Skipped with its claims listed: the judge answered, and found no claims to check.
+      const answered = score.status === 'skipped' && Array.isArray(score.details?.claims);
+      return { judged: false, why: `faithfulness not judged: ${score.reason}`, noJudge: score.status === 'skipped' && !answered, score };
+    }
 
-  return {
-    name: NAME,
-    kind: 'judge',
-    async score(input) {
+    return async (input) => {
       const { case: c, trace } = input;
       const judgments = relevanceOf(c);
       if (![...judgments.values()].some((grade) => grade > 0)) return null;
@@ -113,9 +117,9 @@ export function ragAttribution(raw: Record<string, unknown> = {}): Scorer {
       }
       if (!found) return label('retrieval miss', `${retrieval}; no answer check on the case; ${f.why}${needsJudgeNote(f)}`, base, f);
       return skipped(NAME, `cannot tell whether the answer failed: the case has no answer check (expected_contains) and ${f.why}`, { ...base, faithfulness: f.why, ...judgeUsage(f) });
-    },
-  };
-}
+    };
+  },
+});
 
 /** Why "both" could not be told apart from a retrieval miss, when a judge would have told. */
 function needsJudgeNote(f: Extract<Faithfulness, { judged: false }>): string {

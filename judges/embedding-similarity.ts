@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { expectedAnswers } from '../datasets/case.ts';
-import { parseOptions, scored, skipped, type Scorer } from '../metrics/score.ts';
+import { defineScorer, scored, skipped } from '../metrics/score.ts';
 import { embedderDetails, embedderOption, embedTexts, similarity } from './embedding.ts';
 import { noAnswer } from './inputs.ts';
 
@@ -18,13 +18,12 @@ const Options = z
   })
   .strict();
 
-export function embeddingSimilarity(raw: Record<string, unknown> = {}): Scorer {
-  const options = parseOptions('embedding_similarity', Options, raw);
-  const embedder = embedderOption('embedding_similarity', options.embedder);
-  const name = 'embedding_similarity';
-  return {
-    name,
-    async score({ case: c, trace }) {
+export const embeddingSimilarity = defineScorer({
+  name: 'embedding_similarity',
+  options: Options,
+  create(options, name) {
+    const embedder = embedderOption(name, options.embedder);
+    return async ({ case: c, trace }) => {
       const references = expectedAnswers(c);
       if (references.length === 0) return null;
       if (trace.finalAnswer === null) return scored(name, 0, false, noAnswer(trace), { threshold: options.threshold });
@@ -40,6 +39,6 @@ export function embeddingSimilarity(raw: Record<string, unknown> = {}): Scorer {
         similarities,
         embedder: embedderDetails(embedder, embedded.usage),
       });
-    },
-  };
-}
+    };
+  },
+});

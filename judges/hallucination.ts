@@ -5,42 +5,36 @@
 
 import { z } from 'zod';
 import { expectedAnswers } from '../datasets/case.ts';
-import { parseOptions, scored, skipped, type Scorer } from '../metrics/score.ts';
+import { scored, skipped } from '../metrics/score.ts';
 import { checkClaims } from './claims.ts';
-import { noAnswer, numbered, questionOf, renderChunks, retrievedChunks } from './inputs.ts';
-import { isScore, judgeFailed, judgeOrSkip } from './outcome.ts';
-import { JudgeUsage } from './usage.ts';
+import { numbered, renderChunks } from './inputs.ts';
+import { judgeScorer } from './judge-scorer.ts';
 
 const Options = z.object({ max_rate: z.number().min(0).max(1).default(0) }).strict();
 
-export function hallucination(raw: Record<string, unknown> = {}): Scorer {
-  const { max_rate: maxRate } = parseOptions('hallucination', Options, raw);
-  const name = 'hallucination';
-  return {
-    name,
-    kind: 'judge',
-    async score({ case: c, trace, judge: access }) {
-      if (trace.finalAnswer === null) return skipped(name, `${noAnswer(trace)}: no claims to check`);
-      const chunks = retrievedChunks(trace);
-      const references = expectedAnswers(c);
-      if (chunks.length === 0 && references.length === 0) return skipped(name, 'no retrieved context and no reference answer to check the claims against');
-      const against = chunks.length ? 'context' : 'reference';
-      const source = chunks.length ? renderChunks(chunks) : references.length === 1 ? references[0]! : `Acceptable answers:\n${numbered(references)}`;
-      const judge = judgeOrSkip(name, access);
-      if (isScore(judge)) return judge;
-      const usage = new JudgeUsage(judge.id);
-      const checked = await checkClaims(judge, { question: questionOf(c), answer: trace.finalAnswer, source }, usage);
-      if (!checked.ok) return judgeFailed(name, checked, usage, { against });
-      const claims = checked.value;
-      if (claims.length === 0) return skipped(name, 'the answer makes no factual claims to check', { against, claims, judge: usage.summary() });
-      const unsupported = claims.filter((v) => !v.supported);
-      const rate = unsupported.length / claims.length;
-      const described = against === 'context' ? 'the retrieved context' : 'the reference answer';
-      const reason = unsupported.length
-        ? `${unsupported.length} of ${claims.length} claims not supported by ${described}: ${unsupported.map((v) => JSON.stringify(v.claim)).join(', ')}`
-        : `all ${claims.length} claims supported by ${described}`;
-      // (total - unsupported) / total: 1 - rate without its rounding error.
-      return scored(name, (claims.length - unsupported.length) / claims.length, rate <= maxRate, reason, { against, max_rate: maxRate, unsupported: unsupported.map((v) => v.claim), claims, judge: usage.summary() });
-    },
-  };
-}
+export const hallucination = judgeScorer({
+  name: 'hallucination',
+  options: Options,
+  needs: { answer: 'skips' },
+  prepare({ case: c, chunks }) {
+    const references = expectedAnswers(c);
+    if (chunks.length === 0 && references.length === 0) return 'no retrieved context and no reference answer to check the claims against';
+    const against = chunks.length ? 'context' : 'reference';
+    const source = chunks.length ? renderChunks(chunks) : references.length === 1 ? references[0]! : `Acceptable answers:\n${numbered(references)}`;
+    return { against, source };
+  },
+  create: ({ max_rate: maxRate }, name) => async ({ question, answer, against, source }, judge, usage) => {
+    const checked = await checkClaims(judge, { question, answer, source }, usage);
+    if (!checked.ok) return { ...checked, details: { against } };
+    const claims = checked.value;
+    if (claims.length === 0) return skipped(name, 'the answer makes no factual claims to check', { against, claims });
+    const unsupported = claims.filter((v) => !v.supported);
+    const rate = unsupported.length / claims.length;
+    const described = against === 'context' ? 'the retrieved context' : 'the reference answer';
+    const reason = unsupported.length
+      ? `${unsupported.length} of ${claims.length} claims not supported by ${described}: ${unsupported.map((v) => JSON.stringify(v.claim)).join(', ')}`
+      : `all ${claims.length} claims supported by ${described}`;
+    // (total - unsupported) / total: 1 - rate without its rounding error.
+    return scored(name, (claims.length - unsupported.length) / claims.length, rate <= maxRate, reason, { against, max_rate: maxRate, unsupported: unsupported.map((v) => v.claim), claims });
+  },
+});

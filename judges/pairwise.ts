@@ -5,11 +5,9 @@
 // that compares the final answer with the case's reference answer.
 
 import { z } from 'zod';
-import { expectedAnswers } from '../datasets/case.ts';
-import { parseOptions, scored, type Scorer } from '../metrics/score.ts';
+import { scored } from '../metrics/score.ts';
 import { askJudge, type JudgeModel, type JudgeResult } from './core.ts';
-import { noAnswer, questionOf } from './inputs.ts';
-import { isScore, judgeFailed, judgeOrSkip } from './outcome.ts';
+import { judgeScorer } from './judge-scorer.ts';
 import { PAIRWISE_COMPARE } from './prompts/pairwise.ts';
 import { JudgeUsage } from './usage.ts';
 
@@ -61,25 +59,16 @@ const VALUE: Record<PairVerdict, number> = { A: 1, tie: 0.5, B: 0 };
  * pairwise_reference: the final answer (A) against the first reference answer (B). Value 1 when
  * the answer wins, 0.5 on a tie, 0 when the reference wins; a win or a tie passes.
  */
-export function pairwiseReference(raw: Record<string, unknown> = {}): Scorer {
-  const { criteria } = parseOptions('pairwise_reference', Options, raw);
-  const name = 'pairwise_reference';
-  return {
-    name,
-    kind: 'judge',
-    async score({ case: c, trace, judge: access }) {
-      const reference = expectedAnswers(c)[0];
-      if (reference === undefined) return null;
-      if (trace.finalAnswer === null) return scored(name, 0, false, noAnswer(trace));
-      const judge = judgeOrSkip(name, access);
-      if (isScore(judge)) return judge;
-      const usage = new JudgeUsage(judge.id);
-      const compared = await comparePair(judge, { question: questionOf(c), answerA: trace.finalAnswer, answerB: reference, criteria }, usage);
-      if (!compared.ok) return judgeFailed(name, compared, usage);
-      const { winner, verdicts, flipped, reasoning } = compared.value;
-      const outcome = winner === 'A' ? 'the answer beats the reference' : winner === 'B' ? 'the reference beats the answer' : 'a tie';
-      const reason = flipped ? `${outcome}: the two orders disagreed (answer first: ${verdicts[0]}, reference first: ${verdicts[1]}), a position-bias flip` : `${outcome} in both orders`;
-      return scored(name, VALUE[winner], winner !== 'B', reason, { winner, verdicts, flipped, reasoning, judge: usage.summary() });
-    },
-  };
-}
+export const pairwiseReference = judgeScorer({
+  name: 'pairwise_reference',
+  options: Options,
+  needs: { reference: true, answer: 'fails' },
+  create: ({ criteria }, name) => async ({ question, answer, reference }, judge, usage) => {
+    const compared = await comparePair(judge, { question, answerA: answer, answerB: reference, criteria }, usage);
+    if (!compared.ok) return compared;
+    const { winner, verdicts, flipped, reasoning } = compared.value;
+    const outcome = winner === 'A' ? 'the answer beats the reference' : winner === 'B' ? 'the reference beats the answer' : 'a tie';
+    const reason = flipped ? `${outcome}: the two orders disagreed (answer first: ${verdicts[0]}, reference first: ${verdicts[1]}), a position-bias flip` : `${outcome} in both orders`;
+    return scored(name, VALUE[winner], winner !== 'B', reason, { winner, verdicts, flipped, reasoning });
+  },
+});

@@ -1,8 +1,11 @@
-// The model-graded scorers by name, for metrics/registry.ts to merge into SCORERS. Every one but
-// embedding_similarity calls the judge model (Scorer.kind 'judge'); rag_attribution calls it only
-// where its label depends on faithfulness.
+// Scorers by name, so a suite can list them and get the same code the tests use: the one registry,
+// assembled here, in the highest scorer layer (metrics < judges: metrics never imports judges), from
+// the deterministic scorers (metrics/scorers.ts) and the model-graded ones, each under the name it
+// defines. Every model-graded scorer but embedding_similarity calls the judge model (Scorer.kind
+// 'judge'); rag_attribution calls it only where its label depends on faithfulness.
 
-import type { Scorer, ScorerFactory } from '../metrics/score.ts';
+import type { DefinedScorer, Scorer } from '../metrics/score.ts';
+import { METRIC_SCORERS } from '../metrics/scorers.ts';
 import { answerRelevancy } from './answer-relevancy.ts';
 import { ragAttribution } from './attribution.ts';
 import { contextPrecision } from './context-precision.ts';
@@ -13,17 +16,39 @@ import { hallucination } from './hallucination.ts';
 import { pairwiseReference } from './pairwise.ts';
 import { rubric } from './rubric.ts';
 
-export const JUDGE_SCORERS: Readonly<Record<string, ScorerFactory>> = {
+/** The model-graded scorers (judges/): LLM judges, and embedding similarity. */
+export const JUDGE_SCORERS: readonly DefinedScorer[] = [
   rubric,
   faithfulness,
-  answer_relevancy: answerRelevancy,
-  context_precision: contextPrecision,
-  context_recall: contextRecall,
+  answerRelevancy,
+  contextPrecision,
+  contextRecall,
   hallucination,
-  pairwise_reference: pairwiseReference,
-  rag_attribution: ragAttribution,
-  embedding_similarity: embeddingSimilarity,
-};
+  pairwiseReference,
+  ragAttribution,
+  embeddingSimilarity,
+];
+
+export const SCORERS: Readonly<Record<string, DefinedScorer>> = byName([...METRIC_SCORERS, ...JUDGE_SCORERS]);
+
+/** The scorers keyed by the name each defines, in order; two of one name is a bug. */
+function byName(scorers: readonly DefinedScorer[]): Record<string, DefinedScorer> {
+  const registry: Record<string, DefinedScorer> = {};
+  for (const scorer of scorers) {
+    if (Object.hasOwn(registry, scorer.scorerName)) throw new Error(`two scorers are named "${scorer.scorerName}"`);
+    registry[scorer.scorerName] = scorer;
+  }
+  return registry;
+}
+
+export class UnknownScorerError extends Error {}
+export { ScorerOptionsError } from '../metrics/score.ts';
+
+export function createScorer(name: string, options: Record<string, unknown> = {}): Scorer {
+  const factory = SCORERS[name];
+  if (!factory) throw new UnknownScorerError(`unknown scorer "${name}"; known: ${Object.keys(SCORERS).join(', ')}`);
+  return factory(options);
+}
 
 /** Whether any of these scorers calls the judge, so an attempt needs a judge model. */
 export function needsJudge(scorers: readonly Scorer[]): boolean {

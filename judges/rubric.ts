@@ -9,12 +9,12 @@
 
 import { z } from 'zod';
 import { expectedAnswers } from '../datasets/case.ts';
-import { parseOptions, scored, type Scorer, type ScoreInput } from '../metrics/score.ts';
+import { scored } from '../metrics/score.ts';
 import { askJudge, type JudgeModel } from './core.ts';
-import { noAnswer, numbered, questionOf, renderChunks, retrievedChunks } from './inputs.ts';
-import { isScore, judgeFailed, judgeOrSkip } from './outcome.ts';
+import { numbered, renderChunks } from './inputs.ts';
+import { judgeScorer, type JudgeInputs } from './judge-scorer.ts';
 import { RUBRIC_SCORE, RUBRIC_STEPS } from './prompts/rubric.ts';
-import { JudgeUsage } from './usage.ts';
+import type { JudgeUsage } from './usage.ts';
 
 const Options = z
   .object({
@@ -32,29 +32,22 @@ const Options = z
   .strict();
 type Options = z.output<typeof Options>;
 
-export function rubric(raw: Record<string, unknown> = {}): Scorer {
-  const options = parseOptions('rubric', Options, raw);
-  const name = options.name ? `rubric:${options.name}` : 'rubric';
-  return {
-    name,
-    kind: 'judge',
-    async score(input) {
-      const { trace } = input;
-      if (trace.finalAnswer === null) return scored(name, 0, false, noAnswer(trace), { threshold: options.threshold });
-      const judge = judgeOrSkip(name, input.judge);
-      if (isScore(judge)) return judge;
-      const usage = new JudgeUsage(judge.id);
-      const steps = await stepsFor(judge, options, usage);
-      if (!steps.ok) return judgeFailed(name, steps, usage);
-      const graded = await askJudge(judge, RUBRIC_SCORE, { criteria: options.criteria, steps: numbered(steps.value), inputs: inputsOf(input, trace.finalAnswer, options) }, usage);
-      const details = { steps: steps.value, steps_generated: options.steps === undefined, threshold: options.threshold };
-      if (!graded.ok) return judgeFailed(name, graded, usage, details);
-      const { score, reasoning } = graded.value;
-      const value = (score - 1) / 4;
-      return scored(name, value, value >= options.threshold, `score ${score}/5: ${reasoning}`, { ...details, score, reasoning, judge: usage.summary() });
-    },
-  };
-}
+export const rubric = judgeScorer({
+  name: 'rubric',
+  options: Options,
+  instanceName: (options, name) => (options.name ? `${name}:${options.name}` : name),
+  needs: { answer: 'fails' },
+  create: (options, name) => async (inputs, judge, usage) => {
+    const steps = await stepsFor(judge, options, usage);
+    if (!steps.ok) return steps;
+    const graded = await askJudge(judge, RUBRIC_SCORE, { criteria: options.criteria, steps: numbered(steps.value), inputs: inputsOf(inputs, options) }, usage);
+    const details = { steps: steps.value, steps_generated: options.steps === undefined, threshold: options.threshold };
+    if (!graded.ok) return { ...graded, details };
+    const { score, reasoning } = graded.value;
+    const value = (score - 1) / 4;
+    return scored(name, value, value >= options.threshold, `score ${score}/5: ${reasoning}`, { ...details, score, reasoning });
+  },
+});
 
 async function stepsFor(judge: JudgeModel, options: Options, usage: JudgeUsage) {
   if (options.steps) return { ok: true as const, value: options.steps };
@@ -63,12 +56,12 @@ async function stepsFor(judge: JudgeModel, options: Options, usage: JudgeUsage) 
 }
 
 /** The question and the answer, and the reference answers and retrieved context when asked for and present. */
-function inputsOf({ case: c, trace }: ScoreInput, answer: string, options: Options): string {
-  const parts = [`<question>\n${questionOf(c)}\n</question>`];
+function inputsOf({ case: c, question, answer, chunks: retrieved }: JudgeInputs<{ answer: 'fails' }>, options: Options): string {
+  const parts = [`<question>\n${question}\n</question>`];
   const references = options.include.includes('reference') ? expectedAnswers(c) : [];
   if (references.length === 1) parts.push(`<reference_answer>\n${references[0]}\n</reference_answer>`);
   if (references.length > 1) parts.push(`<reference_answers>\n${numbered(references)}\n</reference_answers>`);
-  const chunks = options.include.includes('context') ? retrievedChunks(trace) : [];
+  const chunks = options.include.includes('context') ? retrieved : [];
   if (chunks.length) parts.push(`<context>\n${renderChunks(chunks)}\n</context>`);
   parts.push(`<answer>\n${answer}\n</answer>`);
   return parts.join('\n\n');

@@ -4,7 +4,7 @@
 
 import type { ValidateFunction } from 'ajv';
 import { z } from 'zod';
-import { parseOptions, ScorerOptionsError, scored, type Scorer } from './score.ts';
+import { defineScorer, ScorerOptionsError, scored } from './score.ts';
 import { packages } from '../core/packages.ts';
 
 export type ExtractedJson = { ok: true; value: unknown; source: 'answer' | 'fence' } | { ok: false; error: string };
@@ -38,18 +38,16 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
 const IsJsonOptions = z.object({}).strict();
 
 /** is_json: the final answer, or its first ```json block, parses as JSON. Applies to every case. */
-export function isJson(options: Record<string, unknown> = {}): Scorer {
-  parseOptions('is_json', IsJsonOptions, options);
-  return {
-    name: 'is_json',
-    score({ trace }) {
-      if (trace.finalAnswer === null) return scored('is_json', 0, false, `no final answer (${trace.stopReason})`);
-      const json = extractJson(trace.finalAnswer);
-      if (!json.ok) return scored('is_json', 0, false, json.error);
-      return scored('is_json', 1, true, json.source === 'answer' ? 'the answer is JSON' : 'the ```json block is JSON', { source: json.source });
-    },
-  };
-}
+export const isJson = defineScorer({
+  name: 'is_json',
+  options: IsJsonOptions,
+  create: (_options, name) => ({ trace }) => {
+    if (trace.finalAnswer === null) return scored(name, 0, false, `no final answer (${trace.stopReason})`);
+    const json = extractJson(trace.finalAnswer);
+    if (!json.ok) return scored(name, 0, false, json.error);
+    return scored(name, 1, true, json.source === 'answer' ? 'the answer is JSON' : 'the ```json block is JSON', { source: json.source });
+  },
+});
 
 const JsonSchemaOptions = z.object({ schema: z.record(z.string(), z.unknown()) }).strict();
 
@@ -60,29 +58,29 @@ const JsonSchemaOptions = z.object({ schema: z.record(z.string(), z.unknown()) }
  * validators are installed, and ignoring one would pass what it should refuse) is a
  * ScorerOptionsError. Every violation is reported, not only the first.
  */
-export function jsonSchema(options: Record<string, unknown> = {}): Scorer {
-  const { schema } = parseOptions('json_schema', JsonSchemaOptions, options);
-  const validate = compileSchema(schema);
-  return {
-    name: 'json_schema',
-    score({ trace }) {
-      if (trace.finalAnswer === null) return scored('json_schema', 0, false, `no final answer (${trace.stopReason})`);
+export const jsonSchema = defineScorer({
+  name: 'json_schema',
+  options: JsonSchemaOptions,
+  create({ schema }, name) {
+    const validate = compileSchema(name, schema);
+    return ({ trace }) => {
+      if (trace.finalAnswer === null) return scored(name, 0, false, `no final answer (${trace.stopReason})`);
       const json = extractJson(trace.finalAnswer);
-      if (!json.ok) return scored('json_schema', 0, false, json.error);
-      if (validate(json.value)) return scored('json_schema', 1, true, 'conforms to the schema', { source: json.source });
+      if (!json.ok) return scored(name, 0, false, json.error);
+      if (validate(json.value)) return scored(name, 1, true, 'conforms to the schema', { source: json.source });
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}`);
-      return scored('json_schema', 0, false, `does not conform: ${errors.join('; ')}`, { source: json.source, errors });
-    },
-  };
-}
+      return scored(name, 0, false, `does not conform: ${errors.join('; ')}`, { source: json.source, errors });
+    };
+  },
+});
 
-function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+function compileSchema(scorer: string, schema: Record<string, unknown>): ValidateFunction {
   // strictSchema (on) refuses unknown keywords; strictTypes and strictTuples would refuse valid
   // schemas that merely leave a type implicit, and by default only log, so they are off.
   const ajv = new packages.ajv.Ajv({ allErrors: true, strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
   try {
     return ajv.compile(schema);
   } catch (error) {
-    throw new ScorerOptionsError(`json_schema: options: schema: ${(error as Error).message}`);
+    throw new ScorerOptionsError(`${scorer}: options: schema: ${(error as Error).message}`);
   }
 }

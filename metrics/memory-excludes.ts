@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { forbiddenInMemory } from '../datasets/case.ts';
 import { normalizeText } from './normalize.ts';
-import { parseOptions, scored, skipped, type Scorer } from './score.ts';
+import { defineScorer, scored, skipped } from './score.ts';
 
 const Options = z.object({ case_sensitive: z.boolean().default(false) }).strict();
 
@@ -17,15 +17,15 @@ const Options = z.object({ case_sensitive: z.boolean().default(false) }).strict(
  * (null) without forbidden_in_memory; skipped when the trace has no memory record (the run had no
  * memory, so nothing could be checked).
  */
-export function memoryExcludes(options: Record<string, unknown> = {}): Scorer {
-  const { case_sensitive: caseSensitive } = parseOptions('memory_excludes', Options, options);
-  const normal = (text: string) => normalizeText(text, { caseSensitive });
-  return {
-    name: 'memory_excludes',
-    score({ case: c, trace }) {
+export const memoryExcludes = defineScorer({
+  name: 'memory_excludes',
+  options: Options,
+  create({ case_sensitive: caseSensitive }, name) {
+    const normal = (text: string) => normalizeText(text, { caseSensitive });
+    return ({ case: c, trace }) => {
       const forbidden = forbiddenInMemory(c);
       if (forbidden.length === 0) return null;
-      if (!trace.memory) return skipped('memory_excludes', 'the run had no memory to check (not run with runSessions or runTurn)');
+      if (!trace.memory) return skipped(name, 'the run had no memory to check (not run with runSessions or runTurn)');
       const writes = trace.memory.filter((op) => op.op === 'write' && op.error === undefined && op.text !== undefined);
       const stored = writes.map((op) => normal(op.text!));
       const found = forbidden.filter((f) => stored.some((text) => text.includes(normal(f))));
@@ -34,11 +34,11 @@ export function memoryExcludes(options: Record<string, unknown> = {}): Scorer {
       const reason = found.length
         ? `stored ${found.map((f) => JSON.stringify(f)).join(', ')} in ${[...new Set(where)].join(', ')}`
         : `none of ${forbidden.length} stored (${writes.length} write(s) stored, ${refused} refused)`;
-      return scored('memory_excludes', (forbidden.length - found.length) / forbidden.length, found.length === 0, reason, {
+      return scored(name, (forbidden.length - found.length) / forbidden.length, found.length === 0, reason, {
         found,
         writes: writes.length,
         refused,
       });
-    },
-  };
-}
+    };
+  },
+});

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createScorer } from './registry.ts';
 import { ScorerOptionsError } from './score.ts';
-import { caseOf, optionsError, runScorer, traceOf } from './test-fixtures.ts';
+import { caseOf, metricScorer, optionsError, runScorer, traceOf } from './test-fixtures.ts';
 
 /** These scorers read the answer alone: any valid case will do. */
 const anyCase = { expected_no_tool: true };
@@ -21,7 +20,7 @@ describe('regex', () => {
   });
 
   it('with the g flag, scores every answer from its start (a global regex keeps lastIndex)', async () => {
-    const scorer = createScorer('regex', { pattern: 'ok', flags: 'g' });
+    const scorer = metricScorer('regex', { pattern: 'ok', flags: 'g' });
     const c = caseOf(anyCase);
     expect(await scorer.score({ case: c, trace: traceOf('ok then') })).toMatchObject({ pass: true });
     expect(await scorer.score({ case: c, trace: traceOf('ok') })).toMatchObject({ pass: true });

@@ -3,7 +3,7 @@
 // any model is called.
 
 import { z } from 'zod';
-import { parseOptions, ScorerOptionsError, scored, type Scorer } from './score.ts';
+import { defineScorer, ScorerOptionsError, scored } from './score.ts';
 
 const RegexOptions = z
   .object({
@@ -19,32 +19,32 @@ const RegexOptions = z
  * answer), with JavaScript's RegExp syntax. It applies to every case; with no final answer the
  * answer is taken as "" and, for `expect: match`, fails.
  */
-export function regex(options: Record<string, unknown> = {}): Scorer {
-  const { pattern, flags, expect } = parseOptions('regex', RegexOptions, options);
-  const compiled = compile(pattern, flags);
-  return {
-    name: 'regex',
-    score({ trace }) {
+export const regex = defineScorer({
+  name: 'regex',
+  options: RegexOptions,
+  create({ pattern, flags, expect }, name) {
+    const compiled = compile(name, pattern, flags);
+    return ({ trace }) => {
       // g and y make test() start from lastIndex: start every answer from its beginning.
       compiled.lastIndex = 0;
       const found = compiled.exec(trace.finalAnswer ?? '');
       const pass = expect === 'match' ? found !== null : found === null;
       const what = found ? `matched ${JSON.stringify(found[0])}` : 'no match';
       const reason = trace.finalAnswer === null ? `no final answer (${trace.stopReason})` : `${what} for /${pattern}/${flags}`;
-      return scored('regex', pass ? 1 : 0, pass, reason, { pattern, flags, expect, match: found?.[0] ?? null });
-    },
-  };
-}
+      return scored(name, pass ? 1 : 0, pass, reason, { pattern, flags, expect, match: found?.[0] ?? null });
+    };
+  },
+});
 
-function compile(pattern: string, flags: string): RegExp {
+function compile(scorer: string, pattern: string, flags: string): RegExp {
   try {
     new RegExp('', flags);
   } catch (error) {
-    throw new ScorerOptionsError(`regex: options: flags: ${(error as Error).message}`);
+    throw new ScorerOptionsError(`${scorer}: options: flags: ${(error as Error).message}`);
   }
   try {
     return new RegExp(pattern, flags);
   } catch (error) {
-    throw new ScorerOptionsError(`regex: options: pattern: not a valid regular expression: ${(error as Error).message}`);
+    throw new ScorerOptionsError(`${scorer}: options: pattern: not a valid regular expression: ${(error as Error).message}`);
   }
 }

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { relevanceOf } from '../datasets/case.ts';
 import type { Trace } from '../agent/trace.ts';
 import { averagePrecision, ndcgAt, precisionAt, recallAt, reciprocalRank, successAt, type Judgments } from './retrieval-measures.ts';
-import { parseOptions, scored, type Scorer, type ScorerFactory } from './score.ts';
+import { defineScorer, scored, type DefinedScorer } from './score.ts';
 
 const Options = z
   .object({
@@ -21,8 +21,14 @@ const Options = z
   .strict();
 
 type Measure = (ranked: readonly string[], judgments: Judgments, k: number) => number;
+interface MeasureScorer {
+  measure: Measure;
+  /** The default `threshold`. */
+  threshold: number;
+  describe: (k: number) => string;
+}
 
-const MEASURES: Record<string, { measure: Measure; threshold: number; describe: (k: number) => string }> = {
+const MEASURES: Record<string, MeasureScorer> = {
   precision_at_k: { measure: (r, j, k) => precisionAt(r, j, k), threshold: 0.2, describe: (k) => `P@${k}` },
   recall_at_k: { measure: (r, j, k) => recallAt(r, j, k), threshold: 0.5, describe: (k) => `recall@${k}` },
   hit_at_k: { measure: (r, j, k) => successAt(r, j, k), threshold: 1, describe: (k) => `hit@${k}` },
@@ -37,25 +43,23 @@ export function rankedIds(trace: Pick<Trace, 'retrieved'>, level: 'document' | '
   return [...new Set(ids)];
 }
 
-function retrievalScorer(name: string): ScorerFactory {
-  const { measure, threshold: defaultThreshold, describe } = MEASURES[name]!;
-  return (raw) => {
-    const options = parseOptions(name, Options, raw);
-    const threshold = options.threshold ?? defaultThreshold;
-    return {
-      name,
-      score({ case: c, trace }) {
+function retrievalScorer(measureName: string, { measure, threshold: defaultThreshold, describe }: MeasureScorer): DefinedScorer {
+  return defineScorer({
+    name: measureName,
+    options: Options,
+    create(options, name) {
+      const threshold = options.threshold ?? defaultThreshold;
+      return ({ case: c, trace }) => {
         const judgments = relevanceOf(c);
         if (![...judgments.values()].some((grade) => grade > 0)) return null;
         const ranked = rankedIds(trace, options.level);
         const value = measure(ranked, judgments, options.k);
         const reason = `${describe(options.k)} = ${value.toFixed(4)} over ${ranked.length} retrieved ${options.level === 'chunk' ? 'chunks' : 'documents'}`;
         return scored(name, value, value >= threshold, reason, { k: options.k, threshold, ranked: ranked.slice(0, options.k) });
-      },
-    } satisfies Scorer;
-  };
+      };
+    },
+  });
 }
 
-export const RETRIEVAL_SCORERS: Readonly<Record<string, ScorerFactory>> = Object.fromEntries(
-  Object.keys(MEASURES).map((name) => [name, retrievalScorer(name)]),
-);
+/** One scorer per measure, under its key in MEASURES. */
+export const RETRIEVAL_SCORERS: readonly DefinedScorer[] = Object.entries(MEASURES).map(([name, measure]) => retrievalScorer(name, measure));

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { expectedAnswers } from '../datasets/case.ts';
-import { parseOptions, scored, type Scorer } from './score.ts';
+import { defineScorer, scored } from './score.ts';
 
 /**
  * rouge-score's tokenize(): lower case, every run of characters other than a-z and 0-9 becomes a
@@ -55,25 +55,23 @@ export function rougeL(reference: string, prediction: string): RougeScore {
 const Options = z.object({ threshold: z.number().min(0).max(1).default(0.5) }).strict();
 
 /** rouge_l: ROUGE-L F-measure of the final answer, the best over expected_answer; passes at `threshold` (0.5). */
-export function rougeLScorer(options: Record<string, unknown> = {}): Scorer {
-  const { threshold } = parseOptions('rouge_l', Options, options);
-  return {
-    name: 'rouge_l',
-    score({ case: c, trace }) {
-      const references = expectedAnswers(c);
-      if (references.length === 0) return null;
-      const prediction = trace.finalAnswer ?? '';
-      // score_multi keeps the reference with the highest F-measure (the first, on ties).
-      let best: RougeScore & { reference: string } = { ...rougeL(references[0]!, prediction), reference: references[0]! };
-      for (const reference of references.slice(1)) {
-        const s = rougeL(reference, prediction);
-        if (s.fmeasure > best.fmeasure) best = { ...s, reference };
-      }
-      const reason =
-        trace.finalAnswer === null
-          ? `no final answer (${trace.stopReason})`
-          : `ROUGE-L F ${best.fmeasure.toFixed(4)} (P ${best.precision.toFixed(4)}, R ${best.recall.toFixed(4)}) against ${JSON.stringify(best.reference)}`;
-      return scored('rouge_l', best.fmeasure, best.fmeasure >= threshold, reason, { precision: best.precision, recall: best.recall, reference: best.reference, threshold });
-    },
-  };
-}
+export const rougeLScorer = defineScorer({
+  name: 'rouge_l',
+  options: Options,
+  create: ({ threshold }, name) => ({ case: c, trace }) => {
+    const references = expectedAnswers(c);
+    if (references.length === 0) return null;
+    const prediction = trace.finalAnswer ?? '';
+    // score_multi keeps the reference with the highest F-measure (the first, on ties).
+    let best: RougeScore & { reference: string } = { ...rougeL(references[0]!, prediction), reference: references[0]! };
+    for (const reference of references.slice(1)) {
+      const s = rougeL(reference, prediction);
+      if (s.fmeasure > best.fmeasure) best = { ...s, reference };
+    }
+    const reason =
+      trace.finalAnswer === null
+        ? `no final answer (${trace.stopReason})`
+        : `ROUGE-L F ${best.fmeasure.toFixed(4)} (P ${best.precision.toFixed(4)}, R ${best.recall.toFixed(4)}) against ${JSON.stringify(best.reference)}`;
+    return scored(name, best.fmeasure, best.fmeasure >= threshold, reason, { precision: best.precision, recall: best.recall, reference: best.reference, threshold });
+  },
+});

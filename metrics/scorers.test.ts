@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../agent/trace.ts';
 import { valuesMatch } from './normalize.ts';
-import { createScorer, SCORERS } from './registry.ts';
 import { ScorerOptionsError } from './score.ts';
 import { quantile, mean } from './stats.ts';
-import { runScorer, traceOf, type CallSpec } from './test-fixtures.ts';
+import { optionsError, runScorer, traceOf, type CallSpec } from './test-fixtures.ts';
 import { containsAtBoundary } from './text.ts';
 import { maximumMatching } from './tool-calls.ts';
 
@@ -208,14 +207,7 @@ describe('answer_contains', () => {
 
 describe('scorer options', () => {
   it('are checked against each scorer\'s strict schema', () => {
-    const error = (name: string, options: Record<string, unknown>) => {
-      try {
-        createScorer(name, options);
-      } catch (e) {
-        return e;
-      }
-      return undefined;
-    };
+    const error = optionsError;
     expect(error('answer_contains', { case_sensitive: 'yes' })).toBeInstanceOf(ScorerOptionsError);
     expect((error('answer_contains', { case_sensitive: 'yes' }) as Error).message).toBe('answer_contains: options: case_sensitive: Invalid input: expected boolean, received string');
     expect((error('answer_contains', { casesensitive: true }) as Error).message).toBe('answer_contains: options: Unrecognized key: "casesensitive"');
@@ -233,30 +225,5 @@ describe('stats', () => {
     expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBeCloseTo(9.55, 10);
     expect(quantile([], 0.5)).toBeNull();
     expect(mean([1, 2, 6])).toBe(3);
-  });
-});
-
-describe('registry', () => {
-  it('registers every scorer under the name it reports', () => {
-    const required: Record<string, Record<string, unknown>> = {
-      regex: { pattern: 'x' },
-      rubric: { criteria: 'correct' },
-      json_schema: { schema: { type: 'object' } },
-      latency: { max_ms: 1000 },
-      steps: { max: 8 },
-      tokens: { max: 10_000 },
-      cost: { max_usd: 0.01 },
-    };
-    const names = Object.keys(SCORERS);
-    for (const name of names) expect(createScorer(name, required[name] ?? {}).name).toBe(name);
-    expect(names.sort()).toEqual(
-      [
-        'answer_contains', 'answer_excludes', 'contains', 'cost', 'exact_match', 'hit_at_k', 'is_json', 'json_schema', 'latency', 'map', 'mrr',
-        'ndcg_at_k', 'no_forbidden_tool', 'precision_at_k', 'recall_at_k', 'refusal', 'regex', 'rouge_l', 'memory_excludes', 'squad_exact', 'squad_f1', 'steps',
-        'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory', 'bfcl_ast',
-        // judges/
-        'rubric', 'faithfulness', 'answer_relevancy', 'context_precision', 'context_recall', 'hallucination', 'pairwise_reference', 'rag_attribution', 'embedding_similarity',
-      ].sort(),
-    );
   });
 });

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { expectedAnswers } from '../datasets/case.ts';
-import { parseOptions, scored, type Scorer } from './score.ts';
+import { defineScorer, scored, type Scorer } from './score.ts';
 
 /** Python's string.punctuation: the script strips these ASCII characters only ("–" and "’" stay). */
 const PUNCTUATION = new Set('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~');
@@ -73,30 +73,21 @@ const ExactOptions = z.object({}).strict();
 const F1Options = z.object({ threshold: z.number().min(0).max(1).default(0.5) }).strict();
 
 /** squad_exact: the final answer equals a reference answer after SQuAD's normalisation. */
-export function squadExact(options: Record<string, unknown> = {}): Scorer {
-  parseOptions('squad_exact', ExactOptions, options);
-  return squadScorer('squad_exact', squadExactOne, 1);
-}
+export const squadExact = defineScorer({ name: 'squad_exact', options: ExactOptions, create: (_options, name) => squadScorer(name, squadExactOne, 1) });
 
 /** squad_f1: SQuAD's token F1 of the final answer, the best over the reference answers; passes at `threshold` (0.5). */
-export function squadF1(options: Record<string, unknown> = {}): Scorer {
-  const { threshold } = parseOptions('squad_f1', F1Options, options);
-  return squadScorer('squad_f1', squadF1One, threshold);
-}
+export const squadF1 = defineScorer({ name: 'squad_f1', options: F1Options, create: ({ threshold }, name) => squadScorer(name, squadF1One, threshold) });
 
-function squadScorer(name: string, metric: (gold: string, prediction: string) => number, threshold: number): Scorer {
-  return {
-    name,
-    score({ case: c, trace }) {
-      const golds = expectedAnswers(c);
-      if (golds.length === 0) return null;
-      const prediction = trace.finalAnswer ?? '';
-      const best = maxOverGold(metric, golds, prediction);
-      const reason =
-        trace.finalAnswer === null
-          ? `no final answer (${trace.stopReason})`
-          : `${best.value.toFixed(4)} against ${JSON.stringify(best.gold)} (best of ${golds.length})`;
-      return scored(name, best.value, best.value >= threshold, reason, { reference: best.gold, normalized: normalizeAnswer(prediction), threshold });
-    },
+function squadScorer(name: string, metric: (gold: string, prediction: string) => number, threshold: number): Scorer['score'] {
+  return ({ case: c, trace }) => {
+    const golds = expectedAnswers(c);
+    if (golds.length === 0) return null;
+    const prediction = trace.finalAnswer ?? '';
+    const best = maxOverGold(metric, golds, prediction);
+    const reason =
+      trace.finalAnswer === null
+        ? `no final answer (${trace.stopReason})`
+        : `${best.value.toFixed(4)} against ${JSON.stringify(best.gold)} (best of ${golds.length})`;
+    return scored(name, best.value, best.value >= threshold, reason, { reference: best.gold, normalized: normalizeAnswer(prediction), threshold });
   };
 }

@@ -3,8 +3,8 @@
 
 import type { ModelCallRecord, ToolCallRecord, Trace } from '../agent/trace.ts';
 import { Case } from '../datasets/case.ts';
-import { createScorer } from './registry.ts';
-import type { Score } from './score.ts';
+import type { Score, Scorer } from './score.ts';
+import { METRIC_SCORERS } from './scorers.ts';
 
 export type CallSpec = { name: string; arguments?: Record<string, unknown> } & Partial<Omit<ToolCallRecord, 'name' | 'arguments'>>;
 
@@ -44,15 +44,25 @@ export function caseOf(fields: Record<string, unknown>): Case {
   return Case.parse({ id: 'c', input: 'q', category: 'x', ...fields });
 }
 
-/** Runs the registered scorer `name` with `options` on one case and trace. */
+/**
+ * The deterministic scorer `name` made with `options`. Looked up in metrics' own list: the
+ * registry of every scorer (createScorer) is judges/registry.ts, which metrics does not import.
+ */
+export function metricScorer(name: string, options: Record<string, unknown> = {}): Scorer {
+  const factory = METRIC_SCORERS.find((scorer) => scorer.scorerName === name);
+  if (!factory) throw new Error(`no scorer "${name}" in METRIC_SCORERS`);
+  return factory(options);
+}
+
+/** Runs the deterministic scorer `name` with `options` on one case and trace. */
 export async function runScorer(name: string, fields: Record<string, unknown>, trace: Trace, options: Record<string, unknown> = {}): Promise<Score | null> {
-  return createScorer(name, options).score({ case: caseOf(fields), trace });
+  return metricScorer(name, options).score({ case: caseOf(fields), trace });
 }
 
 /** The error a factory throws for these options, or undefined. */
 export function optionsError(name: string, options: Record<string, unknown>): Error | undefined {
   try {
-    createScorer(name, options);
+    metricScorer(name, options);
   } catch (error) {
     return error as Error;
   }

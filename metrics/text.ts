@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { expectedAnswers, expectedContains, forbiddenContains } from '../datasets/case.ts';
 import { normalizeText } from './normalize.ts';
-import { parseOptions, type Scorer } from './score.ts';
+import { defineScorer, type Scorer } from './score.ts';
 import { stringMatchScorer } from './string-match.ts';
 
 const AnswerContainsOptions = z.object({ case_sensitive: z.boolean().default(false) }).strict();
@@ -18,19 +18,21 @@ const AnswerExcludesOptions = z.object({ case_sensitive: z.boolean().default(fal
  * collapsed) and at token boundaries, so "12" is not found in "120" nor "2.4.1" in "2.4.10":
  * see containsAtBoundary. The same as `contains` with mode `all`, under its own name.
  */
-export function answerContains(options: Record<string, unknown> = {}): Scorer {
-  const { case_sensitive: caseSensitive } = parseOptions('answer_contains', AnswerContainsOptions, options);
-  return containsScorer('answer_contains', 'all', caseSensitive);
-}
+export const answerContains = defineScorer({
+  name: 'answer_contains',
+  options: AnswerContainsOptions,
+  create: ({ case_sensitive: caseSensitive }, name) => containsScorer(name, 'all', caseSensitive),
+});
 
 /**
  * contains: the expected strings (expected_contains) appear in the final answer, compared as
  * answer_contains does; with mode `all` (the default) every one must, with `any` one is enough.
  */
-export function contains(options: Record<string, unknown> = {}): Scorer {
-  const { mode, case_sensitive: caseSensitive } = parseOptions('contains', ContainsOptions, options);
-  return containsScorer('contains', mode, caseSensitive);
-}
+export const contains = defineScorer({
+  name: 'contains',
+  options: ContainsOptions,
+  create: ({ mode, case_sensitive: caseSensitive }, name) => containsScorer(name, mode, caseSensitive),
+});
 
 function containsScorer(name: string, rule: 'all' | 'any', caseSensitive: boolean): Scorer {
   return stringMatchScorer({
@@ -47,11 +49,14 @@ function containsScorer(name: string, rule: 'all' | 'any', caseSensitive: boolea
  * `normalize_whitespace` is false, collapsing white space and trimming the ends. Punctuation
  * counts: "Paris." is not "Paris" (squad_exact is the lenient form).
  */
-export function exactMatch(options: Record<string, unknown> = {}): Scorer {
-  const { case_sensitive: caseSensitive, normalize_whitespace: whitespace } = parseOptions('exact_match', ExactMatchOptions, options);
-  const normal = (text: string) => normalizeText(text, { caseSensitive, whitespace });
-  return stringMatchScorer({ name: 'exact_match', rule: 'any', targets: expectedAnswers, matches: (answer, target) => normal(answer) === normal(target) });
-}
+export const exactMatch = defineScorer({
+  name: 'exact_match',
+  options: ExactMatchOptions,
+  create({ case_sensitive: caseSensitive, normalize_whitespace: whitespace }, name) {
+    const normal = (text: string) => normalizeText(text, { caseSensitive, whitespace });
+    return stringMatchScorer({ name, rule: 'any', targets: expectedAnswers, matches: (answer, target) => normal(answer) === normal(target) });
+  },
+});
 
 /**
  * answer_excludes: none of forbidden_contains appears in the final answer (a planted canary, the
@@ -60,15 +65,17 @@ export function exactMatch(options: Record<string, unknown> = {}): Scorer {
  * leak check must not miss a canary glued to the text around it. Skipped when there is no final
  * answer. Value: the share of forbidden strings absent.
  */
-export function answerExcludes(options: Record<string, unknown> = {}): Scorer {
-  const { case_sensitive: caseSensitive } = parseOptions('answer_excludes', AnswerExcludesOptions, options);
-  return stringMatchScorer({
-    name: 'answer_excludes',
-    rule: 'none',
-    targets: forbiddenContains,
-    matches: (answer, target) => normalizeText(answer, { caseSensitive }).includes(normalizeText(target, { caseSensitive })),
-  });
-}
+export const answerExcludes = defineScorer({
+  name: 'answer_excludes',
+  options: AnswerExcludesOptions,
+  create: ({ case_sensitive: caseSensitive }, name) =>
+    stringMatchScorer({
+      name,
+      rule: 'none',
+      targets: forbiddenContains,
+      matches: (answer, target) => normalizeText(answer, { caseSensitive }).includes(normalizeText(target, { caseSensitive })),
+    }),
+});
 
 /** A letter, digit or combining mark: the characters a word or number is made of. */
 const WORD_START = /^[\p{L}\p{N}\p{M}]/u;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ExpectedToolCall } from '../datasets/case.ts';
 import type { ToolCallRecord } from '../agent/trace.ts';
 import { valuesMatch } from './normalize.ts';
-import { parseOptions, scored, type Scorer } from './score.ts';
+import { defineScorer, scored } from './score.ts';
 
 const ToolNameMatchOptions = z.object({ allow_extra: z.boolean().default(true) }).strict();
 const ToolArgsMatchOptions = z.object({}).strict();
@@ -18,36 +18,34 @@ const ToolArgsMatchOptions = z.object({}).strict();
  * `allow_extra: false` they fail the check, and the value is the multiset Jaccard index
  * matched / (expected + extra), so a run with every expected call and one extra scores below 1.
  */
-export function toolNameMatch(options: Record<string, unknown> = {}): Scorer {
-  const { allow_extra: allowExtra } = parseOptions('tool_name_match', ToolNameMatchOptions, options);
-  return {
-    name: 'tool_name_match',
-    score({ case: c, trace }) {
-      const called = trace.toolCalls.map((t) => t.name);
-      if (c.expected_no_tool) {
-        const pass = called.length === 0;
-        return scored('tool_name_match', pass ? 1 : 0, pass, pass ? 'no tool called, as expected' : `expected no tool, called ${called.join(', ')}`, { called });
-      }
-      if (!c.expected_tool_calls) return null;
-      const remaining = [...called];
-      const missing: string[] = [];
-      for (const expected of c.expected_tool_calls) {
-        const at = remaining.indexOf(expected.name);
-        if (at < 0) missing.push(expected.name);
-        else remaining.splice(at, 1);
-      }
-      const total = c.expected_tool_calls.length;
-      const matched = total - missing.length;
-      const extraFails = !allowExtra && remaining.length > 0;
-      const problems: string[] = [];
-      if (missing.length) problems.push(`not called: ${missing.join(', ')}`);
-      if (extraFails) problems.push(`extra calls not allowed: ${remaining.join(', ')}`);
-      const reason = problems.length ? `${problems.join('; ')}${called.length ? `; called: ${called.join(', ')}` : '; no tool called'}` : `called ${called.join(', ')}`;
-      const value = allowExtra ? matched / total : matched / (total + remaining.length);
-      return scored('tool_name_match', value, missing.length === 0 && !extraFails, reason, { called, missing, extra: remaining });
-    },
-  };
-}
+export const toolNameMatch = defineScorer({
+  name: 'tool_name_match',
+  options: ToolNameMatchOptions,
+  create: ({ allow_extra: allowExtra }, name) => ({ case: c, trace }) => {
+    const called = trace.toolCalls.map((t) => t.name);
+    if (c.expected_no_tool) {
+      const pass = called.length === 0;
+      return scored(name, pass ? 1 : 0, pass, pass ? 'no tool called, as expected' : `expected no tool, called ${called.join(', ')}`, { called });
+    }
+    if (!c.expected_tool_calls) return null;
+    const remaining = [...called];
+    const missing: string[] = [];
+    for (const expected of c.expected_tool_calls) {
+      const at = remaining.indexOf(expected.name);
+      if (at < 0) missing.push(expected.name);
+      else remaining.splice(at, 1);
+    }
+    const total = c.expected_tool_calls.length;
+    const matched = total - missing.length;
+    const extraFails = !allowExtra && remaining.length > 0;
+    const problems: string[] = [];
+    if (missing.length) problems.push(`not called: ${missing.join(', ')}`);
+    if (extraFails) problems.push(`extra calls not allowed: ${remaining.join(', ')}`);
+    const reason = problems.length ? `${problems.join('; ')}${called.length ? `; called: ${called.join(', ')}` : '; no tool called'}` : `called ${called.join(', ')}`;
+    const value = allowExtra ? matched / total : matched / (total + remaining.length);
+    return scored(name, value, missing.length === 0 && !extraFails, reason, { called, missing, extra: remaining });
+  },
+});
 
 /**
  * tool_args_match: each expected call that names arguments was made with those values (other
@@ -55,23 +53,21 @@ export function toolNameMatch(options: Record<string, unknown> = {}): Scorer {
  * paired with calls by a maximum bipartite matching, so the order of calls never costs a match
  * that some pairing would have found.
  */
-export function toolArgsMatch(options: Record<string, unknown> = {}): Scorer {
-  parseOptions('tool_args_match', ToolArgsMatchOptions, options);
-  return {
-    name: 'tool_args_match',
-    score({ case: c, trace }) {
-      const expected = (c.expected_tool_calls ?? []).filter((e) => e.arguments && Object.keys(e.arguments).length > 0);
-      if (expected.length === 0) return null;
-      const callFor = maximumMatching(expected.length, trace.toolCalls.length, (e, k) => argumentsMatch(expected[e]!, trace.toolCalls[k]!));
-      const unmatched = expected.filter((_, e) => callFor[e] === null);
-      const matched = expected.length - unmatched.length;
-      const reason = unmatched.length
-        ? `no call matched ${unmatched.map((u) => `${u.name}(${JSON.stringify(u.arguments)})`).join(', ')}; calls: ${describeCalls(trace.toolCalls)}`
-        : `all ${expected.length} expected argument set(s) matched`;
-      return scored('tool_args_match', matched / expected.length, unmatched.length === 0, reason, { unmatched });
-    },
-  };
-}
+export const toolArgsMatch = defineScorer({
+  name: 'tool_args_match',
+  options: ToolArgsMatchOptions,
+  create: (_options, name) => ({ case: c, trace }) => {
+    const expected = (c.expected_tool_calls ?? []).filter((e) => e.arguments && Object.keys(e.arguments).length > 0);
+    if (expected.length === 0) return null;
+    const callFor = maximumMatching(expected.length, trace.toolCalls.length, (e, k) => argumentsMatch(expected[e]!, trace.toolCalls[k]!));
+    const unmatched = expected.filter((_, e) => callFor[e] === null);
+    const matched = expected.length - unmatched.length;
+    const reason = unmatched.length
+      ? `no call matched ${unmatched.map((u) => `${u.name}(${JSON.stringify(u.arguments)})`).join(', ')}; calls: ${describeCalls(trace.toolCalls)}`
+      : `all ${expected.length} expected argument set(s) matched`;
+    return scored(name, matched / expected.length, unmatched.length === 0, reason, { unmatched });
+  },
+});
 
 /**
  * A maximum matching of a bipartite graph (left 0..left-1, right 0..right-1, `fits` the edges) by

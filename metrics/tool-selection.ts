@@ -3,7 +3,7 @@
 // for counts, valid or not, run or denied: the choice was the model's either way.
 
 import { z } from 'zod';
-import { parseOptions, scored, type Scorer } from './score.ts';
+import { defineScorer, scored } from './score.ts';
 
 const SelectionOptions = z.object({ threshold: z.number().min(0).max(1).default(1) }).strict();
 
@@ -19,26 +19,24 @@ const SelectionOptions = z.object({ threshold: z.number().min(0).max(1).default(
  * gets none has P = 1, R = 0, F1 = 0. Not applicable (null) without expected_tool_calls or
  * expected_no_tool.
  */
-export function toolSelection(options: Record<string, unknown> = {}): Scorer {
-  const { threshold } = parseOptions('tool_selection', SelectionOptions, options);
-  return {
-    name: 'tool_selection',
-    score({ case: c, trace }) {
-      if (!c.expected_tool_calls && !c.expected_no_tool) return null;
-      const expected = new Set((c.expected_tool_calls ?? []).map((e) => e.name));
-      const called = new Set(trace.toolCalls.map((t) => t.name));
-      const right = [...called].filter((name) => expected.has(name));
-      const extra = [...called].filter((name) => !expected.has(name));
-      const missing = [...expected].filter((name) => !called.has(name));
-      const precision = called.size ? right.length / called.size : 1;
-      const recall = expected.size ? right.length / expected.size : 1;
-      const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-      const problems = [missing.length ? `not called: ${missing.join(', ')}` : '', extra.length ? `not expected: ${extra.join(', ')}` : ''].filter(Boolean);
-      const reason = `precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}${problems.length ? `; ${problems.join('; ')}` : ''}`;
-      return scored('tool_selection', f1, f1 >= threshold, reason, { precision, recall, threshold, called: [...called], expected: [...expected], missing, extra });
-    },
-  };
-}
+export const toolSelection = defineScorer({
+  name: 'tool_selection',
+  options: SelectionOptions,
+  create: ({ threshold }, name) => ({ case: c, trace }) => {
+    if (!c.expected_tool_calls && !c.expected_no_tool) return null;
+    const expected = new Set((c.expected_tool_calls ?? []).map((e) => e.name));
+    const called = new Set(trace.toolCalls.map((t) => t.name));
+    const right = [...called].filter((tool) => expected.has(tool));
+    const extra = [...called].filter((tool) => !expected.has(tool));
+    const missing = [...expected].filter((tool) => !called.has(tool));
+    const precision = called.size ? right.length / called.size : 1;
+    const recall = expected.size ? right.length / expected.size : 1;
+    const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+    const problems = [missing.length ? `not called: ${missing.join(', ')}` : '', extra.length ? `not expected: ${extra.join(', ')}` : ''].filter(Boolean);
+    const reason = `precision ${precision.toFixed(4)}, recall ${recall.toFixed(4)}${problems.length ? `; ${problems.join('; ')}` : ''}`;
+    return scored(name, f1, f1 >= threshold, reason, { precision, recall, threshold, called: [...called], expected: [...expected], missing, extra });
+  },
+});
 
 const ForbiddenOptions = z.object({}).strict();
 
@@ -46,18 +44,16 @@ const ForbiddenOptions = z.object({}).strict();
  * no_forbidden_tool: none of forbidden_tools was called (asked for by the model, whether or not
  * the call was then denied or failed). Value 1 or 0. Not applicable (null) without forbidden_tools.
  */
-export function noForbiddenTool(options: Record<string, unknown> = {}): Scorer {
-  parseOptions('no_forbidden_tool', ForbiddenOptions, options);
-  return {
-    name: 'no_forbidden_tool',
-    score({ case: c, trace }) {
-      if (!c.forbidden_tools?.length) return null;
-      const forbidden = new Set(c.forbidden_tools);
-      const calls = trace.toolCalls.filter((t) => forbidden.has(t.name));
-      const reason = calls.length
-        ? `called forbidden ${calls.map((t) => `${t.name}(${JSON.stringify(t.arguments)})${t.errorKind ? ` [${t.errorKind}]` : ''}`).join(', ')}`
-        : `none of ${c.forbidden_tools.join(', ')} called`;
-      return scored('no_forbidden_tool', calls.length ? 0 : 1, calls.length === 0, reason, { called: calls.map((t) => t.name) });
-    },
-  };
-}
+export const noForbiddenTool = defineScorer({
+  name: 'no_forbidden_tool',
+  options: ForbiddenOptions,
+  create: (_options, name) => ({ case: c, trace }) => {
+    if (!c.forbidden_tools?.length) return null;
+    const forbidden = new Set(c.forbidden_tools);
+    const calls = trace.toolCalls.filter((t) => forbidden.has(t.name));
+    const reason = calls.length
+      ? `called forbidden ${calls.map((t) => `${t.name}(${JSON.stringify(t.arguments)})${t.errorKind ? ` [${t.errorKind}]` : ''}`).join(', ')}`
+      : `none of ${c.forbidden_tools.join(', ')} called`;
+    return scored(name, calls.length ? 0 : 1, calls.length === 0, reason, { called: calls.map((t) => t.name) });
+  },
+});

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ExpectedToolCall } from '../datasets/case.ts';
 import type { ToolCallRecord } from '../agent/trace.ts';
-import { parseOptions, scored, type Scorer } from './score.ts';
+import { defineScorer, scored } from './score.ts';
 import { argumentsMatch, maximumMatching } from './tool-calls.ts';
 
 const Options = z
@@ -35,12 +35,12 @@ type Mode = z.infer<typeof Options>['mode'];
  * scores. With expected_no_tool the reference is empty: strict, unordered and subset pass only
  * when no tool was called; superset would pass whatever was called, so it does not apply (null).
  */
-export function trajectory(options: Record<string, unknown> = {}): Scorer {
-  const { mode, compare_args: compareArgs } = parseOptions('trajectory', Options, options);
-  const meets = (want: ExpectedToolCall, call: ToolCallRecord) => (compareArgs ? argumentsMatch(want, call) : want.name === call.name);
-  return {
-    name: 'trajectory',
-    score({ case: c, trace }) {
+export const trajectory = defineScorer({
+  name: 'trajectory',
+  options: Options,
+  create({ mode, compare_args: compareArgs }, name) {
+    const meets = (want: ExpectedToolCall, call: ToolCallRecord) => (compareArgs ? argumentsMatch(want, call) : want.name === call.name);
+    return ({ case: c, trace }) => {
       if (!c.expected_tool_calls && !c.expected_no_tool) return null;
       if (c.expected_no_tool && mode === 'superset') return null;
       const reference = c.expected_tool_calls ?? [];
@@ -55,7 +55,7 @@ export function trajectory(options: Record<string, unknown> = {}): Scorer {
           : reference.length !== calls.length
             ? `expected ${reference.length} call(s) [${describe(reference)}], made ${calls.length} [${describe(calls)}]`
             : `call ${at! + 1}: expected ${describe([reference[at!]!])}, made ${describe([calls[at!]!])}`;
-        return scored('trajectory', pass ? 1 : 0, pass, reason, { ...details, mismatch_at: at });
+        return scored(name, pass ? 1 : 0, pass, reason, { ...details, mismatch_at: at });
       }
       const partner = maximumMatching(reference.length, calls.length, (e, k) => meets(reference[e]!, calls[k]!));
       const paired = new Set(partner.filter((k): k is number => k !== null));
@@ -67,10 +67,10 @@ export function trajectory(options: Record<string, unknown> = {}): Scorer {
         extra.length && mode !== 'superset' ? `not expected: ${describe(extra)}` : '',
       ].filter(Boolean);
       const reason = pass ? `${mode} match: ${paired.size} of ${calls.length} call(s) paired with ${reference.length} expected` : problems.join('; ');
-      return scored('trajectory', pass ? 1 : 0, pass, reason, { ...details, missing: missing.map((m) => m.name), extra: extra.map((x) => x.name) });
-    },
-  };
-}
+      return scored(name, pass ? 1 : 0, pass, reason, { ...details, missing: missing.map((m) => m.name), extra: extra.map((x) => x.name) });
+    };
+  },
+});
 
 function passes(mode: Exclude<Mode, 'strict'>, missing: number, extra: number): boolean {
   if (mode === 'unordered') return missing === 0 && extra === 0;

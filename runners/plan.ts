@@ -13,7 +13,7 @@ import { loadDataset } from '../datasets/load.ts';
 import { readBfclCases } from '../datasets/bfcl/cases.ts';
 import { readTrecTopics } from '../datasets/trec.ts';
 import { resolveJudge, type PreparedJudge, type ResolveJudgeOptions } from '../judges/resolve.ts';
-import { createScorer, ScorerOptionsError, UnknownScorerError } from '../metrics/registry.ts';
+import { createScorer, ScorerOptionsError, UnknownScorerError } from '../judges/registry.ts';
 import type { Scorer } from '../metrics/score.ts';
 import { InputError } from '../core/errors.ts';
 import type { KnowledgeBases } from './knowledge.ts';

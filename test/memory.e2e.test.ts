@@ -21,7 +21,7 @@ import type { Trace } from '../agent/trace.ts';
 import { expectedContains, forbiddenContains, forbiddenInMemory, type Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
 import { memoryExcludes } from '../metrics/memory-excludes.ts';
-import { createScorer } from '../metrics/registry.ts';
+import { createScorer } from '../judges/registry.ts';
 import type { Score, Scorer } from '../metrics/score.ts';
 import { loadSuite } from '../runners/suite.ts';
 import { attemptOutcome } from '../metrics/outcome.ts';
@@ -32,7 +32,7 @@ const variant = suite.variants[0]!;
 const { cases } = loadDataset(suite.datasetPath);
 const byCategory = (category: string) => cases.filter((c) => c.category === category);
 
-/** The suite's scorers; memory_excludes from its own module until metrics/registry.ts lists it. */
+/** The suite's scorers; memory_excludes from its own module until judges/registry.ts lists it. */
 const scorers: Scorer[] = variant.scorers.map(({ name, options }) => (name === 'memory_excludes' ? memoryExcludes(options) : createScorer(name, options)));
 /** The suite's tools, as plan.ts offers them once it knows the memory tools' names. */
 const tools = new ToolRegistry(memoryToolDeclarations()).pick(variant.tools!);

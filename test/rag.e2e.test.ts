@@ -21,7 +21,7 @@ import { loadDataset } from '../datasets/load.ts';
 import { readTrecDocuments, readTrecTopics } from '../datasets/trec.ts';
 import { evaluate, formatFixed4 } from '../metrics/retrieval.ts';
 import { parseQrels, parseRun } from '../datasets/trec-files.ts';
-import { createScorer } from '../metrics/registry.ts';
+import { createScorer } from '../judges/registry.ts';
 import { mean } from '../metrics/stats.ts';
 
 const root = resolve(import.meta.dirname, '..');

@@ -21,7 +21,7 @@ import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Trace } from '../agent/trace.ts';
 import { loadDataset } from '../datasets/load.ts';
-import { createScorer } from '../metrics/registry.ts';
+import { createScorer } from '../judges/registry.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadSuite } from '../runners/suite.ts';
 import { attemptOutcome } from '../metrics/outcome.ts';

@@ -9,7 +9,7 @@ import { replayThroughTelegram } from '../agent/channels/telegram/replay.ts';
 import { createChatModel } from '../agent/providers/registry.ts';
 import { caseMessages } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
-import { createScorer } from '../metrics/registry.ts';
+import { createScorer } from '../judges/registry.ts';
 import { loadSuite } from '../runners/suite.ts';
 import { Allowlist, refusalLine } from '../agent/channels/telegram/allowlist.ts';
 import { createTelegramChannel, type Handled, type TelegramChannel } from '../agent/channels/telegram/channel.ts';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../agent/trace.ts';
 import { Case } from '../../datasets/case.ts';
-import { createScorer } from '../../metrics/registry.ts';
+import { createScorer } from '../../judges/registry.ts';
 import { judgeTrace } from '../../test/fakes/judge-fixtures.ts';
 import { boundaryFree, caseAssertions, native, plainSubstringAgrees, type SuiteScorer } from './assertions.ts';
 

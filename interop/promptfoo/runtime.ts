@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CACHE_MODES } from '../../agent/providers/cache.ts';
 import { TraceShape, type Trace } from '../../agent/trace.ts';
 import type { Case } from '../../datasets/case.ts';
-import { createScorer, ScorerOptionsError, UnknownScorerError } from '../../metrics/registry.ts';
+import { createScorer, ScorerOptionsError, UnknownScorerError } from '../../judges/registry.ts';
 import { ScoreShape, skipped, type Score } from '../../metrics/score.ts';
 import { runCaseUnchecked } from '../vitest/run-case.ts';
 

@@ -10,7 +10,7 @@ import type { ToolRegistry } from '../../agent/tools/tool.ts';
 import type { ProviderOptions } from '../../agent/providers/types.ts';
 import { Case } from '../../datasets/case.ts';
 import { resolveJudge, type PreparedJudge } from '../../judges/resolve.ts';
-import { createScorer, ScorerOptionsError, SCORERS, UnknownScorerError } from '../../metrics/registry.ts';
+import { createScorer, ScorerOptionsError, SCORERS, UnknownScorerError } from '../../judges/registry.ts';
 import type { Scorer } from '../../metrics/score.ts';
 import { InputError } from '../../core/errors.ts';
 import type { KnowledgeBases } from '../../runners/knowledge.ts';
