@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 
-export const ToolCallShape = z.object({
+export const ToolCall = z.object({
   id: z.string(),
   name: z.string(),
   arguments: z.record(z.string(), z.unknown()),
@@ -12,10 +12,10 @@ export const ToolCallShape = z.object({
   providerData: z.record(z.string(), z.string()).optional(),
 });
 
-export const MessageShape = z.discriminatedUnion('role', [
+export const Message = z.discriminatedUnion('role', [
   z.object({ role: z.literal('system'), content: z.string() }),
   z.object({ role: z.literal('user'), content: z.string() }),
-  z.object({ role: z.literal('assistant'), content: z.string(), toolCalls: z.array(ToolCallShape).optional() }),
+  z.object({ role: z.literal('assistant'), content: z.string(), toolCalls: z.array(ToolCall).optional() }),
   z.object({
     role: z.literal('tool'),
     toolCallId: z.string(),
@@ -25,7 +25,7 @@ export const MessageShape = z.discriminatedUnion('role', [
   }),
 ]);
 
-export const UsageShape = z.object({ inputTokens: z.number(), outputTokens: z.number(), estimated: z.boolean().optional() });
+export const Usage = z.object({ inputTokens: z.number(), outputTokens: z.number(), estimated: z.boolean().optional() });
 
 export const ModelCallRecord = z.object({
   step: z.number().int(),
@@ -37,9 +37,9 @@ export const ModelCallRecord = z.object({
     maxTokens: z.number().optional(),
   }),
   response: z
-    .object({ text: z.string(), toolCalls: z.array(ToolCallShape), finishReason: z.string() })
+    .object({ text: z.string(), toolCalls: z.array(ToolCall), finishReason: z.string() })
     .optional(),
-  usage: UsageShape,
+  usage: Usage,
   latencyMs: z.number(),
   costUsd: z.number(),
   attempts: z.number().int(),
@@ -139,9 +139,9 @@ export const SessionRecord = z.object({
   turns: z.number().int(),
 });
 
-export const TraceShape = z.object({
+export const Trace = z.object({
   target: z.string(),
-  messages: z.array(MessageShape),
+  messages: z.array(Message),
   modelCalls: z.array(ModelCallRecord),
   toolCalls: z.array(ToolCallRecord),
   retrieved: z.array(RetrievedChunk),
@@ -150,7 +150,7 @@ export const TraceShape = z.object({
   citations: z.array(z.string()).default([]),
   stopReason: StopReason,
   error: z.string().optional(),
-  usage: UsageShape,
+  usage: Usage,
   latencyMs: z.number(),
   costUsd: z.number(),
   /** Memory reads and writes, in order; absent when the run had no memory. */
@@ -165,7 +165,7 @@ export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 export type RetrievedChunk = z.infer<typeof RetrievedChunk>;
 export type StopReason = z.infer<typeof StopReason>;
-export type Trace = z.infer<typeof TraceShape>;
+export type Trace = z.infer<typeof Trace>;
 export type MemoryOpRecord = z.infer<typeof MemoryOpRecord>;
 export type CompactionRecord = z.infer<typeof CompactionRecord>;
 export type SessionRecord = z.infer<typeof SessionRecord>;

@@ -8,7 +8,7 @@ import type { Case } from '../datasets/case.ts';
 import type { Trace } from '../agent/trace.ts';
 import type { ChatModel } from '../agent/providers/types.ts';
 
-export const ScoreShape = z.object({
+export const Score = z.object({
   scorer: z.string(),
   /** 0..1; null when skipped or errored. */
   value: z.number().min(0).max(1).nullable(),
@@ -18,7 +18,7 @@ export const ScoreShape = z.object({
   reason: z.string(),
   details: z.record(z.string(), z.unknown()).optional(),
 });
-export type Score = z.infer<typeof ScoreShape>;
+export type Score = z.infer<typeof Score>;
 
 /**
  * The judge model an LLM-judge scorer may call for one attempt (wrapped with the attempt's

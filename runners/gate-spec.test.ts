@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatesShape, holds, parseThreshold } from './gate-spec.ts';
+import { Gates, holds, parseThreshold } from './gate-spec.ts';
 
 function error(text: string): string {
   const parsed = parseThreshold(text);
@@ -48,25 +48,25 @@ describe('holds', () => {
   });
 });
 
-describe('GatesShape', () => {
+describe('Gates', () => {
   it('takes thresholds and a reference with the default tolerance of 0.02', () => {
-    expect(GatesShape.parse({ thresholds: ['pass_rate >= 0.5'], reference: { path: '../ci/reference.json' } })).toEqual({
+    expect(Gates.parse({ thresholds: ['pass_rate >= 0.5'], reference: { path: '../ci/reference.json' } })).toEqual({
       thresholds: ['pass_rate >= 0.5'],
       reference: { path: '../ci/reference.json', tolerance: 0.02 },
     });
   });
 
   it('reads baseline:, the old name of reference:, as reference, and refuses both at once', () => {
-    expect(GatesShape.parse({ baseline: { path: 'old.json', tolerance: 0.05 } })).toEqual({ reference: { path: 'old.json', tolerance: 0.05 } });
-    const both = GatesShape.safeParse({ reference: { path: 'a.json' }, baseline: { path: 'b.json' } });
+    expect(Gates.parse({ baseline: { path: 'old.json', tolerance: 0.05 } })).toEqual({ reference: { path: 'old.json', tolerance: 0.05 } });
+    const both = Gates.safeParse({ reference: { path: 'a.json' }, baseline: { path: 'b.json' } });
     expect(both.success).toBe(false);
     expect(both.error!.issues[0]!.message).toBe('give reference: or its old name baseline:, not both');
   });
 
   it('refuses a bad expression with the expression quoted, at its index, and an unknown key', () => {
-    const bad = GatesShape.safeParse({ thresholds: ['pass_rate >= 0.5', 'mrr.mean >= 2'] });
+    const bad = Gates.safeParse({ thresholds: ['pass_rate >= 0.5', 'mrr.mean >= 2'] });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]).toMatchObject({ path: ['thresholds', 1], message: '"mrr.mean >= 2": mrr.mean is between 0 and 1; 2 is not (a rate is a fraction: 85% is 0.85)' });
-    expect(GatesShape.safeParse({ threshold: [] }).success).toBe(false);
+    expect(Gates.safeParse({ threshold: [] }).success).toBe(false);
   });
 });

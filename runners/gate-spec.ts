@@ -118,7 +118,7 @@ const ReferenceGate = z
   .strict();
 
 /** The suite's `gates:` section. `baseline:` is the old name of `reference:`, still read. */
-export const GatesShape = z
+export const Gates = z
   .object({
     thresholds: z.array(ThresholdText).optional(),
     reference: ReferenceGate.optional(),
@@ -127,7 +127,7 @@ export const GatesShape = z
   .strict()
   .refine((g) => !(g.reference && g.baseline), { message: 'give reference: or its old name baseline:, not both' })
   .transform(({ baseline, ...gates }) => ({ ...gates, reference: gates.reference ?? baseline }));
-export type Gates = z.output<typeof GatesShape>;
+export type Gates = z.output<typeof Gates>;
 
 /**
  * A suite's gates as its run recorded them when it started, so `lunar gate` checks what the run

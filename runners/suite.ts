@@ -9,10 +9,10 @@ import { z } from 'zod';
 import { McpSetting, resolveMcpServers, type McpServerConfig } from '../agent/mcp/config.ts';
 import { SearchConfig } from '../agent/rag/search.ts';
 import { PROVIDERS } from '../agent/providers/registry.ts';
-import { GatesShape } from './gate-spec.ts';
+import { Gates } from './gate-spec.ts';
 import { JudgeFloors } from '../judges/floors.ts';
 import { InputError } from '../core/errors.ts';
-import { LimitsShape } from '../agent/providers/scheduler/limits.ts';
+import { Limits } from '../agent/providers/scheduler/limits.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
 
 const ScorerEntry = z.union([
@@ -45,7 +45,7 @@ const BfclSets = z
   .strict();
 const TrecDocuments = z.object({ format: z.literal('trec'), documents: z.string().min(1) }).strict();
 
-const KnowledgeShape = z
+const Knowledge = z
   .object({
     /** A folder of markdown files, or a TREC document file ({ format: trec, documents: path }). */
     corpus: z.union([z.string().min(1), TrecDocuments]),
@@ -61,7 +61,7 @@ const KnowledgeShape = z
   })
   .strict();
 
-export const SuiteShape = z
+export const Suite = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _').optional(),
     description: z.string().optional(),
@@ -70,7 +70,7 @@ export const SuiteShape = z
     workspace: z.string().min(1).optional(),
     system: z.string().optional(),
     tools: z.array(z.string().min(1)).optional(),
-    knowledge: KnowledgeShape.optional(),
+    knowledge: Knowledge.optional(),
     /** MCP servers whose tools the agent is offered: a list ({ name, command, args, env, cwd } | { name, url, headers }) or an mcpServers JSON file. */
     mcp: McpSetting.optional(),
     targets: z.array(z.string().min(1)).min(1).optional(),
@@ -93,14 +93,14 @@ export const SuiteShape = z
       .optional(),
     matrix: Matrix.optional(),
     /** Quality gates `lunar gate` checks: thresholds and a reference run (runners/gate-spec.ts). */
-    gates: GatesShape.optional(),
+    gates: Gates.optional(),
     /**
      * The channel attempts go through end to end, instead of straight into the agent loop:
      * telegram = grammY against a simulated Bot API (agent/channels/telegram/replay.ts).
      */
     channel: z.enum(['telegram']).optional(),
     /** Per provider: concurrency, requests and tokens per minute (e.g. { openai: { rpm: 500 } }). */
-    limits: LimitsShape.refine((r) => Object.keys(r).every((k) => k in PROVIDERS), 'limits: keys must be provider names').optional(),
+    limits: Limits.refine((r) => Object.keys(r).every((k) => k in PROVIDERS), 'limits: keys must be provider names').optional(),
   })
   .strict();
 
@@ -154,7 +154,7 @@ export interface Suite {
   /** The dataset's file (the topics file for TREC), for messages. */
   datasetPath: string;
   targets?: string[];
-  limits?: z.infer<typeof LimitsShape>;
+  limits?: z.infer<typeof Limits>;
   /** The `gates:` section, its reference file resolved against the suite's folder. */
   gates?: { thresholds: string[]; reference?: { path: string; tolerance: number } };
   variants: SuiteVariant[];
@@ -191,7 +191,7 @@ export function loadSuite(file: string): Suite {
   };
 }
 
-function datasetSource(dataset: z.infer<typeof SuiteShape>['dataset'], here: string): DatasetSource {
+function datasetSource(dataset: z.infer<typeof Suite>['dataset'], here: string): DatasetSource {
   if (typeof dataset === 'string') return { kind: 'jsonl', path: resolve(here, dataset) };
   if (dataset.format === 'trec') return { kind: 'trec', topics: resolve(here, dataset.topics), qrels: resolve(here, dataset.qrels) };
   return {
@@ -216,14 +216,14 @@ function readYaml(file: string): unknown {
   }
 }
 
-function parseShape(file: string, raw: unknown, context: string): z.infer<typeof SuiteShape> {
-  const parsed = SuiteShape.safeParse(raw);
+function parseShape(file: string, raw: unknown, context: string): z.infer<typeof Suite> {
+  const parsed = Suite.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new InputError(`${file}: ${context}${issue.path.join('.') || '(suite)'}: ${issue.message}`);
 }
 
-function toVariant(config: string, s: z.infer<typeof SuiteShape>, here: string, file: string): SuiteVariant {
+function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file: string): SuiteVariant {
   return {
     config,
     workspaceRoot: resolve(here, s.workspace ?? '.'),

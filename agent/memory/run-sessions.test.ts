@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaselineModel } from '../baseline/model.ts';
 import { ScriptedModel } from '../providers/scripted.ts';
 import { ToolRegistry } from '../tools/tool.ts';
-import { TraceShape } from '../trace.ts';
+import { Trace } from '../trace.ts';
 import { runSessions } from './run-sessions.ts';
 import { listSessions } from './session.ts';
 import { memoryToolDeclarations } from './tools.ts';
@@ -39,7 +39,7 @@ describe('runSessions', () => {
       workspaceRoot: home,
       home,
     });
-    expect(TraceShape.parse(trace)).toEqual(trace);
+    expect(Trace.parse(trace)).toEqual(trace);
     expect(trace.messages.map((m) => `${m.role}:${m.content}`)).toEqual([
       `system:${SYSTEM}`,
       'user:My cat is called Miso.',

@@ -18,13 +18,13 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Message } from '../providers/types.ts';
-import { MessageShape } from '../trace.ts';
+import { Message as MessageRecord } from '../trace.ts';
 import { Serial } from './serial.ts';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 const HeaderLine = z.object({ type: z.literal('session'), v: z.literal(1), id: z.string(), created: z.string() }).strict();
-const TurnLine = z.object({ type: z.literal('turn'), at: z.string(), messages: z.array(MessageShape).min(1) }).strict();
+const TurnLine = z.object({ type: z.literal('turn'), at: z.string(), messages: z.array(MessageRecord).min(1) }).strict();
 const CompactionLine = z
   .object({
     type: z.literal('compaction'),

@@ -2,15 +2,15 @@
 // (runners/cache-commands.ts validates a recording with it).
 
 import { z } from 'zod';
-import { ToolCallShape, UsageShape } from '../trace.ts';
+import { ToolCall, Usage } from '../trace.ts';
 import { embeddingKey } from './cache-keys.ts';
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits (a SHA-256)');
 
-export const ChatResultShape = z.object({
+export const ChatResult = z.object({
   text: z.string(),
-  toolCalls: z.array(ToolCallShape),
-  usage: UsageShape,
+  toolCalls: z.array(ToolCall),
+  usage: Usage,
   finishReason: z.enum(['stop', 'tool_calls', 'length', 'content_filter', 'other']),
   latencyMs: z.number().nonnegative(),
   costUsd: z.number().nonnegative(),
@@ -38,7 +38,7 @@ const ChatEntry = z.object({
   provider: z.string().min(1),
   model: z.string().min(1),
   request: ChatRequestSummary,
-  result: ChatResultShape,
+  result: ChatResult,
 });
 
 const EmbeddingEntry = z.object({

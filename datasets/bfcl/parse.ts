@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
 import { bfclCategoryRule } from './categories.ts';
-import { type OutputLine, OutputLineShape, type PossibleAnswer, PossibleAnswerShape, type PyValue, type Question, QuestionShape, questionShapeFor } from './types.ts';
+import { OutputLine, PossibleAnswer, type PyValue, Question, questionShapeFor } from './types.ts';
 import { packages } from '../../core/packages.ts';
 import { parseJsonl as parseGenericJsonl, type Located } from '../jsonl.ts';
 
@@ -34,18 +34,18 @@ export function parseJsonl<S extends z.ZodType>(text: string, file: string, shap
  * without a category, Python's.
  */
 export function parseQuestions(text: string, file: string, category?: string): Map<string, Located<Question>> {
-  const shape = category === undefined ? QuestionShape : questionShapeFor(bfclCategoryRule(category).language);
+  const shape = category === undefined ? Question : questionShapeFor(bfclCategoryRule(category).language);
   return byId(parseJsonl(text, file, shape), file);
 }
 
 /** A possible-answer file by id. */
 export function parsePossibleAnswers(text: string, file: string): Map<string, Located<PossibleAnswer>> {
-  return byId(parseJsonl(text, file, PossibleAnswerShape), file);
+  return byId(parseJsonl(text, file, PossibleAnswer), file);
 }
 
 /** Model outputs, in file order: `{"id", "calls": [{"name", "arguments"}], "underscore_to_dot"?}` per line. */
 export function parseOutputs(text: string, file: string): Located<OutputLine>[] {
-  return parseJsonl(text, file, OutputLineShape);
+  return parseJsonl(text, file, OutputLine);
 }
 
 function byId<T extends { id: string }>(rows: Located<T>[], file: string): Map<string, Located<T>> {

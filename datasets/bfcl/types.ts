@@ -19,8 +19,8 @@ export interface PyDict {
   [key: string]: PyValue;
 }
 
-export const PyValueShape: z.ZodType<PyValue> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.string(), z.bigint(), z.number(), z.array(PyValueShape), z.record(z.string(), PyValueShape)]),
+export const PyValue: z.ZodType<PyValue> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.string(), z.bigint(), z.number(), z.array(PyValue), z.record(z.string(), PyValue)]),
 );
 
 /** The parameter types BFCL's Python checker knows (ast_checker.py's PYTHON_TYPE_MAPPING). */
@@ -75,7 +75,7 @@ function paramShape(language: BfclLanguage): z.ZodType<BfclParam> {
         description: z.string().optional(),
         items: shape.optional(),
         // Python checks the types of a dict's properties too (as before); Java and JavaScript do not.
-        properties: z.record(z.string(), language === 'python' ? shape : LooseParamShape).optional(),
+        properties: z.record(z.string(), language === 'python' ? shape : LooseParam).optional(),
         required: z.array(z.string()).optional(),
       })
       .refine((p) => !nested.includes(p.type) || p.items !== undefined, {
@@ -86,19 +86,19 @@ function paramShape(language: BfclLanguage): z.ZodType<BfclParam> {
   return shape;
 }
 
-const LooseParamShape: z.ZodType<BfclParam> = z.lazy(() =>
+const LooseParam: z.ZodType<BfclParam> = z.lazy(() =>
   z.looseObject({
     type: z.string(),
     description: z.string().optional(),
-    items: LooseParamShape.optional(),
-    properties: z.record(z.string(), LooseParamShape).optional(),
+    items: LooseParam.optional(),
+    properties: z.record(z.string(), LooseParam).optional(),
     required: z.array(z.string()).optional(),
   }),
 );
 
 /** A parameter of a Python category. */
-export const BfclParamShape: z.ZodType<BfclParam> = paramShape('python');
-const PARAM_SHAPES: Readonly<Record<BfclLanguage, z.ZodType<BfclParam>>> = { python: BfclParamShape, java: paramShape('java'), javascript: paramShape('javascript') };
+export const BfclParam: z.ZodType<BfclParam> = paramShape('python');
+const PARAM_SHAPES: Readonly<Record<BfclLanguage, z.ZodType<BfclParam>>> = { python: BfclParam, java: paramShape('java'), javascript: paramShape('javascript') };
 
 function functionDocShape(param: z.ZodType<BfclParam>) {
   return z.looseObject({
@@ -113,15 +113,15 @@ function functionDocShape(param: z.ZodType<BfclParam>) {
 }
 
 /** A function the model is offered (Python types; see functionDocShapeFor for Java and JavaScript). */
-export const FunctionDocShape = functionDocShape(BfclParamShape);
-export type FunctionDoc = z.infer<typeof FunctionDocShape>;
+export const FunctionDoc = functionDocShape(BfclParam);
+export type FunctionDoc = z.infer<typeof FunctionDoc>;
 
 /** A function of a category in `language`: its parameter types are that language's. */
-export function functionDocShapeFor(language: BfclLanguage): typeof FunctionDocShape {
-  return language === 'python' ? FunctionDocShape : functionDocShape(PARAM_SHAPES[language]);
+export function functionDocShapeFor(language: BfclLanguage): typeof FunctionDoc {
+  return language === 'python' ? FunctionDoc : functionDocShape(PARAM_SHAPES[language]);
 }
 
-function questionShape(doc: typeof FunctionDocShape) {
+function questionShape(doc: typeof FunctionDoc) {
   return z.looseObject({
     id: z.string().min(1),
     question: z.array(z.unknown()),
@@ -131,17 +131,17 @@ function questionShape(doc: typeof FunctionDocShape) {
 }
 
 /** A line of BFCL_v4_<category>.json (Python types; see questionShapeFor). */
-export const QuestionShape = questionShape(FunctionDocShape);
-export type Question = z.infer<typeof QuestionShape>;
+export const Question = questionShape(FunctionDoc);
+export type Question = z.infer<typeof Question>;
 
-const QUESTION_SHAPES: Readonly<Record<BfclLanguage, typeof QuestionShape>> = {
-  python: QuestionShape,
+const QUESTION_SHAPES: Readonly<Record<BfclLanguage, typeof Question>> = {
+  python: Question,
   java: questionShape(functionDocShapeFor('java')),
   javascript: questionShape(functionDocShapeFor('javascript')),
 };
 
 /** A line of a question file whose category is in `language`. */
-export function questionShapeFor(language: BfclLanguage): typeof QuestionShape {
+export function questionShapeFor(language: BfclLanguage): typeof Question {
   return QUESTION_SHAPES[language];
 }
 
@@ -151,8 +151,8 @@ export interface GroundTruthCall {
   params: Record<string, PyValue[]>;
 }
 
-const GroundTruthCallShape = z
-  .record(z.string(), z.record(z.string(), z.array(PyValueShape)))
+const GroundTruthCall = z
+  .record(z.string(), z.record(z.string(), z.array(PyValue)))
   .refine((call) => Object.keys(call).length === 1, { message: 'each expected call is an object with exactly one key, the function name' })
   .transform((call): GroundTruthCall => {
     const [name, params] = Object.entries(call)[0]!;
@@ -160,27 +160,27 @@ const GroundTruthCallShape = z
   });
 
 /** A line of possible_answer/BFCL_v4_<category>.json. */
-export const PossibleAnswerShape = z.object({
+export const PossibleAnswer = z.object({
   id: z.string().min(1),
-  ground_truth: z.array(GroundTruthCallShape).min(1),
+  ground_truth: z.array(GroundTruthCall).min(1),
 });
-export type PossibleAnswer = z.infer<typeof PossibleAnswerShape>;
+export type PossibleAnswer = z.infer<typeof PossibleAnswer>;
 
 /** A call the model made, its arguments already JSON-decoded (as a tool-calling API returns them). */
-export const DecodedCallShape = z.object({
+export const DecodedCall = z.object({
   name: z.string(),
-  arguments: z.record(z.string(), PyValueShape),
+  arguments: z.record(z.string(), PyValue),
 });
-export type DecodedCall = z.infer<typeof DecodedCallShape>;
+export type DecodedCall = z.infer<typeof DecodedCall>;
 
 /** A line of the outputs `lunar bfcl-check` reads; other fields (a verdict file's own) are ignored. */
-export const OutputLineShape = z.looseObject({
+export const OutputLine = z.looseObject({
   id: z.string().min(1),
   category: z.string().optional(),
-  calls: z.array(DecodedCallShape),
+  calls: z.array(DecodedCall),
   underscore_to_dot: z.boolean().optional(),
 });
-export type OutputLine = z.infer<typeof OutputLineShape>;
+export type OutputLine = z.infer<typeof OutputLine>;
 
 /**
  * BFCL v4's single-turn categories, by BFCL's own names (constants/category_mapping.py:

@@ -6,10 +6,10 @@
 
 import { z } from 'zod';
 import { CACHE_MODES } from '../../agent/providers/cache.ts';
-import { TraceShape, type Trace } from '../../agent/trace.ts';
+import { Trace } from '../../agent/trace.ts';
 import type { Case } from '../../datasets/case.ts';
 import { createScorer, ScorerOptionsError, UnknownScorerError } from '../../judges/registry.ts';
-import { ScoreShape, skipped, type Score } from '../../metrics/score.ts';
+import { Score, skipped } from '../../metrics/score.ts';
 import { runCaseUnchecked } from '../vitest/run-case.ts';
 
 /** The provider's `config` in promptfooconfig.yaml (promptfoo adds basePath). */
@@ -32,8 +32,8 @@ export const LunarMetadata = z.object({
   config: z.string(),
   case: z.record(z.string(), z.unknown()),
   status: z.enum(['ok', 'error']),
-  scores: z.array(ScoreShape),
-  trace: TraceShape,
+  scores: z.array(Score),
+  trace: Trace,
 });
 export type LunarMetadata = z.infer<typeof LunarMetadata>;
 

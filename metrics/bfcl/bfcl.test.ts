@@ -8,19 +8,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkBfcl } from './index.ts';
 import { parseJsonl, parsePossibleAnswers, parseQuestions, type Located } from '../../datasets/bfcl/parse.ts';
-import { BFCL_ERROR_TYPES, BfclCategory, OutputLineShape, PyValueShape, type BfclVerdict, type PossibleAnswer, type Question } from '../../datasets/bfcl/types.ts';
+import { BFCL_ERROR_TYPES, BfclCategory, OutputLine, PyValue, type BfclVerdict, type PossibleAnswer, type Question } from '../../datasets/bfcl/types.ts';
 import { pyRepr } from '../../datasets/bfcl/python.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
 const CATEGORIES = ['simple_python', 'multiple', 'parallel', 'irrelevance'] as const;
 
-const VerdictLine = OutputLineShape.extend({
+const VerdictLine = OutputLine.extend({
   category: BfclCategory,
   perturbation: z.string(),
   underscore_to_dot: z.boolean(),
   valid: z.boolean(),
   error_type: z.string().nullable(),
-  error: z.array(PyValueShape),
+  error: z.array(PyValue),
 });
 type VerdictLine = z.infer<typeof VerdictLine>;
 

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkBfcl, checkRelevance, type BfclEntry } from './match-calls.ts';
 import { parseJsonl, parsePossibleAnswers, parsePythonJson, parseQuestions } from '../../datasets/bfcl/parse.ts';
-import { type DecodedCall, OutputLineShape } from '../../datasets/bfcl/types.ts';
+import { type DecodedCall, OutputLine } from '../../datasets/bfcl/types.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
 const read = (name: string) => readFileSync(resolve(DATA, name), 'utf8');
@@ -25,7 +25,7 @@ const entryOf = (question: string, answer?: string, category = 'live_simple'): B
 };
 
 describe("the live categories give BFCL's verdict on its dev outputs, renamed (the dispatch ignores 'live')", () => {
-  const Verdict = OutputLineShape.extend({ category: z.string(), underscore_to_dot: z.boolean(), valid: z.boolean(), error_type: z.string().nullable() });
+  const Verdict = OutputLine.extend({ category: z.string(), underscore_to_dot: z.boolean(), valid: z.boolean(), error_type: z.string().nullable() });
   const verdicts = parseJsonl(read('checker_verdicts_dev.jsonl'), 'checker_verdicts_dev.jsonl', Verdict);
   const renamed = {
     simple_python: ['live_simple'],

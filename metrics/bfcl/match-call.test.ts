@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkCall } from './match-call.ts';
 import { parsePythonJson } from '../../datasets/bfcl/parse.ts';
-import { type DecodedCall, type FunctionDoc, FunctionDocShape, type GroundTruthCall, PossibleAnswerShape } from '../../datasets/bfcl/types.ts';
+import { type DecodedCall, FunctionDoc, type GroundTruthCall, PossibleAnswer } from '../../datasets/bfcl/types.ts';
 
-const doc = (json: string): FunctionDoc => FunctionDocShape.parse(parsePythonJson(json));
+const doc = (json: string): FunctionDoc => FunctionDoc.parse(parsePythonJson(json));
 const answer = (name: string, params: string): GroundTruthCall =>
-  PossibleAnswerShape.parse({ id: 'x', ground_truth: [{ [name]: parsePythonJson(params) }] }).ground_truth[0]!;
+  PossibleAnswer.parse({ id: 'x', ground_truth: [{ [name]: parsePythonJson(params) }] }).ground_truth[0]!;
 const call = (name: string, args: string): DecodedCall => ({ name, arguments: parsePythonJson(args) as DecodedCall['arguments'] });
 
 const triangle = doc(`{"name": "calculate_triangle_area", "description": "Area of a triangle.", "parameters": {"type": "dict",

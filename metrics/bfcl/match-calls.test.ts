@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { BfclDataError, checkBfcl, checkIrrelevance, checkMultiple, checkParallel, checkSimple } from './match-calls.ts';
 import { parsePythonJson } from '../../datasets/bfcl/parse.ts';
-import { type DecodedCall, type FunctionDoc, FunctionDocShape, type GroundTruthCall, PossibleAnswerShape } from '../../datasets/bfcl/types.ts';
+import { type DecodedCall, FunctionDoc, type GroundTruthCall, PossibleAnswer } from '../../datasets/bfcl/types.ts';
 
-const docs = (json: string): FunctionDoc[] => (parsePythonJson(json) as unknown[]).map((d) => FunctionDocShape.parse(d));
-const truth = (json: string): GroundTruthCall[] => PossibleAnswerShape.parse({ id: 'x', ground_truth: parsePythonJson(json) }).ground_truth;
+const docs = (json: string): FunctionDoc[] => (parsePythonJson(json) as unknown[]).map((d) => FunctionDoc.parse(d));
+const truth = (json: string): GroundTruthCall[] => PossibleAnswer.parse({ id: 'x', ground_truth: parsePythonJson(json) }).ground_truth;
 const calls = (json: string): DecodedCall[] => parsePythonJson(json) as unknown as DecodedCall[];
 
 // parallel_96 as in BFCL_v4_parallel.json and its possible answer.

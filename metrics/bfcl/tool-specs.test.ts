@@ -7,11 +7,11 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { bfclToolSpecs } from './tool-specs.ts';
-import { FunctionDocShape, functionDocShapeFor } from '../../datasets/bfcl/types.ts';
+import { FunctionDoc, functionDocShapeFor } from '../../datasets/bfcl/types.ts';
 
 const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
 
-const doc = FunctionDocShape.parse(
+const doc = FunctionDoc.parse(
   parsePythonJson(`{"name": "lab.mix", "description": "Mix samples.", "parameters": {"type": "dict", "properties": {
     "volume": {"type": "float", "description": "Litres.", "default": 1},
     "count": {"type": "integer", "description": "How many.", "optional": true, "maximum": 400},

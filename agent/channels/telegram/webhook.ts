@@ -11,7 +11,7 @@ import { packages } from '../../../core/packages.ts';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
-const UpdateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
+const Update = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 export interface WebhookServerOptions {
   bot: Bot;
@@ -34,7 +34,7 @@ export function webhookServer(options: WebhookServerOptions): FastifyInstance {
       }
     },
     handler: async (request, reply) => {
-      const update = UpdateShape.safeParse(request.body);
+      const update = Update.safeParse(request.body);
       if (!update.success) return reply.code(400).send({ ok: false, error: `not a Telegram update: ${update.error.issues[0]!.path.join('.') || '(body)'}: ${update.error.issues[0]!.message}` });
       await handle(request, reply);
       return reply;

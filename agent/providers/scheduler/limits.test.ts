@@ -3,7 +3,7 @@
 // parsed and as merged across the suites of one run.
 
 import { describe, expect, it } from 'vitest';
-import { LimitsShape, strictestLimits } from './limits.ts';
+import { Limits, strictestLimits } from './limits.ts';
 import { Scheduler } from './scheduler.ts';
 
 describe('Scheduler lanes', () => {
@@ -32,13 +32,13 @@ describe('Scheduler lanes', () => {
 
 describe('limits blocks', () => {
   it('parses a suite’s limits: block and rejects unknown fields and bad numbers', () => {
-    expect(LimitsShape.parse({ openai: { rpm: 500, tpm: 200_000 }, ollama: { concurrency: 1 } })).toEqual({
+    expect(Limits.parse({ openai: { rpm: 500, tpm: 200_000 }, ollama: { concurrency: 1 } })).toEqual({
       openai: { rpm: 500, tpm: 200_000 },
       ollama: { concurrency: 1 },
     });
-    expect(LimitsShape.safeParse({ openai: { rpm: 0 } }).success).toBe(false);
-    expect(LimitsShape.safeParse({ openai: { rpm: 1.5 } }).success).toBe(false);
-    expect(LimitsShape.safeParse({ openai: { rps: 5 } }).success).toBe(false);
+    expect(Limits.safeParse({ openai: { rpm: 0 } }).success).toBe(false);
+    expect(Limits.safeParse({ openai: { rpm: 1.5 } }).success).toBe(false);
+    expect(Limits.safeParse({ openai: { rps: 5 } }).success).toBe(false);
   });
 
   it('takes the strictest value of each field across suites', () => {

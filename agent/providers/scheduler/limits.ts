@@ -17,7 +17,7 @@ export interface LaneLimits {
 }
 
 /** One lane in a suite's `limits:` block (YAML), e.g. `limits: { openai: { rpm: 500, tpm: 200000 }, ollama: { concurrency: 1 } }`. */
-export const LaneLimitsShape = z
+export const LaneLimits = z
   .object({
     concurrency: z.number().int().positive().optional(),
     rpm: z.number().int().positive().optional(),
@@ -26,7 +26,7 @@ export const LaneLimitsShape = z
   .strict();
 
 /** A suite's `limits:` block: lanes by provider name (check the names against the provider registry). */
-export const LimitsShape = z.record(z.string().min(1), LaneLimitsShape);
+export const Limits = z.record(z.string().min(1), LaneLimits);
 
 /**
  * The limits for a run of several suites (one scheduler serves the whole run): for each provider
