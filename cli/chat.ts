@@ -7,7 +7,7 @@ import type { Message } from '../agent/providers/types.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { InputError } from '../core/errors.ts';
 import { resolveTarget } from '../agent/targets.ts';
-import { needsCaseScript } from '../agent/providers/registry.ts';
+import { needsCaseScript } from '../agent/providers/capabilities.ts';
 
 export interface ChatOptions {
   target: string;

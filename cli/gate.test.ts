@@ -37,10 +37,6 @@ async function gate(home: string, args: string[]): Promise<{ stdout: string; std
 }
 
 describe('lunar gate', () => {
-  afterEach(() => {
-    process.exitCode = undefined;
-  });
-
   it("writes the reference the suite names from a run, then fails the newest run on its drop with exit code 1 and one line per failure", async () => {
     const { root, home, suite } = project(GATES);
     const baseline = join(root, 'ci', 'reference.json');

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exitCodeOf } from './exit.ts';
 import { readCalibrations } from '../judges/calibration-store.ts';
 import { judgePromptHashes } from '../judges/prompts/index.ts';
 import { chatCount, json } from '../test/fakes/judge-fixtures.ts';
@@ -23,10 +24,6 @@ let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lunar-judge-cmd-'));
 });
-afterEach(() => {
-  process.exitCode = undefined;
-});
-
 /** LLMBar natural.json pairs at these positions, written as a JSON array (labels 1, 2, 1, 2 for 3, 4, 5, 7). */
 function llmbar(positions: number[]): string {
   const all = JSON.parse(readFileSync(join(DATA, 'llmbar/natural.json'), 'utf8')) as { label: number }[];
@@ -57,9 +54,8 @@ async function lunar(home: string, args: string[], env: NodeJS.ProcessEnv = {}):
   let stderr = '';
   const program = new Command('lunar').exitOverride();
   registerJudgeCommands(program, () => home, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env, now: () => NOW });
-  process.exitCode = undefined;
   await program.parseAsync(['judge', 'calibrate', ...args], { from: 'user' });
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+  return { stdout, stderr, exitCode: exitCodeOf(program) };
 }
 
 const lineOf = (stdout: string, name: string) => stdout.split('\n').find((l) => l.startsWith(name));

@@ -22,7 +22,7 @@ import { formatCalibration, type CalibrationReport } from './judge-format.ts';
 import { InputError } from '../core/errors.ts';
 import { forAttempt } from '../agent/providers/model-path.ts';
 import { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
-import { capabilitiesOf } from '../agent/providers/registry.ts';
+import { capabilitiesOf } from '../agent/providers/capabilities.ts';
 import { setExitCode } from './exit.ts';
 
 export interface JudgeCommandIo {

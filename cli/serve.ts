@@ -24,7 +24,7 @@ import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
 import type { ConversationsFor } from './telegram.ts';
-import { needsCaseScript } from '../agent/providers/registry.ts';
+import { needsCaseScript } from '../agent/providers/capabilities.ts';
 
 /** Each session's transcript under <home>/sessions/, and one memory for the server in <home>/memory/http/. */
 export const serverConversations: ConversationsFor = (home) =>

@@ -29,7 +29,7 @@ import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { resolveTarget } from '../agent/targets.ts';
 import { packages } from '../core/packages.ts';
-import { needsCaseScript } from '../agent/providers/registry.ts';
+import { needsCaseScript } from '../agent/providers/capabilities.ts';
 
 /** Where a channel keeps its conversations and memory, given the Lunar home. */
 export type ConversationsFor = (home: string) => Conversations;

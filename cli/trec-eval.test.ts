@@ -3,7 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { exitCodeOf } from './exit.ts';
 import { registerTrecEval } from './trec-eval.ts';
 
 const DATA = resolve(import.meta.dirname, '../../shared/data/trec_eval');
@@ -26,19 +27,14 @@ async function trecEval(args: string[], files: Record<string, string> = {}): Pro
     stdout: (text) => void (stdout += text),
     stderr: (text) => void (stderr += text),
   });
-  process.exitCode = undefined;
   try {
     await program.parseAsync(['trec-eval', ...args], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
     return { stdout, stderr, exitCode: error.exitCode };
   }
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+  return { stdout, stderr, exitCode: exitCodeOf(program) };
 }
-
-afterEach(() => {
-  process.exitCode = undefined;
-});
 
 describe('lunar trec-eval', () => {
   it('-q -c with repeated -m prints golden.q.c.txt byte for byte', async () => {

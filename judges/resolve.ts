@@ -3,7 +3,8 @@
 // run goes on and the judge scores are skipped with that reason — offline runs still work. A
 // scripted judge file that cannot be read is bad input like any other file in a suite (exit 2).
 
-import { capabilitiesOf, missingKeyVariable, needsCaseScript, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
+import { capabilitiesOf, needsCaseScript } from '../agent/providers/capabilities.ts';
+import { missingKeyVariable, parseTargetId, UnknownTargetError } from '../agent/providers/registry.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
 import { InputError } from '../core/errors.ts';
 import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
@@ -33,7 +34,7 @@ export function resolveJudge(id: string | undefined, options: ResolveJudgeOption
   }
   if (needsCaseScript(id)) throw new InputError(`a ${id} judge replays a file: write judge: ${id}:FILE`);
   const { generative, perCaseScript } = capabilitiesOf(provider);
-  if (!generative && !perCaseScript) return { available: false, id, reason: `judge ${id}: ${id} is a non-LLM policy and cannot judge; name a model (e.g. judge: openai:gpt-4o-mini)` };
+  if (!generative && !perCaseScript) return { available: false, id, reason: `judge ${id}: the ${id} is a non-LLM policy and cannot judge; name a model (e.g. judge: openai:gpt-4o-mini)` };
   const variable = options.keys === false ? undefined : missingKeyVariable(id, providerOptions);
   if (variable) return { available: false, id, reason: `judge ${id}: ${variable} is not set, so judge scores are skipped. Export it (e.g. \`export ${variable}=...\`) to run them.` };
   return { available: true, id, target: resolveTarget(id, providerOptions, { keys: false }), breaker: new JudgeBreaker() };

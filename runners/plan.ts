@@ -19,7 +19,7 @@ import { InputError } from '../core/errors.ts';
 import type { KnowledgeBases } from './knowledge.ts';
 import type { DatasetSource, Suite, SuiteVariant } from './suite.ts';
 import type { ResolvedTarget } from '../agent/targets.ts';
-import { needsCaseScript } from '../agent/providers/registry.ts';
+import { needsCaseScript } from '../agent/providers/capabilities.ts';
 
 /** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
 export interface PreparedSuite {

@@ -12,7 +12,6 @@ import { loadSuite } from '../runners/suite.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
-  process.exitCode = undefined;
 });
 
 describe('judge reliability in a run', () => {

@@ -9,7 +9,7 @@ import type { ChatModel, Message } from '../providers/types.ts';
 import { ToolRegistry } from '../tools/tool.ts';
 import type { ModelCallRecord } from '../trace.ts';
 import type { Summarize } from './context.ts';
-import { capabilitiesOf } from '../providers/registry.ts';
+import { capabilitiesOf } from '../providers/capabilities.ts';
 
 /** Longest tool result shown to the summarizer: the gist is enough. */
 const MAX_TOOL_TEXT = 1_500;

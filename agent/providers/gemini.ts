@@ -19,7 +19,7 @@ import { recordingFetch } from './recording-fetch.ts';
 import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
 import { isGeneratedCallId, toolCallIds } from './tool-call-ids.ts';
 import { finishReasonOf } from './tool-calls.ts';
-import { type ChatModel, type ChatRequest, type ChatResult, type FinishReason, type Message, type ProviderDefinition, HOSTED_MODEL } from './types.ts';
+import { type ChatModel, type ChatRequest, type ChatResult, type FinishReason, type Message, type ProviderDefinition } from './types.ts';
 import type { ProviderOptions, StreamEvent, ToolCall, ToolChoice, Usage } from './types.ts';
 import { usageOrEstimate } from './usage.ts';
 
@@ -29,7 +29,6 @@ const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
 
 export const geminiProvider: ProviderDefinition = {
   name: NAME,
-  capabilities: HOSTED_MODEL,
   keyVariable: KEY_VARIABLE,
   create: (model, options) => geminiModel(model, options),
 };

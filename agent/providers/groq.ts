@@ -6,14 +6,13 @@ import { packages as sdks } from '../../core/packages.ts';
 import { chatCompletionsModel, type WireChunk } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
-import { type ProviderDefinition, HOSTED_MODEL } from './types.ts';
+import { type ProviderDefinition } from './types.ts';
 import { nodeFetch } from './node-fetch.ts';
 
 const DEFAULT_BASE_URL = 'https://api.groq.com';
 
 export const groqProvider: ProviderDefinition = {
   name: 'groq',
-  capabilities: HOSTED_MODEL,
   keyVariable: 'GROQ_API_KEY',
   create(model, options) {
     const env = options.env ?? process.env;

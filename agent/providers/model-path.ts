@@ -6,7 +6,7 @@ import { cachedChatModel } from './cached-models.ts';
 import { scheduledChatModel } from './scheduled.ts';
 import type { ChatModel } from './types.ts';
 import type { Scheduler } from './scheduler/scheduler.ts';
-import { capabilitiesOf } from './registry.ts';
+import { capabilitiesOf } from './capabilities.ts';
 
 export interface Caching {
   cache: CallCache;

@@ -19,14 +19,13 @@ import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
 import { toolCallIds } from './tool-call-ids.ts';
 import { finishReasonOf, parseArguments } from './tool-calls.ts';
 import { usageOrEstimate } from './usage.ts';
-import { type ChatModel, type ChatRequest, type ChatResult, type FinishReason, type Message, type ProviderDefinition, type ProviderOptions, type StreamEvent, type ToolCall, type Usage, HOSTED_MODEL } from './types.ts';
+import { type ChatModel, type ChatRequest, type ChatResult, type FinishReason, type Message, type ProviderDefinition, type ProviderOptions, type StreamEvent, type ToolCall, type Usage } from './types.ts';
 
 const NAME = 'ollama';
 const DEFAULT_PORT = '11434';
 
 export const ollamaProvider: ProviderDefinition = {
   name: NAME,
-  capabilities: { ...HOSTED_MODEL, free: true },
   create: (model, options) => ollamaModel(model, options),
 };
 

@@ -6,7 +6,7 @@ import { packages as sdks } from '../../core/packages.ts';
 import { chatCompletionsModel } from './chat-completions.ts';
 import { missingKey } from './errors.ts';
 import { retryPolicyFrom } from './retry.ts';
-import { type ProviderDefinition, type ProviderOptions, HOSTED_MODEL } from './types.ts';
+import { type ProviderDefinition, type ProviderOptions } from './types.ts';
 import { nodeFetch } from './node-fetch.ts';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -15,7 +15,6 @@ const PLACEHOLDER_KEY = 'sk-local-no-key';
 
 export const openaiProvider: ProviderDefinition = {
   name: 'openai',
-  capabilities: HOSTED_MODEL,
   keyVariable: 'OPENAI_API_KEY',
   create(model, options) {
     const { client, baseURL, key, official } = openaiClient(options);

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { capabilitiesOf } from './registry.ts';
+import { capabilitiesOf } from './capabilities.ts';
 import type { Usage } from './types.ts';
 
 export interface Price {

@@ -1,8 +1,8 @@
 // Target ids name a provider and a model: `ollama:qwen2.5:7b`, `openai:gpt-4o-mini`,
 // `gemini:gemini-2.5-flash`, `groq:llama-3.3-70b-versatile`, `baseline`, `scripted:FILE`. The provider is
 // everything before the first colon; the model is the rest (Ollama tags keep their colons).
-// Adding a provider is adding its file and one line to this table; what a provider can do (costs,
-// runs locally, writes text, streams) is in its capabilities, never in a comparison of names.
+// Adding a provider is adding its file, one line to this table and one to capabilities.ts, which
+// says what it can do (costs, runs locally, writes text, streams): never a comparison of names.
 
 import { BaselineModel } from '../baseline/model.ts';
 import { geminiConnection, geminiProvider } from './gemini.ts';
@@ -10,13 +10,10 @@ import { groqProvider } from './groq.ts';
 import { ollamaProvider } from './ollama.ts';
 import { openaiClient, openaiProvider } from './openai.ts';
 import { scriptedProvider } from './scripted.ts';
-import { HOSTED_MODEL, type ChatModel, type ProviderCapabilities, type ProviderDefinition, type ProviderOptions } from './types.ts';
+import { capabilitiesOf } from './capabilities.ts';
+import type { ChatModel, ProviderDefinition, ProviderOptions } from './types.ts';
 
-const baselineProvider: ProviderDefinition = {
-  name: 'baseline',
-  capabilities: { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: false },
-  create: () => new BaselineModel(),
-};
+const baselineProvider: ProviderDefinition = { name: 'baseline', create: () => new BaselineModel() };
 
 export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
   ollama: ollamaProvider,
@@ -26,17 +23,6 @@ export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
   baseline: baselineProvider,
   scripted: scriptedProvider,
 };
-
-/** A provider's capabilities; a name the table does not know is treated as a hosted model. */
-export function capabilitiesOf(provider: string): ProviderCapabilities {
-  return PROVIDERS[provider]?.capabilities ?? HOSTED_MODEL;
-}
-
-/** Whether a target id is the bare form of a script provider, which needs each case's own script. */
-export function needsCaseScript(id: string): boolean {
-  const { provider, model } = parseTargetId(id);
-  return capabilitiesOf(provider).perCaseScript && model === '';
-}
 
 export interface TargetId {
   provider: string;
@@ -58,7 +44,7 @@ export function parseTargetId(id: string): TargetId {
   if (!known.includes(provider)) {
     throw new UnknownTargetError(`unknown target "${id}": the provider must be one of ${known.join(', ')} (e.g. ollama:qwen2.5:7b, openai:gpt-4o-mini)`);
   }
-  if (!model && !PROVIDERS[provider]!.capabilities.modelOptional) {
+  if (!model && !capabilitiesOf(provider).modelOptional) {
     throw new UnknownTargetError(`target "${id}" names no model: write ${provider}:<model>`);
   }
   return { provider, model };

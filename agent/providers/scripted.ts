@@ -120,7 +120,6 @@ function lineAt(text: string, error: Error): number | string {
  */
 export const scriptedProvider: ProviderDefinition = {
   name: 'scripted',
-  capabilities: { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: true },
   create(file) {
     if (!file) throw new ScriptError('the scripted target needs a script: a "script" field on each case, or scripted:FILE');
     return new ScriptedModel(loadScript(file), file);

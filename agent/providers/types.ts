@@ -112,7 +112,7 @@ export interface ProviderOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** What a provider is, so callers ask the table instead of comparing provider names. */
+/** What a provider is (agent/providers/capabilities.ts), so callers ask the table instead of comparing provider names. */
 export interface ProviderCapabilities {
   /** Runs on the user's machine or in this process: every call is free. */
   free: boolean;
@@ -130,14 +130,11 @@ export interface ProviderCapabilities {
   perCaseScript: boolean;
 }
 
-export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false };
-
 export interface ProviderDefinition {
   /** The prefix of target ids: `ollama`, `openai`, `gemini`, `groq`, `baseline`, `scripted`. */
   name: string;
   /** The environment variable holding the key, when the provider needs one. */
   keyVariable?: string;
-  capabilities: ProviderCapabilities;
   create(model: string, options: ProviderOptions): ChatModel;
   /**
    * Work done once before a run (a script file read), returning a fresh model per attempt; the

@@ -17,7 +17,7 @@ import { validateTargets } from '../../agent/targets.ts';
 import { createScorers } from '../vitest/case-setup.ts';
 import { caseAssertions, type PromptfooAssertion, type SuiteScorer } from './assertions.ts';
 import { ASSERT_FILE, assertModule, PROVIDER_FILE, providerModule } from './provider-files.ts';
-import { needsCaseScript } from '../../agent/providers/registry.ts';
+import { needsCaseScript } from '../../agent/providers/capabilities.ts';
 
 export const CONFIG_FILE = 'promptfooconfig.yaml';
 

@@ -15,7 +15,7 @@ import { attemptOutcome, type AttemptOutcome } from '../../metrics/outcome.ts';
 import { resolveTarget } from '../../agent/targets.ts';
 import { createScorers, parseCase, setupCase, type CaseSetupOptions, type ScorerSpec } from './case-setup.ts';
 import { sessionFor, type CaseSession } from './session.ts';
-import { needsCaseScript } from '../../agent/providers/registry.ts';
+import { needsCaseScript } from '../../agent/providers/capabilities.ts';
 
 export interface RunCaseOptions extends CaseSetupOptions {
   /** Where cache.db and knowledge indexes live (default $LUNAR_HOME, else .lunar). */

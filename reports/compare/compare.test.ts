@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeOf } from '../../cli/exit.ts';
 import { registerCompareCommand } from '../../cli/compare.ts';
 import { caseIds, passFail, skippedScore, storeRun, type AttemptSpec } from '../../runners/compare-fixtures.ts';
 import { compareStoredRuns, type ComparisonReport } from './compare.ts';
@@ -126,16 +127,12 @@ describe('compareStoredRuns', () => {
 });
 
 describe('lunar compare', () => {
-  afterEach(() => {
-    process.exitCode = undefined;
-  });
-
-  async function run(home: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  async function run(home: string, args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
     const out = { stdout: '', stderr: '' };
     const program = new Command('lunar').exitOverride();
     registerCompareCommand(program, () => home, { output: { stdout: (t) => void (out.stdout += t), stderr: (t) => void (out.stderr += t) } });
     await program.parseAsync(['node', 'lunar', 'compare', ...args]);
-    return out;
+    return { ...out, exitCode: exitCodeOf(program) };
   }
 
   it('prints each scorer with n, wins/losses/ties, means, the difference and its interval, and McNemar p; names the unpaired cases', async () => {
@@ -193,14 +190,14 @@ describe('lunar compare', () => {
     writeFileSync(join(root, 'script.json'), JSON.stringify([{ text: 'It is 42.' }]));
     writeFileSync(join(root, 'trivia.yaml'), 'name: trivia\ndataset: cases.jsonl\ntools: [calculator]\nscorers: [answer_contains]\n');
     const home = join(root, '.lunar');
-    const { stdout } = await run(home, ['--base', 'baseline', '--candidate', `scripted:${join(root, 'script.json')}`, join(root, 'trivia.yaml'), '--json']);
+    const { stdout, exitCode } = await run(home, ['--base', 'baseline', '--candidate', `scripted:${join(root, 'script.json')}`, join(root, 'trivia.yaml'), '--json']);
     const report = JSON.parse(stdout) as ComparisonReport;
     expect(report.groups).toHaveLength(1);
     expect(report.groups[0]).toMatchObject({ suite: 'trivia', targetA: 'baseline', targetB: `scripted:${join(root, 'script.json')}`, pairs: 4 });
     const answer = report.groups[0]!.scorers[0]!;
     expect(answer.values).toMatchObject({ n: 4, meanA: 0, meanB: 1, wins: 4, losses: 0, ties: 0, difference: { mean: 1, low: 1, high: 1 } });
     expect(answer.passFail).toMatchObject({ onlyA: 0, onlyB: 4, mcnemarP: 0.125 });
-    expect(process.exitCode ?? 0).toBe(0);
+    expect(exitCode).toBe(0);
   });
 
   it('adds a pairwise judge\'s preference with --judge: B preferred in both orders wins; a verdict that follows the position is a tie', async () => {

@@ -1,0 +1,31 @@
+// What each provider is — free, local, generative, streaming, tool-calling, whether its id needs
+// a model, whether it replays a per-case script — so callers ask this table instead of comparing
+// provider names. It is a leaf module (no provider code imported) because pricing and the model
+// call path ask it, and the provider files themselves import pricing.
+
+import type { ProviderCapabilities } from './types.ts';
+
+/** A model behind an API: what every provider not in the table is taken to be. */
+export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false };
+
+const LOCAL_POLICY: ProviderCapabilities = { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: false };
+
+export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities>> = {
+  // Runs on the user's machine: free, but a real model behind an API (its own lane, the cache).
+  ollama: { ...HOSTED_MODEL, free: true },
+  openai: HOSTED_MODEL,
+  gemini: HOSTED_MODEL,
+  groq: HOSTED_MODEL,
+  baseline: LOCAL_POLICY,
+  scripted: { ...LOCAL_POLICY, perCaseScript: true },
+};
+
+export function capabilitiesOf(provider: string): ProviderCapabilities {
+  return PROVIDER_CAPABILITIES[provider] ?? HOSTED_MODEL;
+}
+
+/** Whether a target id is the bare form of a script provider, which needs each case's own script. */
+export function needsCaseScript(id: string): boolean {
+  // Never throws: an unknown target is for the caller's own check to name.
+  return !id.includes(':') && (PROVIDER_CAPABILITIES[id]?.perCaseScript ?? false);
+}
