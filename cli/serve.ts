@@ -1,6 +1,11 @@
 // `lunar serve`: the agent over HTTP (POST /v1/chat, GET /health) on 127.0.0.1 by default. On
 // any other address it needs a bearer token (LUNAR_SERVER_TOKEN or the config file) and refuses
-// to start without one. Ctrl-C stops taking requests and lets those in flight finish.
+// to start without one. Every request must name a host it was started for (loopback names, the
+// bound address, --allowed-host), which keeps web pages from reaching it through DNS rebinding.
+// The targets are fixed at start (--target, repeatable, the first the default) and each is
+// resolved before listening: a request picks among them by id, and cannot make the server read a
+// file (scripted:FILE) or spend a provider key the operator did not choose. Ctrl-C stops taking
+// requests and lets those in flight finish.
 //
 // Conversations and memory (agent/memory, through agent/channels/memory-sessions.ts): a request
 // with "session": "<name>" is a turn of the transcript <home>/sessions/http-<name>.jsonl, resumed
@@ -22,7 +27,7 @@ import { withInterrupts } from './bench.ts';
 import { nonNegativeInt, positiveInt } from './args.ts';
 import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
-import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
+import { resolveTarget, validateTargets, type ResolvedTarget } from '../agent/targets.ts';
 import type { ConversationsFor } from './telegram.ts';
 import { needsCaseScript } from '../agent/providers/capabilities.ts';
 
@@ -34,9 +39,10 @@ export function registerServeCommand(program: Command, home: () => string, conve
   program
     .command('serve')
     .description('Serve the agent over HTTP: POST /v1/chat (JSON, or Server-Sent Events with Accept: text/event-stream or ?stream=1) and GET /health.')
-    .option('-t, --target <id>', 'the default model (a request may name another); or "target" in the config file')
-    .option('-c, --config <file>', 'settings: {"host", "port", "token", "target", "system", "workspace", "body_limit"} (default ./lunar.server.json when there is one)')
+    .option('-t, --target <id>', 'a model to serve (repeatable): the first is the default, and a request may pick only these; or "target" in the config file', collect)
+    .option('-c, --config <file>', 'settings: {"host", "port", "token", "target", "allowed_hosts", "system", "workspace", "body_limit"} (default ./lunar.server.json when there is one)')
     .option('--host <address>', 'the address to listen on (default 127.0.0.1; any other needs LUNAR_SERVER_TOKEN)')
+    .option('--allowed-host <name>', 'a host name to answer to besides localhost, 127.0.0.1, [::1] and the bound address, e.g. behind a proxy (repeatable)', collect)
     .addOption(new Option('-p, --port <n>', 'the port (default 8787; 0 for any free one)').argParser(nonNegativeInt))
     .option('-w, --workspace <dir>', 'the folder the file tools may read (default datasets/workspace)')
     .option('-s, --system <prompt>', 'a system prompt')
@@ -70,20 +76,20 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const settings = serveSettings(options.flags, env, options.cwd);
-  // The default target is checked before listening: a typo or a missing key is exit 2, not a 400 per request.
+  // Every target is resolved before listening (a script file read once, a key checked): a typo or
+  // a missing key is exit 2, and no request afterwards makes the server read or resolve anything.
   const targets = new Map<string, ResolvedTarget>();
-  const targetFor = (id: string) => {
+  validateTargets(settings.targets);
+  for (const id of settings.targets) {
     if (needsCaseScript(id)) throw new InputError('the scripted target needs a script per case; use scripted:FILE');
-    const resolved = targets.get(id) ?? resolveTarget(id, { env });
-    targets.set(id, resolved);
-    return resolved;
-  };
-  targetFor(settings.target);
+    targets.set(id, resolveTarget(id, { env }));
+  }
   const app = chatServer({
     // A store with long-term memory behind its sessions gets the memory tools offered.
     agent: { tools: options.sessions.memory ? withMemoryTools(builtinRegistry()) : builtinRegistry(), system: settings.system, workspaceRoot: settings.workspace },
-    defaultTarget: settings.target,
-    modelFor: (id) => targetFor(id).model(),
+    targets: settings.targets,
+    modelFor: (id) => targets.get(id)!.model(),
+    allowedHosts: settings.allowedHosts,
     sessions: options.sessions,
     turns: options.turns,
     token: settings.token,
@@ -92,8 +98,14 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   });
   const address = await app.listen({ host: settings.host, port: settings.port });
   const guard = settings.token ? 'every request needs its bearer token' : 'loopback only, no token';
-  log(`serve: ${settings.target} at ${address} (POST /v1/chat, GET /health; ${guard}); Ctrl-C to stop`);
+  const [first, ...others] = settings.targets;
+  const served = others.length ? `${first} (default; a request may also pick ${others.join(', ')})` : first;
+  log(`serve: ${served} at ${address} (POST /v1/chat, GET /health; ${guard}); Ctrl-C to stop`);
   options.onReady?.(address);
   await untilAborted(options.stop);
   await app.close();
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }

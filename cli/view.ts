@@ -1,11 +1,13 @@
 // `lunar view`: the results store in a browser (reports/viewer/app.ts). Listens on 127.0.0.1 by
 // default; another address needs a token (--token or LUNAR_VIEW_TOKEN), which is never printed.
-// Ctrl-C stops it.
+// It answers only requests naming a host it was started for: localhost, 127.0.0.1, [::1], the
+// bound address, and each --allowed-host (agent/server/host-check.ts). Ctrl-C stops it.
 
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { DEFAULT_HOST, TOKEN_ENV } from '../reports/viewer/access.ts';
 import { viewerApp } from '../reports/viewer/app.ts';
+import { parseAllowedHosts } from '../agent/server/host-check.ts';
 import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 import { InputError } from '../core/errors.ts';
 
@@ -17,6 +19,8 @@ export interface ServeViewerOptions {
   /** 0 picks a free port. */
   port: number;
   token?: string;
+  /** Host names to answer to besides loopback and the bound address (--allowed-host). */
+  allowedHosts?: readonly string[];
   /** Stops the server; serveViewer resolves once it has closed. */
   stop: AbortSignal;
   log: (line: string) => void;
@@ -25,7 +29,7 @@ export interface ServeViewerOptions {
 }
 
 export async function serveViewer(options: ServeViewerOptions): Promise<void> {
-  const app = viewerApp({ home: options.home, host: options.host, token: options.token, log: options.log });
+  const app = viewerApp({ home: options.home, host: options.host, token: options.token, allowedHosts: options.allowedHosts, log: options.log });
   let address: string;
   try {
     address = await app.listen({ host: options.host, port: options.port });
@@ -52,9 +56,12 @@ export function registerViewCommand(program: Command, home: () => string, output
     .description(`Browse the results store: runs with their headline figures, each run's report, and a comparison of any two runs (a local web server on ${DEFAULT_HOST}).`)
     .option('-p, --port <n>', `the port (0: any free one)`, port, DEFAULT_PORT)
     .option('--host <address>', `the address to listen on; other than loopback it needs a token`, DEFAULT_HOST)
+    .option('--allowed-host <name>', 'a host name to answer to besides localhost, 127.0.0.1, [::1] and the bound address, e.g. behind a proxy (repeatable)', collect)
     .option('--token <secret>', `require this token on every request (default $${TOKEN_ENV}); prefer the variable, which stays out of the process list`)
     .option('--home <dir>', 'where results.db and runs/ live (default $LUNAR_HOME or .lunar)')
-    .action(async (flags: { port: number; host: string; token?: string; home?: string }) => {
+    .action(async (flags: { port: number; host: string; token?: string; home?: string; allowedHost?: string[] }) => {
+      // Checked before anything listens: a malformed name is bad input (exit 2), not a server that answers no one.
+      const allowedHosts = parseAllowedHosts(flags.allowedHost);
       const token = flags.token ?? (env[TOKEN_ENV] || undefined);
       const homeDir = flags.home ? resolve(flags.home) : home();
       const stop = new AbortController();
@@ -63,7 +70,7 @@ export function registerViewCommand(program: Command, home: () => string, output
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        await serveViewer({ home: homeDir, host: flags.host, port: flags.port, token, stop: stop.signal, log: (line) => output.stderr(`${line}\n`) });
+        await serveViewer({ home: homeDir, host: flags.host, port: flags.port, token, allowedHosts, stop: stop.signal, log: (line) => output.stderr(`${line}\n`) });
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -75,4 +82,8 @@ function port(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
   return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }

@@ -26,7 +26,7 @@ function scriptedServer(steps: ConstructorParameters<typeof ScriptedModel>[0], e
   const made: string[] = [];
   const app = chatServer({
     agent: { tools: builtinRegistry(), workspaceRoot: '.' },
-    defaultTarget: 'scripted',
+    targets: ['scripted', 'baseline'],
     modelFor: (target) => {
       made.push(target);
       return target === 'scripted' ? new ScriptedModel(steps) : resolveTarget(target, { env: {} }).model();
@@ -43,7 +43,7 @@ async function openaiServer(...turns: Parameters<OpenAiFake['say']>) {
   closers.push(() => fake.close());
   fake.say(...turns);
   const model: ChatModel = openaiProvider.create('gpt-4o-mini', { baseUrl: `${fake.url}/v1`, apiKey: TEST_KEY, retries: 0 });
-  const app = chatServer({ agent: { tools: builtinRegistry(), workspaceRoot: '.', system: 'Be brief.' }, defaultTarget: model.id, modelFor: () => model, sessions: new InMemoryChatSessions() });
+  const app = chatServer({ agent: { tools: builtinRegistry(), workspaceRoot: '.', system: 'Be brief.' }, targets: [model.id], modelFor: () => model, sessions: new InMemoryChatSessions() });
   closers.push(() => app.close());
   return { app, fake };
 }
@@ -124,12 +124,15 @@ describe('POST /v1/chat', () => {
     }
     const notJson = await app.inject({ method: 'POST', url: '/v1/chat', headers: { 'content-type': 'application/json' }, payload: '{"message": ' });
     expect(notJson.statusCode).toBe(400);
-    const target = await post({ message: 'x', target: 'nope:model' });
-    expect(target.statusCode).toBe(400);
-    expect(target.json()).toEqual({ error: 'unknown target "nope:model": the provider must be one of ollama, openai, gemini, groq, baseline, scripted (e.g. ollama:qwen2.5:7b, openai:gpt-4o-mini)', field: 'target' });
-    const key = await post({ message: 'x', target: 'groq:llama-3.3-70b-versatile' });
-    expect(key.json()).toMatchObject({ error: expect.stringMatching(/^target groq:llama-3\.3-70b-versatile: GROQ_API_KEY is not set\./), field: 'target' });
-    expect(made).toEqual(['nope:model', 'groq:llama-3.3-70b-versatile']);
+    // Only the served targets, by name: nothing else is even looked up.
+    for (const target of ['nope:model', 'groq:llama-3.3-70b-versatile', 'scripted:/etc/passwd']) {
+      const response = await post({ message: 'x', target });
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: `target "${target}" is not served; served: scripted, baseline`, field: 'target' });
+    }
+    expect(made).toEqual([]);
+    expect((await post({ message: 'x', target: 'baseline' })).json()).toMatchObject({ trace: { target: 'baseline' } });
+    expect(made).toEqual(['baseline']);
   });
 
   it('refuses a body over the limit with 413 before running anything', async () => {
@@ -174,7 +177,7 @@ describe('sessions kept by agent/memory', () => {
     /** One life of the server: a new store over the same home. */
     const serverLife = () => {
       const store = new MemoryChatSessions({ home, memoryRoot: () => join(home, 'memory', 'http') });
-      const app = chatServer({ agent: { tools: withMemoryTools(builtinRegistry()), workspaceRoot: '.', system: 'Be brief.' }, defaultTarget: model.id, modelFor: () => model, ...memoryConversations(store) });
+      const app = chatServer({ agent: { tools: withMemoryTools(builtinRegistry()), workspaceRoot: '.', system: 'Be brief.' }, targets: [model.id], modelFor: () => model, ...memoryConversations(store) });
       closers.push(async () => {
         await app.close();
         store.close();
@@ -210,14 +213,14 @@ describe('the bearer token', () => {
     }
     expect(made).toEqual([]);
     const health = await app.inject({ method: 'GET', url: '/health', headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(health.json()).toEqual({ status: 'ok', target: 'scripted' });
+    expect(health.json()).toEqual({ status: 'ok', target: 'scripted', targets: ['scripted', 'baseline'] });
     const chat = await app.inject({ method: 'POST', url: '/v1/chat', headers: { authorization: `bearer ${TOKEN}` }, payload: { message: 'hi' } });
     expect(chat.json()).toMatchObject({ answer: 'ok' });
   });
 
   it('is not asked for when none is set (a loopback server)', async () => {
     const { app } = scriptedServer([]);
-    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', target: 'scripted' });
+    expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', target: 'scripted', targets: ['scripted', 'baseline'] });
     expect((await app.inject({ method: 'GET', url: '/v2/chat' })).json()).toEqual({ error: 'no route GET /v2/chat: the routes are GET /health and POST /v1/chat' });
   });
 });

@@ -1,8 +1,14 @@
 // The HTTP server: POST /v1/chat runs the agent on a message (in a session the server keeps, or
 // a conversation the client sends whole) and answers JSON, or Server-Sent Events when asked
-// (text deltas, tool calls, then a done event). GET /health says it is up. With a token, every
+// (text deltas, tool calls, then a done event). GET /health says it is up. Every request must
+// name a host the server answers to (host-check.ts, against DNS rebinding); with a token, every
 // request — health and unknown routes included — must carry it. Bodies are checked by zod at
 // the edge: a bad one is 400 naming the field, an oversized one 413.
+//
+// A request picks its model only among the targets the operator started the server with, by
+// their ids: it never names a file to read or a provider key to spend. What fails inside the
+// server is told to the operator's log, never to the client, since a message may quote the file
+// it came from (a damaged transcript, say).
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { runAgent, type LoopEvent } from '../loop.ts';
@@ -13,9 +19,9 @@ import { KeyedQueue } from '../channels/keyed-queue.ts';
 import type { ChatSessions } from '../channels/sessions.ts';
 import { withoutMemoryTools } from '../channels/memory-turn.ts';
 import { runTurn, type AgentSettings, type TurnRunner } from '../channels/turn.ts';
-import { InputError } from '../../core/errors.ts';
 import { bearerMatches } from './auth.ts';
 import { ChatBody } from './chat-body.ts';
+import { hostCheck } from './host-check.ts';
 import { DEFAULT_BODY_LIMIT } from './settings.ts';
 import { openEventStream } from './sse.ts';
 import { traceSummary } from './summary.ts';
@@ -24,9 +30,12 @@ import { packages } from '../../core/packages.ts';
 export interface ChatServerOptions {
   /** Everything about the agent but its model, which each request may choose. */
   agent: Omit<AgentSettings, 'model'>;
-  defaultTarget: string;
-  /** A model for a target id; throws an InputError for an unknown target or a missing key. */
+  /** The target ids a request may pick, the first its default: the operator's allowlist. */
+  targets: readonly string[];
+  /** A fresh model for one of `targets` (each resolved before the server listens). */
   modelFor: (target: string) => ChatModel;
+  /** Host names to answer to besides loopback and the bound address (--allowed-host). */
+  allowedHosts?: readonly string[];
   sessions: ChatSessions;
   /** Runs a turn of a named session (default: the agent loop over the session's history). */
   turns?: TurnRunner;
@@ -35,6 +44,9 @@ export interface ChatServerOptions {
   bodyLimit?: number;
   log?: (line: string) => void;
 }
+
+/** All a client learns of a failure inside the server; the operator's log has the rest. */
+const INTERNAL_ERROR = 'internal error: the server log says what failed';
 
 interface Outcome {
   trace: Trace;
@@ -45,10 +57,14 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = packages.fastify({ logger: false, bodyLimit });
   const sessionQueue = new KeyedQueue();
-  const { token } = options;
+  const { token, targets } = options;
+  const defaultTarget = targets[0];
+  if (defaultTarget === undefined) throw new Error('chatServer: no target to serve');
   // With no session, nothing is kept: no memory either, so its tools are not offered.
   const oneOffTools = withoutMemoryTools(options.agent.tools);
 
+  // First: a request for another host is refused before it can learn anything, even whether a token is needed.
+  app.addHook('onRequest', hostCheck({ allowedHosts: options.allowedHosts }));
   if (token) {
     app.addHook('onRequest', async (request, reply) => {
       if (!bearerMatches(request.headers.authorization, token)) {
@@ -59,14 +75,16 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
 
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send({ error: `the request body is over the limit of ${bodyLimit} bytes` });
+    // A 4xx carrying its status is Fastify's own verdict on the request (unparsable JSON, a wrong
+    // content type) and speaks of the client's bytes only; anything else stays in the log.
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return reply.code(status).send({ error: error.message });
-    options.log?.(`serve: ${error.message}`);
-    return reply.code(500).send({ error: `internal error: ${error.message}` });
+    options.log?.(`serve: ${error.stack ?? error.message}`);
+    return reply.code(500).send({ error: INTERNAL_ERROR });
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}: the routes are GET /health and POST /v1/chat` }));
 
-  app.get('/health', async () => ({ status: 'ok', target: options.defaultTarget }));
+  app.get('/health', async () => ({ status: 'ok', target: defaultTarget, targets }));
 
   app.post('/v1/chat', async (request, reply) => {
     const parsed = ChatBody.safeParse(request.body);
@@ -76,14 +94,9 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
       return reply.code(400).send({ error: `${field}: ${issue.message}`, field });
     }
     const body = parsed.data;
-    let model: ChatModel;
-    try {
-      model = options.modelFor(body.target ?? options.defaultTarget);
-    } catch (error) {
-      if (error instanceof InputError) return reply.code(400).send({ error: error.message, field: 'target' });
-      throw error;
-    }
-    const agent: AgentSettings = { ...options.agent, model };
+    const target = body.target ?? defaultTarget;
+    if (!targets.includes(target)) return reply.code(400).send({ error: `target ${JSON.stringify(target)} is not served; served: ${targets.join(', ')}`, field: 'target' });
+    const agent: AgentSettings = { ...options.agent, model: options.modelFor(target) };
     const oneOff: AgentSettings = { ...agent, tools: oneOffTools };
     const run = (signal: AbortSignal | undefined, onEvent?: (event: LoopEvent) => void): Promise<Outcome> => {
       const stream = onEvent !== undefined;
@@ -95,7 +108,7 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
         .run(session, () => (options.turns ?? runTurn)({ sessions: options.sessions, key: `http-${session}`, text: body.message!, agent, stream, onEvent, signal }))
         .then(({ trace }) => ({ trace, session }));
     };
-    if (body.stream ?? wantsEventStream(request)) return streamed(reply, run);
+    if (body.stream ?? wantsEventStream(request)) return streamed(reply, run, options.log);
     const outcome = await run(undefined);
     return reply.code(outcome.trace.stopReason === 'error' ? 502 : 200).send(answerOf(outcome));
   });
@@ -118,7 +131,7 @@ function answerOf({ trace, session }: Outcome): Record<string, unknown> {
 }
 
 /** The run's events as they happen, then `done` (or `error` when the model failed). */
-async function streamed(reply: FastifyReply, run: (signal: AbortSignal, onEvent: (event: LoopEvent) => void) => Promise<Outcome>): Promise<void> {
+async function streamed(reply: FastifyReply, run: (signal: AbortSignal, onEvent: (event: LoopEvent) => void) => Promise<Outcome>, log?: (line: string) => void): Promise<void> {
   reply.hijack();
   const events = openEventStream(reply.raw);
   try {
@@ -129,7 +142,8 @@ async function streamed(reply: FastifyReply, run: (signal: AbortSignal, onEvent:
     });
     events.send(outcome.trace.stopReason === 'error' ? 'error' : 'done', answerOf(outcome));
   } catch (error) {
-    events.send('error', { error: `internal error: ${error instanceof Error ? error.message : String(error)}` });
+    log?.(`serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    events.send('error', { error: INTERNAL_ERROR });
   } finally {
     events.end();
   }

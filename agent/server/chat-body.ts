@@ -1,5 +1,5 @@
 // The body of POST /v1/chat: one new message in a named session (or none), or a whole
-// conversation the client keeps itself; optionally another target than the server's.
+// conversation the client keeps itself; optionally another of the targets the server serves.
 
 import { z } from 'zod';
 
@@ -16,8 +16,12 @@ export const ChatBody = z
      * "." (a transcript id's "." numbers the sessions of a conversation), at most 100 characters.
      */
     session: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'use 1 to 100 letters, digits, "-" and "_"').optional(),
-    /** A target id instead of the server's (e.g. openai:gpt-4o-mini). */
-    target: z.string().min(1).optional(),
+    /**
+     * One of the target ids the server was started with (GET /health lists them), instead of the
+     * first. Only a name to look up: the app refuses any other, so no request picks a file to read
+     * or a key to spend.
+     */
+    target: z.string().min(1).max(500).optional(),
     /** Stream the answer as Server-Sent Events (the same as Accept: text/event-stream or ?stream=1). */
     stream: z.boolean().optional(),
   })

@@ -22,14 +22,14 @@ function refusal(run: () => unknown): string {
 describe('serveSettings', () => {
   it('listens on 127.0.0.1:8787 with a 1 MiB body limit and no token by default', () => {
     const dir = empty();
-    expect(serveSettings({ target: 'baseline' }, {}, dir)).toEqual({ host: '127.0.0.1', port: 8787, target: 'baseline', system: undefined, workspace: join(dir, 'datasets/workspace'), bodyLimit: 1_048_576 });
+    expect(serveSettings({ target: ['baseline'] }, {}, dir)).toEqual({ host: '127.0.0.1', port: 8787, targets: ['baseline'], allowedHosts: [], system: undefined, workspace: join(dir, 'datasets/workspace'), bodyLimit: 1_048_576 });
   });
 
   it('refuses a non-loopback address without a token, and takes one from LUNAR_SERVER_TOKEN', () => {
-    expect(refusal(() => serveSettings({ target: 'baseline', host: '0.0.0.0' }, {}, empty()))).toBe(
+    expect(refusal(() => serveSettings({ target: ['baseline'], host: '0.0.0.0' }, {}, empty()))).toBe(
       'refusing to listen on 0.0.0.0 without a token: set LUNAR_SERVER_TOKEN (or "token" in lunar.server.json); every request must then carry "Authorization: Bearer <token>"',
     );
-    expect(serveSettings({ target: 'baseline', host: '0.0.0.0' }, { LUNAR_SERVER_TOKEN: TOKEN }, empty())).toMatchObject({ host: '0.0.0.0', token: TOKEN });
+    expect(serveSettings({ target: ['baseline'], host: '0.0.0.0' }, { LUNAR_SERVER_TOKEN: TOKEN }, empty())).toMatchObject({ host: '0.0.0.0', token: TOKEN });
   });
 
   it('takes the token, host and other settings from lunar.server.json; the environment and flags win', () => {
@@ -39,8 +39,21 @@ describe('serveSettings', () => {
     expect(serveSettings({ port: 1234, bodyLimit: 10 }, { LUNAR_SERVER_TOKEN: TOKEN }, dir)).toMatchObject({ port: 1234, token: TOKEN, bodyLimit: 10 });
   });
 
+  it('serves the targets given, the first the default, from --target (repeated) over the file, which may list them', () => {
+    const dir = empty();
+    writeFileSync(join(dir, 'lunar.server.json'), JSON.stringify({ target: ['baseline', 'openai:gpt-4o-mini'], allowed_hosts: ['Lunar.Example.com', '[::1]'] }));
+    expect(serveSettings({}, {}, dir)).toMatchObject({ targets: ['baseline', 'openai:gpt-4o-mini'], allowedHosts: ['lunar.example.com', '::1'] });
+    expect(serveSettings({ target: ['ollama:qwen2.5:7b', 'baseline', 'ollama:qwen2.5:7b'], allowedHost: ['proxy.local'] }, {}, dir)).toMatchObject({ targets: ['ollama:qwen2.5:7b', 'baseline'], allowedHosts: ['proxy.local'] });
+    expect(refusal(() => serveSettings({ target: [] }, {}, empty()))).toMatch(/^no target: pass --target/);
+  });
+
+  it('refuses an allowed host that is not a plain name or address', () => {
+    for (const bad of ['http://evil.example', 'evil.example:80', 'evil.example/path', '*', ''])
+      expect(refusal(() => serveSettings({ target: ['baseline'], allowedHost: [bad] }, {}, empty()))).toBe(`--allowed-host ${JSON.stringify(bad)}: give a host name or an IP address, without scheme, port or path (e.g. lunar.example.com)`);
+  });
+
   it('refuses a short token, saying how long it is and not what it is', () => {
-    const message = refusal(() => serveSettings({ target: 'baseline' }, { LUNAR_SERVER_TOKEN: 'hunter2' }, empty()));
+    const message = refusal(() => serveSettings({ target: ['baseline'] }, { LUNAR_SERVER_TOKEN: 'hunter2' }, empty()));
     expect(message).toBe('the server token is 7 characters long; use at least 16 random ones (e.g. openssl rand -hex 24)');
   });
 

@@ -2,8 +2,9 @@
 //   GET /                     the runs of results.db, newest first, with their headline figures
 //   GET /runs/:id/report.html the run's report.html (written again from the store when missing)
 //   GET /compare?a=&b=        the comparison of two runs (runners/compare.ts), as comparison.html
-// Parameters are checked with zod (a bad one is 400 naming it; an unknown run 404). With a token,
-// every request must carry it (access.ts). Every page is HTML escaped as the reports are, and
+// Parameters are checked with zod (a bad one is 400 naming it; an unknown run 404). Every request
+// must name a host the viewer answers to (agent/server/host-check.ts, shared with lunar serve,
+// against DNS rebinding); with a token, every request must carry it too (access.ts). Every page is HTML escaped as the reports are, and
 // served with headers that keep it from being framed, sniffed or leaking its URL.
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -16,6 +17,7 @@ import { ResultsStore } from '../../runners/store.ts';
 import { renderComparisonHtml } from '../html/compare-report.ts';
 import { reportFile } from '../reporters.ts';
 import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
+import { hostCheck } from '../../agent/server/host-check.ts';
 import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
 import { CompareQuery, describeIssues, RunParams } from './params.ts';
 import { RunLister } from './run-list.ts';
@@ -26,6 +28,8 @@ export interface ViewerOptions {
   home: string;
   /** The address the app will listen on; one other than loopback needs a token. */
   host?: string;
+  /** Host names to answer to besides loopback and the bound address (--allowed-host). */
+  allowedHosts?: readonly string[];
   /** When set, every request needs it (Authorization: Bearer, or ?token=). */
   token?: string;
   /** Runs on the front page (default 200, newest first). */
@@ -76,6 +80,8 @@ export function viewerApp(options: ViewerOptions): FastifyInstance {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('x-frame-options', 'DENY').header('cache-control', 'no-store');
     return payload;
   });
+  // First: a page that rebound its own name to this address learns nothing, not even whether a token is asked for.
+  app.addHook('onRequest', hostCheck({ allowedHosts: options.allowedHosts }));
   if (token !== undefined) {
     app.addHook('onRequest', async (request, reply) => {
       const queryToken = (request.query as Record<string, unknown> | undefined)?.token;
