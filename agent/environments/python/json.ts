@@ -87,7 +87,10 @@ class Parser {
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.pos++);
       if (c === 0x7d) return out;
-      if (c !== 0x2c) (this.pos--, this.fail("Expecting ',' delimiter"));
+      if (c !== 0x2c) {
+        this.pos--;
+        this.fail("Expecting ',' delimiter");
+      }
       this.skipWhitespace();
     }
   }
@@ -103,7 +106,10 @@ class Parser {
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.pos++);
       if (c === 0x5d) return out;
-      if (c !== 0x2c) (this.pos--, this.fail("Expecting ',' delimiter"));
+      if (c !== 0x2c) {
+        this.pos--;
+        this.fail("Expecting ',' delimiter");
+      }
       this.skipWhitespace();
     }
   }
@@ -157,7 +163,7 @@ class Parser {
         this.pos = p + 1;
         return out;
       }
-      if (Number.isNaN(c)) return (this.pos = this.pos), this.fail('Unterminated string starting at');
+      if (Number.isNaN(c)) return this.fail('Unterminated string starting at');
       if (c < 0x20) return (this.pos = p), this.fail('Invalid control character at');
       if (c === 0x5c) {
         out += t.slice(chunk, p);
