@@ -1,7 +1,10 @@
 // A problem with an input file (tasks, trajectories, tools.json): the message names the file, the
 // line and the field, the way the rest of Lunar reports bad input.
 
-export class TauInputError extends Error {
+import { InputError } from '../../../core/errors.ts';
+
+/** Bad input like any other: exit 2 with this one line. */
+export class TauInputError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = 'TauInputError';
