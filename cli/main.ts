@@ -17,6 +17,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerTelegramCommand } from './telegram.ts';
 import { registerTrecEval } from './trec-eval.ts';
 import { registerBfclCheck } from './bfcl-check.ts';
+import { registerTauCommands } from './tau.ts';
 import { registerJudgeCommands } from './judge.ts';
 import { registerMcpCommand } from './mcp.ts';
 import { registerCompareCommand } from './compare.ts';
@@ -78,6 +79,7 @@ function buildProgram(): Command {
   registerServeCommand(program, () => lunarHome());
   registerTrecEval(program);
   registerBfclCheck(program);
+  registerTauCommands(program);
   registerJudgeCommands(program, () => lunarHome());
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
