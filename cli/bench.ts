@@ -16,6 +16,7 @@ import { describeLock } from '../runners/provenance.ts';
 import { describeFailures } from '../runners/failures.ts';
 import { datasetFiles, loadSuite, suiteFiles, withCallTimeout, type Suite } from '../runners/suite.ts';
 import { detectTargets } from '../agent/targets.ts';
+import { missingKeyVariable } from '../agent/providers/registry.ts';
 import { setExitCode } from './exit.ts';
 
 interface BenchFlags {
@@ -61,7 +62,7 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
         console.log(formatEstimate(plan, estimatePlan(plan)));
         return;
       }
-      const warning = timeoutWarning(options.suites, (suite) => options.targets ?? suite.targets ?? options.fallbackTargets);
+      const warning = timeoutWarning(options.suites, (suite) => callingTargets(options, suite));
       if (warning) console.error(`lunar: ${warning}`);
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
@@ -128,6 +129,22 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
     resume: flags.resume,
     cache: flags.cache,
   };
+}
+
+/**
+ * The targets of a suite whose calls will reach a server, for the timeout warning: none when
+ * replaying, and none that lacks its key or is no target at all, since the run then stops before
+ * it starts (exit 2) and a warning would only stand in front of the reason.
+ */
+function callingTargets(options: BenchOptions, suite: Suite): string[] {
+  if (options.cache === 'replay') return [];
+  return (options.targets ?? suite.targets ?? options.fallbackTargets).filter((id) => {
+    try {
+      return missingKeyVariable(id, options.env ? { env: options.env } : {}) === undefined;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function resolveSuites(names: string[], suitesFolder: () => string): Suite[] {
