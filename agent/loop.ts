@@ -45,6 +45,11 @@ export interface RunOptions {
   /** Sampling seed, for providers that take one (OpenAI-compatible, Ollama, Gemini). */
   seed?: number;
   maxOutputTokens?: number;
+  /**
+   * Each model call's per-attempt timeout in milliseconds (a suite's timeout_ms); default: the
+   * provider's. A call that times out is retried while the time budget lasts.
+   */
+  callTimeoutMs?: number;
   /** Stream the model's replies (events carry text deltas); otherwise one chat call per step. */
   stream?: boolean;
   /** Called as things happen; an exception it throws is ignored (it cannot end the run). */
@@ -98,12 +103,13 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
         seed: options.seed,
         maxTokens: options.maxOutputTokens,
         signal,
+        timeoutMs: options.callTimeoutMs,
       };
       const outcome = await callModel(run, request, step);
       modelCalls.push(outcome.record);
       if (!outcome.result) {
-        stopReason = timedOut ? 'max_time' : options.signal?.aborted ? 'aborted' : 'error';
-        error = outcome.record.error;
+        ({ stopReason, error } = whyCallFailed(outcome.failure, outcome.record.error, { timedOut, stopped: options.signal?.aborted === true, maxTimeMs: budget.maxTimeMs }));
+        outcome.record.error = error; // the call's record says what the run says, not "call aborted"
         break;
       }
       const result = withUniqueCallIds(outcome.result, step, messages);
@@ -163,6 +169,25 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     latencyMs: performance.now() - started,
     costUsd: sum(modelCalls, (c) => c.costUsd) + sum(toolCalls, (c) => c.costUsd ?? 0),
   };
+}
+
+/**
+ * How a run whose model call failed ends. A provider that gave up (its retries spent, or a
+ * failure not worth retrying) is an error, even when the time budget ran out meanwhile. A call
+ * the time budget cut short is the model's max_time — unless it was cut while a failure was being
+ * retried (a hung or failing server): then the infrastructure spent the budget, and the run is an
+ * error naming that failure, never a result scored against the model.
+ */
+function whyCallFailed(failure: unknown, message: string | undefined, run: { timedOut: boolean; stopped: boolean; maxTimeMs: number }): { stopReason: StopReason; error?: string } {
+  const cut = failure instanceof ProviderError && failure.kind === 'aborted';
+  if (failure instanceof ProviderError && !cut) return { stopReason: 'error', error: message };
+  if (run.timedOut && cut && failure.lastFailure) {
+    const tries = failure.attempts ?? 1;
+    const spent = `${tries} ${tries === 1 ? 'try' : 'tries'}; the time budget of ${run.maxTimeMs} ms ran out before one succeeded`;
+    return { stopReason: 'error', error: `${failure.lastFailure.message} (${spent})` };
+  }
+  if (run.timedOut) return { stopReason: 'max_time', error: message };
+  return { stopReason: run.stopped ? 'aborted' : 'error', error: message };
 }
 
 const NOT_RUN_BECAUSE: Partial<Record<StopReason, string>> = {
@@ -227,7 +252,7 @@ async function callModel(
   options: RunOptions,
   request: ChatRequest,
   step: number,
-): Promise<{ result?: ChatResult; record: ModelCallRecord }> {
+): Promise<{ result?: ChatResult; record: ModelCallRecord; failure?: unknown }> {
   const started = performance.now();
   const base = {
     step,
@@ -256,6 +281,7 @@ async function callModel(
   } catch (caught) {
     const message = caught instanceof ProviderError || caught instanceof Error ? caught.message : String(caught);
     return {
+      failure: caught,
       record: {
         ...base,
         usage: { inputTokens: 0, outputTokens: 0 },

@@ -11,11 +11,12 @@ import { REPORTERS } from '../reports/reporters.ts';
 import { nonNegativeNumber, positiveInt } from './args.ts';
 import { estimatePlan, formatEstimate } from '../runners/estimate.ts';
 import { mergeRuns } from '../runners/merge.ts';
-import { parseShard } from '../runners/plan.ts';
+import { parseShard, timeoutWarning } from '../runners/plan.ts';
 import { describeLock } from '../runners/provenance.ts';
 import { describeFailures } from '../runners/failures.ts';
-import { datasetFiles, loadSuite, suiteFiles, type Suite } from '../runners/suite.ts';
+import { datasetFiles, loadSuite, suiteFiles, withCallTimeout, type Suite } from '../runners/suite.ts';
 import { detectTargets } from '../agent/targets.ts';
+import { missingKeyVariable } from '../agent/providers/registry.ts';
 import { setExitCode } from './exit.ts';
 
 interface BenchFlags {
@@ -31,6 +32,7 @@ interface BenchFlags {
   budget?: number;
   resume?: string;
   cache: CacheMode;
+  timeout?: number;
 }
 
 export function registerBenchCommand(program: Command, paths: { home: () => string; suitesFolder: () => string }): void {
@@ -50,14 +52,18 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
     .addOption(new Option('--budget <dollars>', 'stop starting attempts once the run has cost this much; the run is reported as partial').argParser(nonNegativeNumber))
     .addOption(new Option('--cache <mode>', 'model-call cache: on (read and record), off, refresh (record over), replay (recorded answers only; no keys needed; a miss is an error naming the case)').choices([...CACHE_MODES]).default('on'))
     .option('--resume <run-id>', 'continue a run that was stopped or killed: finished attempts are kept, the rest of its plan runs')
+    .addOption(new Option('--timeout <ms>', "per-attempt timeout of each model call, overriding the suites' timeout_ms (default 60000); a call that times out is retried while the time budget lasts").argParser(positiveInt))
     .action(async (names: string[], flags: BenchFlags) => {
       const home = flags.home ? resolve(flags.home) : paths.home();
-      const options = flags.resume ? await resumeOptions(home, flags) : await freshOptions(names, flags, home, paths.suitesFolder);
+      const given = flags.resume ? await resumeOptions(home, flags) : await freshOptions(names, flags, home, paths.suitesFolder);
+      const options = flags.timeout === undefined ? given : { ...given, suites: given.suites.map((suite) => withCallTimeout(suite, flags.timeout!)) };
       if (flags.dryRun) {
         const plan = await planBench(options);
         console.log(formatEstimate(plan, estimatePlan(plan)));
         return;
       }
+      const warning = timeoutWarning(options.suites, (suite) => callingTargets(options, suite));
+      if (warning) console.error(`lunar: ${warning}`);
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
       for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
@@ -105,7 +111,7 @@ async function freshOptions(names: string[], flags: BenchFlags, home: string, su
   };
 }
 
-/** A resumed run is planned exactly as it was started; only --budget, --concurrency and --out may change. */
+/** A resumed run is planned exactly as it was started; only --budget, --concurrency, --timeout and --out may change. */
 async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOptions> {
   const recorded = recordedInvocation(home, flags.resume!);
   return {
@@ -123,6 +129,22 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
     resume: flags.resume,
     cache: flags.cache,
   };
+}
+
+/**
+ * The targets of a suite whose calls will reach a server, for the timeout warning: none when
+ * replaying, and none that lacks its key or is no target at all, since the run then stops before
+ * it starts (exit 2) and a warning would only stand in front of the reason.
+ */
+function callingTargets(options: BenchOptions, suite: Suite): string[] {
+  if (options.cache === 'replay') return [];
+  return (options.targets ?? suite.targets ?? options.fallbackTargets).filter((id) => {
+    try {
+      return missingKeyVariable(id, options.env ? { env: options.env } : {}) === undefined;
+    } catch {
+      return false;
+    }
+  });
 }
 
 function resolveSuites(names: string[], suitesFolder: () => string): Suite[] {

@@ -38,6 +38,7 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
       // Each repeat is its own draw: its own seed (and its own cache entry).
       seed: DEFAULT_SEED + repeat,
       budget: stripUndefined(variant.budget),
+      callTimeoutMs: variant.timeoutMs,
       // Only abandoning the run cuts attempts short; stopping lets them finish.
       signal: abort,
     };

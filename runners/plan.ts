@@ -19,7 +19,9 @@ import { InputError } from '../core/errors.ts';
 import type { KnowledgeBases } from './knowledge.ts';
 import type { DatasetSource, Suite, SuiteVariant } from './suite.ts';
 import type { ResolvedTarget } from '../agent/targets.ts';
-import { needsCaseScript } from '../agent/providers/capabilities.ts';
+import { capabilitiesOf, needsCaseScript } from '../agent/providers/capabilities.ts';
+import { DEFAULT_RETRY_POLICY } from '../agent/providers/retry.ts';
+import { DEFAULT_BUDGET } from '../agent/loop.ts';
 
 /** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
 export interface PreparedSuite {
@@ -190,4 +192,28 @@ export function parseShard(text: string): Shard {
   const count = Number(match?.[2]);
   if (!match || count < 1 || index < 1 || index > count) throw new InputError(`--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got "${text}"`);
   return { index, count };
+}
+
+/**
+ * One line for the start of a run when a configuration's time budget is shorter than its
+ * per-call timeout × the tries a call gets (retries + 1): a call that hangs is then retried only
+ * while the budget lasts, and one whose timeout is not shorter than the budget is cut by it
+ * before it counts as a timeout (max_time). Only targets that call out over the network count:
+ * the local policies never time out. Undefined when every configuration fits.
+ */
+export function timeoutWarning(suites: readonly Suite[], targetsOf: (suite: Suite) => readonly string[]): string | undefined {
+  const tries = DEFAULT_RETRY_POLICY.retries + 1;
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  const short = new Set<string>();
+  for (const suite of suites) {
+    if (!targetsOf(suite).some((id) => !capabilitiesOf(id.split(':')[0]!).local)) continue;
+    for (const variant of suite.variants) {
+      const budget = variant.budget.maxTimeMs ?? DEFAULT_BUDGET.maxTimeMs;
+      const timeout = variant.timeoutMs ?? DEFAULT_RETRY_POLICY.timeoutMs;
+      const name = suite.variants.length > 1 ? `${suite.name} (${variant.config})` : suite.name;
+      if (budget < timeout * tries) short.add(`${name}: ${seconds(budget)} < ${seconds(timeout)} × ${tries}`);
+    }
+  }
+  if (!short.size) return undefined;
+  return `warning: the time budget is shorter than the per-call timeout × ${tries} tries (${[...short].join('; ')}): a call that hangs is retried only while the budget lasts, and not at all where the timeout is not shorter than the budget. Set timeout_ms in the suite, or --timeout <ms>.`;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSuite } from './suite.ts';
+import { loadSuite, withCallTimeout } from './suite.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lunar-suite-'));
 const write = (name: string, text: string) => {
@@ -48,6 +48,15 @@ describe('loadSuite', () => {
   it('names the matrix entry whose value breaks the schema', () => {
     const path = write('badmatrix.yaml', 'dataset: d.jsonl\nscorers: [a]\nknowledge: { corpus: c }\nmatrix:\n  knowledge.search.mode: [bm25, fuzzy]\n');
     expect(messageOf(() => loadSuite(path))).toMatch(/badmatrix\.yaml: matrix\[1\] \(mode=fuzzy\): knowledge\.search\.mode: Invalid option/);
+  });
+
+  it('reads the per-call timeout, which a matrix may vary and --timeout overrides', () => {
+    const path = write('timeout.yaml', 'dataset: d.jsonl\nscorers: [a]\ntimeout_ms: 20000\nmatrix:\n  timeout_ms: [5000, 20000]\n');
+    const suite = loadSuite(path);
+    expect(suite.variants.map((v) => v.timeoutMs)).toEqual([5000, 20000]);
+    expect(withCallTimeout(suite, 800).variants.map((v) => v.timeoutMs)).toEqual([800, 800]);
+    expect(loadSuite(write('no-timeout.yaml', 'dataset: d.jsonl\nscorers: [a]\n')).variants[0]).not.toHaveProperty('timeoutMs');
+    expect(messageOf(() => loadSuite(write('zero.yaml', 'dataset: d.jsonl\nscorers: [a]\ntimeout_ms: 0\n')))).toMatch(/zero\.yaml: timeout_ms: Too small/);
   });
 
   it('names the file and field of a schema error', () => {

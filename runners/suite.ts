@@ -91,6 +91,11 @@ export const Suite = z
       })
       .strict()
       .optional(),
+    /**
+     * Per-attempt timeout of each model call the agent makes, in milliseconds (default: the
+     * provider's, 60 000); a call that times out is retried while the time budget lasts.
+     */
+    timeout_ms: z.number().int().positive().optional(),
     matrix: Matrix.optional(),
     /** Quality gates `lunar gate` checks: thresholds and a reference run (runners/gate-spec.ts). */
     gates: Gates.optional(),
@@ -142,6 +147,8 @@ export interface SuiteVariant {
   scorers: { name: string; options: Record<string, unknown> }[];
   temperature?: number;
   budget: { maxSteps?: number; maxTimeMs?: number; maxTokens?: number };
+  /** The per-attempt timeout of each model call (timeout_ms, or --timeout); absent: the provider's. */
+  timeoutMs?: number;
   /** The channel attempts go through; absent: the agent loop directly. */
   channel?: 'telegram';
 }
@@ -247,8 +254,14 @@ function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file:
     ),
     temperature: s.temperature,
     budget: { maxSteps: s.budget?.max_steps, maxTimeMs: s.budget?.max_time_ms, maxTokens: s.budget?.max_tokens },
+    ...(s.timeout_ms !== undefined ? { timeoutMs: s.timeout_ms } : {}),
     ...(s.channel ? { channel: s.channel } : {}),
   };
+}
+
+/** The suite with every configuration's per-call timeout set to `ms` (`lunar bench --timeout`). */
+export function withCallTimeout(suite: Suite, ms: number): Suite {
+  return { ...suite, variants: suite.variants.map((variant) => ({ ...variant, timeoutMs: ms })) };
 }
 
 /** `scripted:FILE` names a file relative to the suite, as every path in a suite does. */

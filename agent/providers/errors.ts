@@ -7,19 +7,22 @@ export type ProviderErrorKind =
   | 'missing_key' // the environment variable with the key is not set
   | 'unreachable' // connection refused / DNS / reset: the server is not there
   | 'rate_limited' // HTTP 429
-  | 'server' // HTTP 5xx, or an error event in the middle of a stream
+  | 'server' // HTTP 5xx, an error event in the middle of a stream, or an answer cut short
   | 'timeout' // no answer (or no next stream chunk) within the per-attempt timeout
   | 'auth' // HTTP 401/403
   | 'bad_request' // other 4xx: the request itself is wrong, retrying will not help
-  | 'bad_response' // the server answered something we cannot read
+  | 'bad_response' // the server answered something we cannot read, or that its protocol does not allow
   | 'aborted'; // the caller's signal fired
 
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['unreachable', 'rate_limited', 'server', 'timeout']);
+// A malformed answer is retried as a 5xx is: it is a fault of the server's, not of the request,
+// and taking it as an empty answer would score the model for it.
+const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['unreachable', 'rate_limited', 'server', 'timeout', 'bad_response']);
 
 export interface ProviderErrorExtra {
   status?: number;
   retryAfterMs?: number;
   attempts?: number;
+  lastFailure?: ProviderError;
   cause?: unknown;
 }
 
@@ -31,6 +34,11 @@ export class ProviderError extends Error {
   readonly retryAfterMs?: number;
   /** Attempts made before giving up (set by withRetry, and on errors in the middle of a stream). */
   readonly attempts?: number;
+  /**
+   * On 'aborted': the failure that was being retried when the caller's signal fired, so whoever
+   * cut the call short (the agent loop's time budget) can tell a failing server from a slow model.
+   */
+  readonly lastFailure?: ProviderError;
 
   constructor(provider: string, kind: ProviderErrorKind, message: string, extra: ProviderErrorExtra = {}) {
     super(message, { cause: extra.cause });
@@ -40,6 +48,7 @@ export class ProviderError extends Error {
     this.status = extra.status;
     this.retryAfterMs = extra.retryAfterMs;
     this.attempts = extra.attempts;
+    this.lastFailure = extra.lastFailure;
   }
 
   get retryable(): boolean {
@@ -48,11 +57,12 @@ export class ProviderError extends Error {
 }
 
 /** The same error with the number of attempts made recorded on it (a copy; the stack is kept). */
-export function withAttempts(error: ProviderError, attempts: number, message = error.message): ProviderError {
+export function withAttempts(error: ProviderError, attempts: number, message = error.message, lastFailure = error.lastFailure): ProviderError {
   const copy = new ProviderError(error.provider, error.kind, message, {
     status: error.status,
     retryAfterMs: error.retryAfterMs,
     attempts,
+    lastFailure,
     cause: error.cause,
   });
   copy.stack = error.stack;
@@ -78,17 +88,49 @@ export function unreachable(provider: string, address: string, cause?: unknown, 
 }
 
 /**
- * The network failure a request met, as an 'unreachable' error (the server could not be reached,
- * or it closed the connection before the answer was complete), else undefined.
+ * The network failure a request met, else undefined: 'unreachable' when the server could not be
+ * reached or closed the connection before answering; 'server' when it answered and the
+ * connection closed in the middle of the answer (the fetch noted how many bytes had come), since
+ * "cannot reach … Is the server running?" would then send the user looking for the wrong fault.
  */
 export function connectionFailure(provider: string, address: string, error: unknown, hint?: string): ProviderError | undefined {
   const failure = networkFailure(error);
   if (failure === 'connect') return unreachable(provider, address, error, hint);
-  if (failure === 'dropped') {
-    const message = `${provider}: ${withoutCredentials(address)} closed the connection before the answer was complete`;
-    return new ProviderError(provider, 'unreachable', message, { cause: error });
+  if (failure !== 'dropped') return undefined;
+  const bytes = bytesBeforeCut(error);
+  if (bytes !== undefined) {
+    const message = `${provider}: the answer from ${withoutCredentials(address)} ended early: the connection closed after ${bytes} bytes of it`;
+    return new ProviderError(provider, 'server', message, { cause: error });
   }
-  return undefined;
+  const message = `${provider}: ${withoutCredentials(address)} closed the connection before the answer was complete`;
+  return new ProviderError(provider, 'unreachable', message, { cause: error });
+}
+
+/** Network errors met while a response body was read, with the bytes of it that had arrived. */
+const cutAfter = new WeakMap<object, number>();
+
+/**
+ * Called by the fetches Lunar gives the SDKs when a response body fails: the server had answered
+ * and `bytes` of its body had arrived. Kept beside the error rather than on it: the error object
+ * is the network stack's, and the SDKs pass it on as it is or as the cause of their own.
+ */
+export function noteCutShort(error: unknown, bytes: number): void {
+  if (error !== null && typeof error === 'object' && !cutAfter.has(error)) cutAfter.set(error, bytes);
+}
+
+/** The bytes noted on the error or on one of its causes (see noteCutShort). */
+function bytesBeforeCut(error: unknown, depth = 0): number | undefined {
+  if (error === null || typeof error !== 'object' || depth > 8) return undefined;
+  return cutAfter.get(error) ?? bytesBeforeCut((error as { cause?: unknown }).cause, depth + 1);
+}
+
+/**
+ * A reply the protocol does not allow (a completion with no choices, a Gemini answer with no
+ * candidate, an Ollama reply with no message, a plain JSON body where a stream was asked for):
+ * 'bad_response', retried like a 5xx, never taken for an empty answer.
+ */
+export function malformed(provider: string, address: string, what: string, secrets: readonly (string | undefined)[] = []): ProviderError {
+  return new ProviderError(provider, 'bad_response', oneLine(`${provider}: ${withoutCredentials(address)} ${what}`, secrets));
 }
 
 /**

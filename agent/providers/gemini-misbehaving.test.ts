@@ -1,6 +1,7 @@
 // Gemini against a server that misbehaves (stalls mid-stream, sends error events or unreadable
-// chunks, reports no usage, sits behind a URL with credentials), and ids Lunar generated in any
-// of its forms kept out of the history sent back.
+// chunks, answers with no candidates or with a plain JSON body to a stream request, cuts its
+// reply or hangs on every try, reports no usage, sits behind a URL with credentials), and ids
+// Lunar generated in any of its forms kept out of the history sent back.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GeminiFake } from '../../test/fakes/gemini-server.ts';
@@ -56,6 +57,51 @@ describe('gemini with a misbehaving server', () => {
     const result = await model().chat(ask);
     expect(result.usage).toEqual({ inputTokens: countTokens('hi'), outputTokens: countTokens('Hello there.'), estimated: true });
     expect(result.costUsd).toBeGreaterThan(0);
+  });
+
+  it("retries an answer with no candidates as 'bad_response', for chat and for streams, then answers", async () => {
+    const noCandidates = { usageMetadata: { promptTokenCount: 3, totalTokenCount: 3 }, modelVersion: 'gemini-2.5-flash' };
+    fake.queueRaw(noCandidates).queue({ text: 'second time' });
+    expect(await model().chat(ask)).toMatchObject({ text: 'second time', attempts: 2 });
+    fake.queueRaw(noCandidates).queue({ text: 'streamed' });
+    expect((await collect(model().stream(ask))).at(-1)).toMatchObject({ type: 'done', result: { text: 'streamed', attempts: 2 } });
+  });
+
+  it('gives up on a server that keeps answering with no candidates with the reason, never an empty answer', async () => {
+    for (let i = 0; i < 6; i++) fake.queueRaw({ usageMetadata: { promptTokenCount: 3 } });
+    const chatted = await rejection(model({ retries: 2 }).chat(ask));
+    expect(chatted).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(chatted.message).toBe(`gemini: ${fake.url} answered with no candidates`);
+    const streamed = await rejection(collect(model({ retries: 2 }).stream(ask)));
+    expect(streamed).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(streamed.message).toBe(`gemini: ${fake.url} ended a stream of 1 chunks without a candidate`);
+  });
+
+  it('keeps a blocked prompt, which has no candidate but says why, as an answer', async () => {
+    fake.queueRaw({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 3 } });
+    expect(await model().chat(ask)).toMatchObject({ text: '', finishReason: 'content_filter', attempts: 1 });
+  });
+
+  it("reads a plain JSON body sent to a stream request as 'bad_response', retried", async () => {
+    const body = JSON.stringify({ candidates: [{ content: { parts: [{ text: 'whole' }], role: 'model' }, finishReason: 'STOP', index: 0 }] });
+    fake.fault({ kind: 'raw', contentType: 'application/json', chunks: [body] }, 3);
+    const error = await rejection(collect(model({ retries: 2 }).stream(ask)));
+    expect(error).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(error.message).toBe(`gemini: ${fake.url} answered a stream request with a plain JSON body, not an event stream`);
+  });
+
+  it('says a stream cut after N bytes on every try ended early, not that the server cannot be reached', async () => {
+    fake.fault({ kind: 'cut', bytes: 25 }, 3).queue({ text: 'never whole' }, { text: 'never whole' }, { text: 'never whole' });
+    const error = await rejection(collect(model({ retries: 2 }).stream(ask)));
+    expect(error).toMatchObject({ kind: 'server', attempts: 3 });
+    expect(error.message).toBe(`gemini: the answer from ${fake.url} ended early: the connection closed after 25 bytes of it`);
+  });
+
+  it("bounds each try by the request's own timeoutMs, over the provider's", async () => {
+    fake.fault({ kind: 'hang' }, 3);
+    const error = await rejection(model({ timeoutMs: 30_000, retries: 2 }).chat({ ...ask, timeoutMs: 200 }));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 3 });
+    expect(error.message).toBe('gemini: no answer within 200 ms');
   });
 
   it('never shows credentials written into the base URL', async () => {

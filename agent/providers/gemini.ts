@@ -13,10 +13,10 @@ import type {
   ToolConfig,
 } from '@google/genai';
 import { packages as sdks } from '../../core/packages.ts';
-import { ProviderError, connectionFailure, kindForStatus, missingKey, oneLine, unreadable } from './errors.ts';
+import { ProviderError, connectionFailure, kindForStatus, malformed, missingKey, oneLine, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
-import { recordingFetch } from './recording-fetch.ts';
-import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
+import { recordingFetch, type Recorded } from './recording-fetch.ts';
+import { openStream, policyFor, retryPolicyFrom, withRetry, type StreamShape } from './retry.ts';
 import { isGeneratedCallId, toolCallIds } from './tool-call-ids.ts';
 import { finishReasonOf } from './tool-calls.ts';
 import { type ChatModel, type ChatRequest, type ChatResult, type FinishReason, type Message, type ProviderDefinition } from './types.ts';
@@ -52,21 +52,38 @@ function geminiModel(model: string, options: ProviderOptions): ChatModel {
     return client;
   }
 
-  /** One attempt: the signal goes in config.abortSignal; the fetch records Retry-After, which ApiError drops. */
-  async function attempt<T>(signal: AbortSignal, params: GenerateContentParameters, run: (p: GenerateContentParameters) => Promise<T>): Promise<T> {
+  /**
+   * One attempt: the signal goes in config.abortSignal; the fetch records Retry-After, which
+   * ApiError drops, and the content type, which `run` may check.
+   */
+  async function attempt<T>(signal: AbortSignal, params: GenerateContentParameters, run: (p: GenerateContentParameters, recorded: Recorded) => Promise<T>): Promise<T> {
     const recorder = recordingFetch();
     const config: GenerateContentConfig = { ...params.config, abortSignal: signal, httpOptions: { fetch: recorder.fetch } };
     try {
-      return await run({ ...params, config });
+      return await run({ ...params, config }, recorder);
     } catch (error) {
       throw classify(error, address, apiKey, recorder.retryAfterMs());
     }
   }
 
+  // An answer has a candidate, or says why there is none (a blocked prompt); a reply with neither
+  // is not one Gemini's protocol allows, and would otherwise read as an empty answer.
+  const answers = (chunk: GenerateContentResponse) => Boolean(chunk.candidates?.length || chunk.promptFeedback?.blockReason);
+  const noCandidates = (what: string) => malformed(NAME, address, what, [apiKey]);
+  const shape: StreamShape<GenerateContentResponse> = {
+    answers,
+    empty: (chunks) => noCandidates(chunks ? `ended a stream of ${chunks} chunks without a candidate` : 'ended the stream without sending a chunk'),
+  };
+
   async function chat(request: ChatRequest): Promise<ChatResult> {
     const ai = sdk();
     const params = toGeminiParams(model, request);
-    const done = await withRetry(NAME, policy, request.signal, (signal) => attempt(signal, params, (p) => ai.models.generateContent(p)), fallback);
+    const one = async (signal: AbortSignal) => {
+      const response = await attempt(signal, params, (p) => ai.models.generateContent(p));
+      if (!answers(response)) throw noCandidates('answered with no candidates');
+      return response;
+    };
+    const done = await withRetry(NAME, policyFor(policy, request), request.signal, one, fallback);
     const collector = new Collector(toolCallIds(request.messages));
     collector.add(done.value);
     const parts = collector.parts(request);
@@ -77,8 +94,14 @@ function geminiModel(model: string, options: ProviderOptions): ChatModel {
     const started = performance.now();
     const ai = sdk();
     const params = toGeminiParams(model, request);
-    const open = (signal: AbortSignal) => attempt(signal, params, (p) => ai.models.generateContentStream(p));
-    const opened = await openStream(NAME, policy, request.signal, open, fallback);
+    const open = (signal: AbortSignal) =>
+      attempt(signal, params, async (p, recorded) => {
+        const chunks = await ai.models.generateContentStream(p);
+        // The SDK would read a plain JSON body as a broken stream ("Incomplete JSON segment"): say what came instead.
+        if (/json/i.test(recorded.contentType() ?? '')) throw malformed(NAME, address, 'answered a stream request with a plain JSON body, not an event stream', [apiKey]);
+        return chunks;
+      });
+    const opened = await openStream(NAME, policyFor(policy, request), request.signal, open, fallback, shape);
     const collector = new Collector(toolCallIds(request.messages));
     for await (const chunk of opened.chunks) {
       const { delta, calls } = collector.add(chunk);

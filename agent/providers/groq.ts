@@ -38,8 +38,11 @@ export const groqProvider: ProviderDefinition = {
       secrets: [key],
       maxTokensField: 'max_completion_tokens',
       errors: sdks.groq.Groq,
-      complete: (params, signal) => sdk().chat.completions.create({ ...params, stream: false }, { signal }),
-      open: async (params, signal) => withGroqUsage(await sdk().chat.completions.create(params, { signal })),
+      complete: (params, signal, timeout) => sdk().chat.completions.create({ ...params, stream: false }, { signal, timeout }),
+      open: async (params, signal, timeout) => {
+        const { data, response } = await sdk().chat.completions.create(params, { signal, timeout }).withResponse();
+        return { data: withGroqUsage(data), response };
+      },
     });
   },
 };

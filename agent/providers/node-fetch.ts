@@ -9,6 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { noteCutShort } from './errors.ts';
 
 const agents = {
   'http:': new http.Agent({ keepAlive: true }),
@@ -66,6 +67,13 @@ export const nodeFetch: typeof fetch = async (input, init = {}) => {
       const empty = method === 'HEAD' || NO_BODY.has(status);
       // Once the body is read to its end (or fails), the signal has nothing left to stop.
       response.once('close', settle);
+      // The bytes that came before a connection failed mid-body, so the error can say the server
+      // answered and where it stopped, not that it could not be reached.
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      response.once('error', (error) => noteCutShort(error, received));
       const stream = empty ? null : (Readable.toWeb(decoded(response)) as ReadableStream<Uint8Array>);
       if (empty) response.resume();
       resolve(new Response(stream, { status, statusText: response.statusMessage ?? '', headers: responseHeaders }));

@@ -1,5 +1,6 @@
 // Ollama against a server that misbehaves: stalls mid-stream, sends an error line, ends a stream
-// early, leaves out prompt_eval_count (a cached prompt), or sits behind a URL with credentials.
+// early, replies with no message, cuts its reply or hangs on every try, leaves out
+// prompt_eval_count (a cached prompt), or sits behind a URL with credentials.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OllamaFake } from '../../test/fakes/ollama-server.ts';
@@ -52,6 +53,38 @@ describe('ollama with a misbehaving server', () => {
     const usage = { inputTokens: countTokens('hi'), outputTokens: 3, estimated: true };
     expect((await model().chat(ask)).usage).toEqual(usage);
     expect((await collect(model().stream(ask))).at(-1)).toMatchObject({ type: 'done', result: { usage } });
+  });
+
+  it("retries a reply with no message as 'bad_response', for chat and for streams, then answers", async () => {
+    const noMessage = { model: 'llama3.2', created_at: '2025-01-01T00:00:00Z', done: true, done_reason: 'stop' };
+    fake.queueRaw(noMessage).queue({ text: 'second time' });
+    expect(await model().chat(ask)).toMatchObject({ text: 'second time', attempts: 2 });
+    fake.queueRaw(noMessage).queue({ text: 'streamed' });
+    expect((await collect(model().stream(ask))).at(-1)).toMatchObject({ type: 'done', result: { text: 'streamed', attempts: 2 } });
+  });
+
+  it('gives up on a server that keeps replying with no message with the reason, never an empty answer', async () => {
+    for (let i = 0; i < 6; i++) fake.queueRaw({ model: 'llama3.2', done: true });
+    const chatted = await rejection(model({ retries: 2 }).chat(ask));
+    expect(chatted).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(chatted.message).toBe(`ollama: ${fake.url} answered with no message`);
+    const streamed = await rejection(collect(model({ retries: 2 }).stream(ask)));
+    expect(streamed).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(streamed.message).toBe(`ollama: ${fake.url} ended a stream of 1 lines without a message`);
+  });
+
+  it('says a stream cut after N bytes on every try ended early, not that the server cannot be reached', async () => {
+    fake.fault({ kind: 'cut', bytes: 30 }, 3).queue({ text: 'never whole' }, { text: 'never whole' }, { text: 'never whole' });
+    const error = await rejection(collect(model({ retries: 2 }).stream(ask)));
+    expect(error).toMatchObject({ kind: 'server', attempts: 3 });
+    expect(error.message).toBe(`ollama: the answer from ${fake.url} ended early: the connection closed after 30 bytes of it`);
+  });
+
+  it("bounds each try by the request's own timeoutMs, over the provider's", async () => {
+    fake.fault({ kind: 'hang' }, 3);
+    const error = await rejection(collect(model({ timeoutMs: 30_000, retries: 2 }).stream({ ...ask, timeoutMs: 200 })));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 3 });
+    expect(error.message).toBe('ollama: no answer within 200 ms');
   });
 
   it('never shows credentials written into OLLAMA_HOST', async () => {

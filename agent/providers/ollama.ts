@@ -12,10 +12,10 @@ import type {
   ToolCall as OllamaToolCall,
 } from 'ollama';
 import { packages as sdks } from '../../core/packages.ts';
-import { ProviderError, connectionFailure, kindForStatus, oneLine, streamFailed, unreadable } from './errors.ts';
+import { ProviderError, connectionFailure, kindForStatus, malformed, oneLine, streamFailed, unreadable } from './errors.ts';
 import { costOf, priceOf } from './pricing.ts';
 import { recordingFetch } from './recording-fetch.ts';
-import { openStream, retryPolicyFrom, withRetry } from './retry.ts';
+import { openStream, policyFor, retryPolicyFrom, withRetry, type StreamShape } from './retry.ts';
 import { toolCallIds } from './tool-call-ids.ts';
 import { finishReasonOf, parseArguments } from './tool-calls.ts';
 import { usageOrEstimate } from './usage.ts';
@@ -39,17 +39,23 @@ function ollamaModel(model: string, options: ProviderOptions): ChatModel {
   const fallback = (error: unknown) => classify(error, host, model);
 
   const attempt = <T>(signal: AbortSignal, run: (client: Ollama) => Promise<T>): Promise<T> => ollamaAttempt(host, model, signal, run);
+  // Every reply of /api/chat carries a message, the last line of a stream included; one without
+  // is not Ollama's protocol, and would otherwise read as an empty answer.
+  const answers = (chunk: ChatResponse) => typeof chunk?.message === 'object' && chunk.message !== null;
+  const shape: StreamShape<ChatResponse> = {
+    answers,
+    empty: (chunks) => malformed(NAME, host, chunks ? `ended a stream of ${chunks} lines without a message` : 'ended the stream without sending a line'),
+  };
 
   async function chat(request: ChatRequest): Promise<ChatResult> {
     const body = toOllamaRequest(model, request);
-    const done = await withRetry(
-      NAME,
-      policy,
-      request.signal,
+    const one = async (signal: AbortSignal) => {
       // ollama-js rewrites `stream` on the object it is given, so each attempt gets its own copy.
-      (signal) => attempt(signal, (client) => client.chat({ ...body, stream: false })),
-      fallback,
-    );
+      const response = await attempt(signal, (client) => client.chat({ ...body, stream: false }));
+      if (!answers(response)) throw malformed(NAME, host, 'answered with no message');
+      return response;
+    };
+    const done = await withRetry(NAME, policyFor(policy, request), request.signal, one, fallback);
     const parts = fromResponse(done.value, toolCallIds(request.messages), request);
     return { ...parts, latencyMs: done.latencyMs, costUsd: cost(parts.usage), attempts: done.attempts };
   }
@@ -57,7 +63,8 @@ function ollamaModel(model: string, options: ProviderOptions): ChatModel {
   async function* stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
     const started = performance.now();
     const body = toOllamaRequest(model, request);
-    const opened = await openStream(NAME, policy, request.signal, (signal) => attempt(signal, (client) => client.chat({ ...body, stream: true })), fallback);
+    const open = (signal: AbortSignal) => attempt(signal, (client) => client.chat({ ...body, stream: true }));
+    const opened = await openStream(NAME, policyFor(policy, request), request.signal, open, fallback, shape);
     const nextId = toolCallIds(request.messages);
     let text = '';
     const toolCalls: ToolCall[] = [];

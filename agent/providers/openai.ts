@@ -30,8 +30,8 @@ export const openaiProvider: ProviderDefinition = {
       // reliably understand only the older max_tokens.
       maxTokensField: official ? 'max_completion_tokens' : 'max_tokens',
       errors: sdks.openai.OpenAI,
-      complete: (params, signal) => sdk().chat.completions.create({ ...params, stream: false }, { signal }),
-      open: (params, signal) => sdk().chat.completions.create(params, { signal }),
+      complete: (params, signal, timeout) => sdk().chat.completions.create({ ...params, stream: false }, { signal, timeout }),
+      open: (params, signal, timeout) => sdk().chat.completions.create(params, { signal, timeout }).withResponse(),
     });
   },
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { oneLine, parseRetryAfter, ProviderError, redact, streamFailed, withoutCredentials } from './errors.ts';
-import { backoffDelay, withRetry, type RetryPolicy } from './retry.ts';
+import { backoffDelay, policyFor, withRetry, type RetryPolicy } from './retry.ts';
 
 const policy: RetryPolicy = { retries: 3, timeoutMs: 1_000, backoffBaseMs: 100, backoffMaxMs: 1_000, retryAfterMaxMs: 120_000 };
 
@@ -62,6 +62,26 @@ describe('withRetry', () => {
     expect(error).toMatchObject({ kind: 'aborted', provider: 'p', message: 'p: call aborted', attempts: 1 });
   });
 
+  it('carries the failure being retried on an abort that comes after it, and none on a first try', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('time budget spent')), 20);
+    const failing = () => Promise.reject(new ProviderError('p', 'timeout', 'p: no answer within 5 ms'));
+    const error = (await withRetry('p', policy, controller.signal, failing, classify).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toMatchObject({ kind: 'aborted', attempts: 1, lastFailure: { kind: 'timeout', message: 'p: no answer within 5 ms' } });
+
+    const first = AbortSignal.timeout(20);
+    const hang = (signal: AbortSignal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    const cut = (await withRetry('p', policy, first, hang, classify).catch((e: unknown) => e)) as ProviderError;
+    expect(cut).toMatchObject({ kind: 'aborted', attempts: 1 });
+    expect(cut.lastFailure).toBeUndefined();
+  });
+
+  it("retries a reply the protocol does not allow ('bad_response') as it retries a 5xx", async () => {
+    let n = 0;
+    const odd = () => (++n === 1 ? Promise.reject(new ProviderError('p', 'bad_response', 'p: answered with no choices')) : Promise.resolve('ok'));
+    expect(await withRetry('p', { ...policy, sleep }, undefined, odd, classify)).toMatchObject({ value: 'ok', attempts: 2 });
+  });
+
   it('retries retryable failures and gives up after the last retry', async () => {
     waits.length = 0;
     let calls = 0;
@@ -90,6 +110,13 @@ describe('withRetry', () => {
     let n = 0;
     const second = await withRetry('p', { ...policy, sleep }, undefined, () => (++n === 1 ? Promise.reject(new ProviderError('p', 'rate_limited', '429', { retryAfterMs: 5 })) : Promise.resolve('ok')), classify);
     expect(second).toMatchObject({ value: 'ok', attempts: 2 });
+  });
+});
+
+describe('policyFor', () => {
+  it("lets a request's own timeout win over the provider's, leaving the rest", () => {
+    expect(policyFor(policy, {})).toBe(policy);
+    expect(policyFor(policy, { timeoutMs: 250 })).toEqual({ ...policy, timeoutMs: 250 });
   });
 });
 

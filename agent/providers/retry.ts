@@ -50,6 +50,8 @@ export async function withRetry<T>(
 ): Promise<Attempted<T>> {
   const started = performance.now();
   const sleep = policy.sleep ?? ((ms: number, signal?: AbortSignal) => abortableSleep(provider, ms, signal));
+  // The failure being retried: an abort that comes after one carries it (see ProviderError.lastFailure).
+  let lastFailure: ProviderError | undefined;
   for (let n = 1; ; n++) {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), policy.timeoutMs);
@@ -63,16 +65,19 @@ export async function withRetry<T>(
     } finally {
       clearTimeout(timer);
     }
+    if (failure.kind === 'aborted') throw withAttempts(failure, n, failure.message, lastFailure);
     if (!failure.retryable || n > policy.retries) throw withAttempts(failure, n);
     if (failure.retryAfterMs !== undefined && failure.retryAfterMs > policy.retryAfterMaxMs) {
       const asked = `the server asked to wait ${seconds(failure.retryAfterMs)} s, more than the ${seconds(policy.retryAfterMaxMs)} s allowed`;
       throw withAttempts(failure, n, `${failure.message} (${asked}; not retried)`);
     }
+    lastFailure = failure;
     policy.onRetry?.(failure);
     try {
       await sleep(backoffDelay(n, failure.retryAfterMs, policy), callerSignal);
     } catch (error) {
-      throw withAttempts(error instanceof ProviderError ? error : aborted(provider, error), n);
+      const stopped = error instanceof ProviderError ? error : aborted(provider, error);
+      throw withAttempts(stopped, n, stopped.message, lastFailure);
     }
   }
 }
@@ -127,13 +132,23 @@ export interface OpenedStream<T> {
   attempts: number;
 }
 
+/** What a provider's stream must hold to be an answer at all. */
+export interface StreamShape<T> {
+  /** Whether a chunk carries part of an answer (a choice, a candidate, a message). */
+  answers(chunk: T): boolean;
+  /** The 'bad_response' for a stream that ended before any chunk answered; `chunks` came before its end. */
+  empty(chunks: number): ProviderError;
+}
+
 /**
- * Opens a stream with retries and hands back its chunks. Opening includes the first chunk, so a
- * server that accepts and then stalls or drops before answering is retried like any other failed
- * attempt. After that nothing is retried (text has gone to the consumer), but every later chunk
- * must come within policy.timeoutMs or the stream fails with 'timeout'. Failures come out as
- * ProviderErrors carrying the attempts: the caller's abort as 'aborted', anything else through
- * `classify`. `open` must stop its connection when the signal it is given fires.
+ * Opens a stream with retries and hands back its chunks. Opening reads up to the first chunk
+ * that answers (those before it are held and handed on), so a server that accepts and then
+ * stalls, drops or ends before answering — or sends something that is no stream of answers — is
+ * retried like any other failed attempt. After that nothing is retried (text has gone to the
+ * consumer), but every later chunk must come within policy.timeoutMs or the stream fails with
+ * 'timeout'. Failures come out as ProviderErrors carrying the attempts: the caller's abort as
+ * 'aborted', anything else through `classify`. `open` must stop its connection when the signal
+ * it is given fires.
  */
 export async function openStream<T>(
   provider: string,
@@ -141,6 +156,7 @@ export async function openStream<T>(
   callerSignal: AbortSignal | undefined,
   open: (signal: AbortSignal) => Promise<AsyncIterable<T>>,
   classify: (error: unknown) => ProviderError,
+  shape: StreamShape<T>,
 ): Promise<OpenedStream<T>> {
   const opened = await withRetry(
     provider,
@@ -150,10 +166,15 @@ export async function openStream<T>(
       const connection = new AbortController(); // closes this attempt's connection
       try {
         const iterator = (await open(AbortSignal.any([signal, connection.signal])))[Symbol.asyncIterator]();
-        const first = await iterator.next();
-        // The SDKs end a stream silently on abort; without this a timeout would look like an empty answer.
-        if (signal.aborted) throw signal.reason;
-        return { iterator, first, connection };
+        const held: T[] = [];
+        for (;;) {
+          const first = await iterator.next();
+          // The SDKs end a stream silently on abort; without this a timeout would look like an empty answer.
+          if (signal.aborted) throw signal.reason;
+          if (first.done) throw shape.empty(held.length);
+          if (shape.answers(first.value)) return { iterator, held, first: first as IteratorResult<T>, connection };
+          held.push(first.value);
+        }
       } catch (error) {
         connection.abort();
         throw error;
@@ -161,7 +182,7 @@ export async function openStream<T>(
     },
     classify,
   );
-  const { iterator, first, connection } = opened.value;
+  const { iterator, held, first, connection } = opened.value;
   const { attempts } = opened;
   const fail = (error: unknown): ProviderError => {
     if (callerSignal?.aborted) return withAttempts(aborted(provider, error), attempts);
@@ -169,6 +190,7 @@ export async function openStream<T>(
   };
   async function* chunks(): AsyncGenerator<T, void, undefined> {
     try {
+      yield* held;
       for (let step = first; !step.done; step = await nextWithin(provider, iterator, policy.timeoutMs, connection)) yield step.value;
     } catch (error) {
       throw fail(error);
@@ -193,6 +215,11 @@ function nextWithin<T>(provider: string, iterator: AsyncIterator<T>, ms: number,
     }, ms);
   });
   return Promise.race([iterator.next(), stalled]).finally(() => clearTimeout(timer));
+}
+
+/** The policy for one call: a request's own per-attempt timeout (a suite's timeout_ms) wins. */
+export function policyFor(policy: RetryPolicy, request: { timeoutMs?: number }): RetryPolicy {
+  return request.timeoutMs === undefined ? policy : { ...policy, timeoutMs: request.timeoutMs };
 }
 
 /** Builds a policy from provider options, filling defaults. */

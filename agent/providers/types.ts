@@ -50,6 +50,12 @@ export interface ChatRequest {
   responseFormat?: ResponseFormat;
   seed?: number;
   signal?: AbortSignal;
+  /**
+   * This call's per-attempt timeout in milliseconds (also the longest wait between two stream
+   * chunks), overriding the provider's: a suite's timeout_ms. Not part of what the model sees,
+   * so never part of a cache key.
+   */
+  timeoutMs?: number;
 }
 
 export interface Usage {

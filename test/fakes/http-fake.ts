@@ -1,6 +1,7 @@
 // A loopback HTTP server for provider fakes. Each fake registers routes that answer in its
-// provider's wire protocol; tests queue one-off faults (429 with Retry-After, 500, a slow reply,
-// a dropped connection) in front of the routes and read back every request the SDK sent.
+// provider's wire protocol; tests queue faults (429 with Retry-After, 500, a slow reply, a hang,
+// a dropped connection, a reply cut after N bytes), once or for every try, in front of the routes
+// and read back every request the SDK sent.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,10 +17,14 @@ export type Fault =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'delay'; ms: number }
   | { kind: 'drop' }
+  /** The request is read and never answered: no status, no byte, the connection left open. */
+  | { kind: 'hang' }
   /** The route answers, but only its first `writes` body writes (stream events) get out; then the connection hangs open. */
   | { kind: 'stall'; writes: number }
   /** A 200 with this content type and these body pieces, written as they are (a hand-made stream). */
-  | { kind: 'raw'; contentType: string; chunks: string[] };
+  | { kind: 'raw'; contentType: string; chunks: string[] }
+  /** The route answers, but the connection is destroyed once `bytes` bytes of its body are out (a reply cut mid-way). */
+  | { kind: 'cut'; bytes: number };
 
 export type RouteHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
 
@@ -34,9 +39,9 @@ export class HttpFake {
     return this;
   }
 
-  /** The next request meets this fault instead of its route (delay: the route answers late). */
-  fault(fault: Fault): this {
-    this.faults.push(fault);
+  /** The next `times` requests meet this fault instead of their route (delay: the route answers late). */
+  fault(fault: Fault, times = 1): this {
+    for (let i = 0; i < times; i++) this.faults.push(fault);
     return this;
   }
 
@@ -73,6 +78,7 @@ export class HttpFake {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'hang') return; // close() ends the connection
     if (fault?.kind === 'status') {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(JSON.stringify(fault.body ?? { error: { message: `fake ${fault.status}` } }));
@@ -85,6 +91,7 @@ export class HttpFake {
       return;
     }
     if (fault?.kind === 'stall') stallAfter(res, fault.writes);
+    if (fault?.kind === 'cut') cutAfter(res, fault.bytes);
     if (fault?.kind === 'delay') {
       await new Promise((resolve) => setTimeout(resolve, fault.ms));
       if (res.destroyed || req.socket.destroyed) return;
@@ -107,6 +114,37 @@ function stallAfter(res: ServerResponse, writes: number): void {
   let written = 0;
   res.write = ((chunk: unknown) => (++written <= writes ? write(chunk) : true)) as ServerResponse['write'];
   res.end = (() => res) as ServerResponse['end'];
+}
+
+/**
+ * Lets the first `bytes` bytes of the body out, then destroys the socket once they are flushed:
+ * the client has its status, headers and part of the answer, and then a connection that is gone.
+ */
+function cutAfter(res: ServerResponse, bytes: number): void {
+  const write = res.write.bind(res) as (chunk: Buffer, callback?: () => void) => boolean;
+  let sent = 0;
+  let cut = false;
+  const cutNow = () => {
+    if (cut) return;
+    cut = true;
+    // Headers alone when no body byte is to go: flushHeaders puts them on the wire first.
+    if (!res.headersSent) res.flushHeaders();
+    write(Buffer.alloc(0), () => res.socket?.destroy());
+  };
+  res.write = ((chunk: string | Buffer) => {
+    if (cut) return true;
+    const data = Buffer.from(chunk);
+    const room = bytes - sent;
+    sent += data.length;
+    if (room > 0) write(data.subarray(0, room));
+    if (sent >= bytes) cutNow();
+    return true;
+  }) as ServerResponse['write'];
+  res.end = ((chunk?: string | Buffer) => {
+    if (chunk && typeof chunk !== 'function') res.write(chunk);
+    cutNow();
+    return res;
+  }) as ServerResponse['end'];
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -7,7 +7,8 @@ import type { ServerResponse } from 'node:http';
 import { HttpFake, fakeEmbedding, fakeTokens, sendJson, sendNdjson, type FakeTurn, type RecordedRequest } from './http-fake.ts';
 
 export class OllamaFake extends HttpFake {
-  private readonly turns: FakeTurn[] = [];
+  /** Turns, or raw objects sent as they are: the whole reply, or a stream's one line. */
+  private readonly turns: (FakeTurn | { raw: unknown })[] = [];
   /** Leave prompt_eval_count out, as Ollama does when the whole prompt came from its cache. */
   omitPromptEvalCount = false;
   /** Names listed by GET /api/tags. */
@@ -49,6 +50,12 @@ export class OllamaFake extends HttpFake {
     return this;
   }
 
+  /** Queues a reply sent as it is (an odd shape): the JSON body, or a stream of that one line. */
+  queueRaw(body: unknown): this {
+    this.turns.push({ raw: body });
+    return this;
+  }
+
   /** The bodies of the /api/chat requests received, in order. */
   get chatBodies(): any[] {
     return this.requests.filter((r) => r.path === '/api/chat').map((r) => r.body);
@@ -56,6 +63,7 @@ export class OllamaFake extends HttpFake {
 
   private chat(request: RecordedRequest, response: ServerResponse): void {
     const turn = this.turns.shift() ?? { text: '' };
+    if ('raw' in turn) return request.body?.stream ? sendNdjson(response, [turn.raw]) : sendJson(response, turn.raw);
     const model = String(request.body?.model ?? 'unknown');
     const lines = request.body?.stream ? streamLines(model, turn) : [{ ...header(model), message: message(turn, turn.text ?? ''), ...footer(turn) }];
     if (this.omitPromptEvalCount) for (const line of lines) delete (line as { prompt_eval_count?: number }).prompt_eval_count;

@@ -1,7 +1,9 @@
 // Scenarios for OpenAI-compatible servers that misbehave: a stream that stalls after its first
 // chunk, an error event or unreadable bytes in the middle of a stream, no usage (include_usage
 // ignored), tool calls without ids or with finish_reason 'stop', a Retry-After too long to wait,
-// credentials in the base URL. Run by openai.test.ts and groq.test.ts next to the main contract.
+// replies with no choices, a plain JSON body to a stream request, a reply cut after N bytes or a
+// connection dropped on every try, a hang, credentials in the base URL. Run by openai.test.ts and
+// groq.test.ts next to the main contract.
 
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ProviderError } from '../../agent/providers/errors.ts';
@@ -115,6 +117,65 @@ export function misbehavingServerContract(spec: ContractSpec): void {
   it('records the attempts made on the error it gives up with', async () => {
     for (let i = 0; i < 3; i++) fake.fault({ kind: 'status', status: 503 });
     expect(await rejection(model().chat(ask))).toMatchObject({ kind: 'server', attempts: 3 });
+  });
+
+  it("retries a completion with no choices as 'bad_response', for chat and for streams, then answers", async () => {
+    fake.misreply('no_choices').say({ text: 'second time' });
+    expect(await model().chat(ask)).toMatchObject({ text: 'second time', finishReason: 'stop', attempts: 2 });
+    fake.misreply('no_choices').say({ text: 'streamed' });
+    expect((await collect(model().stream(ask))).at(-1)).toMatchObject({ type: 'done', result: { text: 'streamed', attempts: 2 } });
+  });
+
+  it('gives up on a server that keeps sending no choices with the reason, never an empty answer', async () => {
+    fake.misreply('no_choices', 3);
+    const chatted = await rejection(model().chat(ask));
+    expect(chatted).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(chatted.message).toBe(`${spec.provider.name}: ${spec.baseUrlFor(fake.url)} answered with no choices`);
+    fake.misreply('no_choices', 3);
+    const streamed = await rejection(collect(model().stream(ask)));
+    expect(streamed).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(streamed.message).toContain('without a choice');
+    expect(fake.requests).toHaveLength(6);
+  });
+
+  it("reads a plain JSON body sent to a stream request as 'bad_response', retried, and quotes it", async () => {
+    fake.misreply('json_body').say({ text: 'a real stream' });
+    expect((await collect(model().stream(ask))).at(-1)).toMatchObject({ type: 'done', result: { text: 'a real stream', attempts: 2 } });
+    fake.misreply('json_body', 3);
+    const error = await rejection(collect(model().stream(ask)));
+    expect(error).toMatchObject({ kind: 'bad_response', attempts: 3 });
+    expect(error.message).toContain('answered a stream request with a plain JSON body, not an event stream: {"id":"chatcmpl-odd"');
+  });
+
+  it('says a stream cut after N bytes on every try ended early, not that the server cannot be reached', async () => {
+    // 40 bytes: inside the first event, so each try fails before any text and is retried.
+    fake.fault({ kind: 'cut', bytes: 40 }, 3).say({ text: 'never whole' }, { text: 'never whole' }, { text: 'never whole' });
+    const error = await rejection(collect(model().stream(ask)));
+    expect(error).toMatchObject({ kind: 'server', attempts: 3 });
+    expect(error.message).toBe(`${spec.provider.name}: the answer from ${spec.baseUrlFor(fake.url)} ended early: the connection closed after 40 bytes of it`);
+    fake.fault({ kind: 'cut', bytes: 0 }, 3);
+    const chatted = await rejection(model().chat(ask));
+    expect(chatted).toMatchObject({ kind: 'server', attempts: 3 });
+    expect(chatted.message).toContain('ended early: the connection closed after 0 bytes');
+  });
+
+  it('says a connection closed before any answer was closed, not that the server cannot be reached', async () => {
+    fake.fault({ kind: 'drop' }, 3);
+    const error = await rejection(model().chat(ask));
+    expect(error).toMatchObject({ kind: 'unreachable', attempts: 3 });
+    expect(error.message).toBe(`${spec.provider.name}: ${spec.baseUrlFor(fake.url)} closed the connection before the answer was complete`);
+  });
+
+  it("bounds each try by the request's own timeoutMs, over the provider's", async () => {
+    fake.fault({ kind: 'hang' }, 2).say({ text: 'third time' });
+    const started = performance.now();
+    const result = await model({ timeoutMs: 30_000 }).chat({ ...ask, timeoutMs: 200 });
+    expect(result).toMatchObject({ text: 'third time', attempts: 3 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    fake.fault({ kind: 'hang' }, 3);
+    const error = await rejection(collect(model({ timeoutMs: 30_000 }).stream({ ...ask, timeoutMs: 200 })));
+    expect(error).toMatchObject({ kind: 'timeout', attempts: 3 });
+    expect(error.message).toContain('no answer within 200 ms');
   });
 
   it('never shows credentials written into the base URL', async () => {

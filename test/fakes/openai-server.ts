@@ -1,6 +1,7 @@
 // A fake OpenAI-compatible server: POST /v1/chat/completions (openai SDK) and
 // /openai/v1/chat/completions (groq-sdk) answer scripted FakeTurns as plain JSON or as SSE chunks
-// shaped the way OpenAI streams them; POST /v1/embeddings answers fakeEmbedding vectors. The
+// shaped the way OpenAI streams them, or replies the protocol does not allow (misreply);
+// POST /v1/embeddings answers fakeEmbedding vectors. The
 // scenarios both chat-completions providers run are in chat-completions-contract.ts and
 // openai-misbehaving.ts.
 
@@ -21,6 +22,7 @@ export class OpenAiFake extends HttpFake {
   /** Send tool calls without ids, as some compatible servers do. */
   omitCallIds = false;
   private readonly turns: FakeTurn[] = [];
+  private readonly misreplies: Misreply[] = [];
   private answered = 0;
 
   constructor() {
@@ -61,11 +63,23 @@ export class OpenAiFake extends HttpFake {
     return this;
   }
 
+  /**
+   * The next `times` requests that reach the route get a reply the protocol does not allow:
+   * 'no_choices' is `choices: []` in the form asked for (a completion, or chunks then [DONE]);
+   * 'json_body' is a plain JSON completion whether or not a stream was asked for.
+   */
+  misreply(kind: Misreply, times = 1): this {
+    for (let i = 0; i < times; i++) this.misreplies.push(kind);
+    return this;
+  }
+
   get lastBody(): any {
     return this.requests.at(-1)?.body;
   }
 
   private answer(req: RecordedRequest, res: ServerResponse): void {
+    const misreply = this.misreplies.shift();
+    if (misreply) return sendMisreply(misreply, req, res);
     const turn = this.turns.shift() ?? {};
     const n = ++this.answered;
     const model = String(req.body?.model ?? 'fake');
@@ -76,6 +90,18 @@ export class OpenAiFake extends HttpFake {
     if (req.body?.stream) sendSse(res, body);
     else sendJson(res, body[0]);
   }
+}
+
+export type Misreply = 'no_choices' | 'json_body';
+
+function sendMisreply(kind: Misreply, req: RecordedRequest, res: ServerResponse): void {
+  const model = String(req.body?.model ?? 'fake');
+  const head = { id: 'chatcmpl-odd', created: 1_700_000_000, model };
+  if (kind === 'json_body' || !req.body?.stream) {
+    const choices = kind === 'json_body' ? completion({ text: 'a whole answer' }, 0, model).choices : [];
+    return sendJson(res, { ...head, object: 'chat.completion', choices, usage: wireUsage({}) });
+  }
+  sendSse(res, [{ ...head, object: 'chat.completion.chunk', choices: [] }, { ...head, object: 'chat.completion.chunk', choices: [], usage: wireUsage({}) }]);
 }
 
 /** Removes the ids from a completion's or a chunk's tool calls. */
