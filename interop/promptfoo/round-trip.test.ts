@@ -35,7 +35,7 @@ const EXPECTED: Record<string, 'pass' | 'fail'> = {
 let promptfoo: string;
 beforeAll(async () => {
   promptfoo = await ensurePeer('promptfoo');
-}, 7 * 60_000);
+}, 15 * 60_000); // 1.3 GB from the registry: minutes, more on a busy machine
 
 describe('lunar export promptfoo, run by promptfoo', () => {
   it('gives every case the pass or fail lunar bench gives it', async () => {
