@@ -152,9 +152,9 @@ describe.skipIf(!LLMBAR.present)('lunar data list', () => {
     expect(lines).toHaveLength(7);
     expect(lines.find((l) => l.startsWith('llmbar '))).toMatch(/^llmbar {5}home {5}2\/2 files {4}\S*lunar-data-pull-\w+\/data\/llmbar$/);
     expect(lines.find((l) => l.startsWith('bfcl '))).toBe(
-      'bfcl       missing  0/8 files    not here; to get the rest: lunar data pull bfcl gets the upstream files; checker_verdicts_dev.jsonl is derived by the project, not upstream: it comes only with ../shared/data',
+      'bfcl       missing  0/8 files    not here; to get the rest: lunar data pull bfcl; checker_verdicts_dev.jsonl is derived by the project and comes only with ../shared/data',
     );
-    expect(lines.find((l) => l.startsWith('squad '))).toMatch(/^squad {6}home {5}0\/1 files .*; to get the rest: normans\.json is derived by the project, not upstream: it comes only with \.\.\/shared\/data$/);
+    expect(lines.find((l) => l.startsWith('squad '))).toMatch(/^squad {6}home {5}0\/1 files .*; to get the rest: normans\.json is derived by the project and comes only with \.\.\/shared\/data$/);
   });
 
   it('finds the shared copy first', async () => {

@@ -115,11 +115,11 @@ describe.skipIf(!TREC_EVAL.present)('tiny case, worked by hand (README)', () => 
 });
 
 describe('trec_eval semantics beyond the golden files', () => {
-  const qrels = qrelsOf('tiny/qrels');
-  const run = runOf('tiny/run');
   const value = (rows: TrecEvalRow[], measure: string, qid: string) => rows.find((r) => r.measure === measure && r.qid === qid)?.value;
 
-  it('-l 2: only rel 2 is relevant, except to nDCG, and -c recounts num_rel over rel > 0 (trec_eval quirk)', () => {
+  it.skipIf(!TREC_EVAL.present)('-l 2: only rel 2 is relevant, except to nDCG, and -c recounts num_rel over rel > 0 (trec_eval quirk)', () => {
+    const qrels = qrelsOf('tiny/qrels');
+    const run = runOf('tiny/run');
     const opts = { measures: [...COUNTS, 'map', 'P.5', 'ndcg_cut.10'], perQuery: true, relevanceLevel: 2 };
     const rows = evaluate(qrels, run, { ...opts, complete: true });
     expect(value(rows, 'num_rel', 'q1')).toBe(1);
@@ -140,7 +140,9 @@ describe('trec_eval semantics beyond the golden files', () => {
       'map:10', 'P_5:10', 'P_10:10', 'map:2', 'P_5:2', 'P_10:2', 'map:all', 'P_5:all', 'P_10:all',
     ]);
   });
-  it('a measure named twice keeps its first cutoffs; defaults apply when none are given', () => {
+  it.skipIf(!TREC_EVAL.present)('a measure named twice keeps its first cutoffs; defaults apply when none are given', () => {
+    const qrels = qrelsOf('tiny/qrels');
+    const run = runOf('tiny/run');
     const rows = evaluate(qrels, run, { measures: ['P.5', 'P.10', 'success'] });
     expect(rows.map((r) => r.measure)).toEqual(['P_5', 'success_1', 'success_5', 'success_10']);
     const defaults = evaluate(qrels, run, { measures: ['recall'] }).map((r) => r.measure);

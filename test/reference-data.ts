@@ -1,13 +1,14 @@
 // The one way a test reaches reference data (../shared/data beside the checkout, else what
 // `lunar data pull` fetched into the home: README, "Reference data"). A test names the set and
-// the files it reads, and skips (describe.skipIf(!data.present)) when any is missing; one line
-// per missing set says what is missing and how to get it. In CI a missing file does not skip:
-// CI has the data, so a skip there would hide tests that never ran; a test that fails naming
-// what is missing takes the skipped tests' place.
+// the files it reads, and skips (describe.skipIf(!data.present)) when any is missing. One line
+// per incomplete set, once per run, says what the set lacks and how to get it: the same line
+// whichever files a test asked for, so no set is announced twice. In CI a missing file does not
+// skip: CI has the data, so a skip there would hide tests that never ran; a test that fails
+// naming what is missing takes the skipped tests' place.
 
 import { join } from 'node:path';
 import { it } from 'vitest';
-import { howToGet, locateReferenceSet, missingFiles, shownPath } from '../datasets/reference/locate.ts';
+import { howToGet, locateReferenceSet, missingFiles, shownPath, type LocatedSet } from '../datasets/reference/locate.ts';
 import { isUpstream, REFERENCE_SETS, type ReferenceSetName } from '../datasets/reference/manifest.ts';
 import { inCi, sayOnce } from './skip-notice.ts';
 
@@ -32,9 +33,7 @@ export function referenceData(name: ReferenceSetName, files?: readonly string[])
   const missing = missingFiles(set, wanted);
   if (missing.length === 0) return { path: set.path, present: true, file };
 
-  const what =
-    set.where === 'missing' ? `${shownPath(set.path)} is not here` : missing.length === 1 ? `${shownPath(file(missing[0]!))} is not here` : `${missing.length} files of ${shownPath(set.path)} are not here`;
-  const line = `${what} (${howToGet(name, missing)})`;
+  const line = incompleteSetLine(set);
   if (inCi()) {
     it(`has the reference data it reads: ${name}`, () => {
       throw new Error(`${line}. CI must run every test on reference data, so a missing set fails instead of skipping.`);
@@ -43,6 +42,16 @@ export function referenceData(name: ReferenceSetName, files?: readonly string[])
     sayOnce(`skipped: ${line}`);
   }
   return { path: set.path, present: false, file };
+}
+
+/** What the set lacks, all of it (not only what one test reads), and how to get it. */
+function incompleteSetLine(set: LocatedSet): string {
+  const lacking = missingFiles(set);
+  const what =
+    set.where === 'missing'
+      ? `${shownPath(set.path)} is not here`
+      : `${shownPath(set.path)} lacks ${lacking.length === 1 ? lacking[0] : `${lacking.length} of its files`}`;
+  return `${what} (${howToGet(set.name, lacking)})`;
 }
 
 /** The set's files that `lunar data pull` fetches: a test reading only these runs on a pulled set. */

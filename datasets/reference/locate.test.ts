@@ -55,9 +55,9 @@ describe('data:<set>/<file> in suites', () => {
 describe('how to get what is missing', () => {
   it('is `lunar data pull` for upstream files, and says derived files come only with the shared copy', () => {
     expect(howToGet('llmbar', ['natural.json'])).toBe('lunar data pull llmbar');
-    expect(howToGet('squad', ['normans.json'])).toBe('normans.json is derived by the project, not upstream: it comes only with ../shared/data');
+    expect(howToGet('squad', ['normans.json'])).toBe('normans.json is derived by the project and comes only with ../shared/data');
     expect(howToGet('vaswani', ['doc-text.trec', 'qrels.odd', 'query-text.odd.trec'])).toBe(
-      'lunar data pull vaswani gets the upstream files; 2 of its files are derived by the project, not upstream: they come only with ../shared/data',
+      'lunar data pull vaswani; 2 of its files are derived by the project and come only with ../shared/data',
     );
   });
 

@@ -92,10 +92,10 @@ export function howToGet(name: ReferenceSetName, missing: readonly string[]): st
     const file = manifestFile(name, path);
     return file !== undefined && 'derived' in file;
   });
-  if (derived.length === 0) return `lunar data pull ${name}`;
-  const what = derived.length === 1 ? `${derived[0]} is derived by the project, not upstream: it comes` : `${derived.length} of its files are derived by the project, not upstream: they come`;
-  const pull = derived.length < missing.length ? `lunar data pull ${name} gets the upstream files; ` : '';
-  return `${pull}${what} only with ../shared/data`;
+  const pull = `lunar data pull ${name}`;
+  if (derived.length === 0) return pull;
+  const what = derived.length === 1 ? `${derived[0]} is derived by the project and comes` : `${derived.length} of its files are derived by the project and come`;
+  return `${derived.length < missing.length ? `${pull}; ` : ''}${what} only with ../shared/data`;
 }
 
 function isDirectory(path: string): boolean {
