@@ -15,6 +15,7 @@ import { chatCount, json } from '../test/fakes/judge-fixtures.ts';
 import { OpenAiFake, TEST_KEY } from '../test/fakes/openai-server.ts';
 import { InputError } from '../core/errors.ts';
 import { registerJudgeCommands } from './judge.ts';
+import { exitCodeOf } from './exit.ts';
 import { referenceData } from '../test/reference-data.ts';
 
 const LLMBAR = referenceData('llmbar', ['natural.json']);
@@ -61,7 +62,7 @@ async function lunar(home: string, args: string[], env: NodeJS.ProcessEnv = {}):
   registerJudgeCommands(program, () => home, { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), env, now: () => NOW });
   process.exitCode = undefined;
   await program.parseAsync(['judge', 'calibrate', ...args], { from: 'user' });
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+  return { stdout, stderr, exitCode: exitCodeOf(program) };
 }
 
 const lineOf = (stdout: string, name: string) => stdout.split('\n').find((l) => l.startsWith(name));
@@ -211,7 +212,7 @@ describe.skipIf(!LLMBAR.present)('lunar judge calibrate: bad input', () => {
     const badLine = join(dir, 'bad.jsonl');
     writeFileSync(badLine, '{"ID": "2", "user_query": "q", "chatgpt_response": "r", "hallucination": "maybe"}\n');
     await expect(lunar(dir, ['--judge', 'scripted:x', '--data', badLine])).rejects.toThrow(/bad\.jsonl:1: hallucination: /);
-    await expect(lunar(dir, ['--judge', 'baseline', '--data', data])).rejects.toThrow(/^--judge baseline: judge baseline: the baseline is a non-LLM policy/);
+    await expect(lunar(dir, ['--judge', 'baseline', '--data', data])).rejects.toThrow(/^--judge baseline: judge baseline: baseline is a non-LLM policy/);
     await expect(lunar(dir, ['--judge', 'openai:gpt-4o-mini', '--data', data], {})).rejects.toThrow(/OPENAI_API_KEY is not set/);
   });
 });

@@ -22,7 +22,7 @@ import { withInterrupts } from './bench.ts';
 import { nonNegativeInt, positiveInt } from './args.ts';
 import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
-import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
+import { resolveTarget, validateTargets, type ResolvedTarget } from '../agent/targets.ts';
 import type { ConversationsFor } from './telegram.ts';
 import { needsCaseScript } from '../agent/providers/registry.ts';
 
@@ -73,6 +73,8 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   // The default target is checked before listening: a typo or a missing key is exit 2, not a 400 per request.
   const targets = new Map<string, ResolvedTarget>();
   const targetFor = (id: string) => {
+    // An unknown provider is bad input (exit 2) before anything asks what the provider can do.
+    validateTargets([id]);
     if (needsCaseScript(id)) throw new InputError('the scripted target needs a script per case; use scripted:FILE');
     const resolved = targets.get(id) ?? resolveTarget(id, { env });
     targets.set(id, resolved);

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerTrecEval } from './trec-eval.ts';
+import { exitCodeOf } from './exit.ts';
 import { referenceData } from '../test/reference-data.ts';
 
 // The tests that read trec_eval's files skip without them; the others need none.
@@ -34,7 +35,7 @@ async function trecEval(args: string[], files: Record<string, string> = {}): Pro
     if (!(error instanceof CommanderError)) throw error;
     return { stdout, stderr, exitCode: error.exitCode };
   }
-  return { stdout, stderr, exitCode: Number(process.exitCode ?? 0) };
+  return { stdout, stderr, exitCode: exitCodeOf(program) };
 }
 
 afterEach(() => {

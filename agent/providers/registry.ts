@@ -18,13 +18,26 @@ const baselineProvider: ProviderDefinition = {
   create: () => new BaselineModel(),
 };
 
+// Getters, read when asked rather than when this module loads: pricing.ts asks this table for
+// capabilities and chat-completions.ts (so openai.ts and groq.ts) imports pricing.ts, so a
+// provider's module can start loading before this one, and a plain value would then be undefined.
 export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
-  ollama: ollamaProvider,
-  openai: openaiProvider,
-  gemini: geminiProvider,
-  groq: groqProvider,
+  get ollama() {
+    return ollamaProvider;
+  },
+  get openai() {
+    return openaiProvider;
+  },
+  get gemini() {
+    return geminiProvider;
+  },
+  get groq() {
+    return groqProvider;
+  },
   baseline: baselineProvider,
-  scripted: scriptedProvider,
+  get scripted() {
+    return scriptedProvider;
+  },
 };
 
 /** A provider's capabilities; a name the table does not know is treated as a hosted model. */
