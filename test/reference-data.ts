@@ -50,7 +50,7 @@ function incompleteSetLine(set: LocatedSet): string {
   const what =
     set.where === 'missing'
       ? `${shownPath(set.path)} is not here`
-      : `${shownPath(set.path)} lacks ${lacking.length === 1 ? lacking[0] : `${lacking.length} of its files`}`;
+      : `${shownPath(set.path)} lacks ${lacking.length} of its ${REFERENCE_SETS[set.name].files.length} files`;
   return `${what} (${howToGet(set.name, lacking)})`;
 }
 
