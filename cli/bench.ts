@@ -15,6 +15,7 @@ import { parseShard, timeoutWarning } from '../runners/plan.ts';
 import { describeLock } from '../runners/provenance.ts';
 import { describeFailures } from '../runners/failures.ts';
 import { datasetFiles, loadSuite, suiteFiles, withCallTimeout, type Suite } from '../runners/suite.ts';
+import { howToGet, referenceFileOf, shownPath } from '../datasets/reference/locate.ts';
 import { detectTargets } from '../agent/targets.ts';
 import { missingKeyVariable } from '../agent/providers/registry.ts';
 import { setExitCode } from './exit.ts';
@@ -156,14 +157,17 @@ function resolveSuites(names: string[], suitesFolder: () => string): Suite[] {
 }
 
 /**
- * In the default run, a suite over public data kept beside the project (the BFCL files in
- * ../shared/data) is left out, with one line saying so, where that data is not present; named
- * explicitly, a missing file is bad input as usual.
+ * In the default run, a suite over reference data (`data:bfcl/...`: ../shared/data beside the
+ * project, else the home's data/) is left out, with one line saying so and how to get it, where
+ * that data is not present; named explicitly, a missing file is bad input as usual.
  */
 function hasItsData(suite: Suite): boolean {
   const missing = datasetFiles(suite.dataset).filter((file) => !existsSync(file));
-  if (missing.length) console.log(`suite ${suite.name} left out: ${missing[0]} is not there (name the suite to see the error)`);
-  return missing.length === 0;
+  if (missing.length === 0) return true;
+  const reference = referenceFileOf(missing[0]!);
+  const how = reference ? howToGet(reference.name, missing.map((file) => referenceFileOf(file)?.file ?? file)) : 'name the suite to see the error';
+  console.log(`suite ${suite.name} left out: ${shownPath(missing[0]!)} is not there (${how})`);
+  return false;
 }
 
 async function announceDetected(): Promise<string[]> {

@@ -4,14 +4,15 @@
 
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from './main.ts';
+import { referenceData } from '../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../shared/data/bfcl');
-const questions = (category: string) => join(DATA, `BFCL_v4_${category}.json`);
-const answers = (category: string) => join(DATA, 'possible_answer', `BFCL_v4_${category}.json`);
-const VERDICT_LINES = readFileSync(join(DATA, 'checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n');
+const bfcl = referenceData('bfcl');
+const questions = (category: string) => bfcl.file(`BFCL_v4_${category}.json`);
+const answers = (category: string) => bfcl.file(`possible_answer/BFCL_v4_${category}.json`);
+const VERDICT_LINES = bfcl.present ? readFileSync(bfcl.file('checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n') : [];
 
 let dir: string;
 beforeAll(() => {
@@ -60,7 +61,7 @@ const CATEGORIES = [
   ['irrelevance', 200],
 ] as const;
 
-describe('lunar bfcl-check', () => {
+describe.skipIf(!bfcl.present)('lunar bfcl-check', () => {
   it.each(CATEGORIES)("%s: prints BFCL's verdict and error type for each of the %i outputs, in order", async (category, count) => {
     const lines = VERDICT_LINES.filter((l) => (JSON.parse(l) as { category: string }).category === category);
     const outputs = write(`${category}.jsonl`, lines);

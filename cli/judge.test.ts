@@ -1,5 +1,5 @@
 // `lunar judge calibrate` through commander, on a few LLMBar and HaluEval rows copied at test time
-// from ../shared/data into a temporary folder: the figures printed are worked out by hand from
+// from the reference data (test/reference-data.ts) into a temporary folder: the figures printed are worked out by hand from
 // the scripted verdicts; the record lands in calibrations.jsonl; a second run against the fake
 // OpenAI server is served from the model-call cache.
 
@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exitCodeOf } from './exit.ts';
 import { readCalibrations } from '../judges/calibration-store.ts';
@@ -16,8 +16,10 @@ import { chatCount, json } from '../test/fakes/judge-fixtures.ts';
 import { OpenAiFake, TEST_KEY } from '../test/fakes/openai-server.ts';
 import { InputError } from '../core/errors.ts';
 import { registerJudgeCommands } from './judge.ts';
+import { referenceData } from '../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../shared/data');
+const LLMBAR = referenceData('llmbar', ['natural.json']);
+const HALUEVAL = referenceData('halueval', ['general_data.even.jsonl']);
 const NOW = new Date('2026-12-04T10:00:00.000Z');
 
 let dir: string;
@@ -26,7 +28,7 @@ beforeEach(() => {
 });
 /** LLMBar natural.json pairs at these positions, written as a JSON array (labels 1, 2, 1, 2 for 3, 4, 5, 7). */
 function llmbar(positions: number[]): string {
-  const all = JSON.parse(readFileSync(join(DATA, 'llmbar/natural.json'), 'utf8')) as { label: number }[];
+  const all = JSON.parse(readFileSync(LLMBAR.file('natural.json'), 'utf8')) as { label: number }[];
   const file = join(dir, 'natural.json');
   writeFileSync(file, JSON.stringify(positions.map((p) => all[p]), null, 2));
   return file;
@@ -34,7 +36,7 @@ function llmbar(positions: number[]): string {
 
 /** The first `count` HaluEval lines, byte for byte (IDs 2, 4, 6, …; labels yes yes no no no yes). */
 function halueval(count: number): string {
-  const lines = readFileSync(join(DATA, 'halueval/general_data.even.jsonl'), 'utf8').split('\n').slice(0, count);
+  const lines = readFileSync(HALUEVAL.file('general_data.even.jsonl'), 'utf8').split('\n').slice(0, count);
   const file = join(dir, 'halueval.jsonl');
   writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
   return file;
@@ -60,7 +62,7 @@ async function lunar(home: string, args: string[], env: NodeJS.ProcessEnv = {}):
 
 const lineOf = (stdout: string, name: string) => stdout.split('\n').find((l) => l.startsWith(name));
 
-describe('lunar judge calibrate: pairwise (LLMBar)', () => {
+describe.skipIf(!LLMBAR.present)('lunar judge calibrate: pairwise (LLMBar)', () => {
   it('prints agreement 0.5, kappa 0.2, rho 1/√18, accuracy by order and position consistency as worked by hand', async () => {
     const data = llmbar([3, 4, 5, 7]);
     // Per pair: the verdict with the pair as given, then with the outputs swapped (positional).
@@ -129,7 +131,7 @@ describe('lunar judge calibrate: pairwise (LLMBar)', () => {
   });
 });
 
-describe('lunar judge calibrate: hallucination (HaluEval)', () => {
+describe.skipIf(!HALUEVAL.present)('lunar judge calibrate: hallucination (HaluEval)', () => {
   it('prints kappa 1/6 and rho = phi = 1/6 on five rows, with a sixth the judge never answered usably left out of n', async () => {
     const data = halueval(6);
     // Labels yes yes no no no yes; verdicts yes no no no yes, then three replies that do not fit.
@@ -153,7 +155,7 @@ describe('lunar judge calibrate: hallucination (HaluEval)', () => {
   });
 });
 
-describe('lunar judge calibrate: the model path', () => {
+describe.skipIf(!HALUEVAL.present)('lunar judge calibrate: the model path', () => {
   let fake: OpenAiFake;
   beforeEach(async () => {
     fake = await new OpenAiFake().start();
@@ -193,7 +195,7 @@ describe('lunar judge calibrate: the model path', () => {
   });
 });
 
-describe('lunar judge calibrate: bad input', () => {
+describe.skipIf(!LLMBAR.present)('lunar judge calibrate: bad input', () => {
   it('refuses a --kind the file does not hold, a row that does not fit (file, line, field), and a judge that cannot judge', async () => {
     const data = llmbar([3, 4]);
     await expect(lunar(dir, ['--judge', 'scripted:x', '--data', data, '--kind', 'hallucination'])).rejects.toThrow(
@@ -205,7 +207,7 @@ describe('lunar judge calibrate: bad input', () => {
     const badLine = join(dir, 'bad.jsonl');
     writeFileSync(badLine, '{"ID": "2", "user_query": "q", "chatgpt_response": "r", "hallucination": "maybe"}\n');
     await expect(lunar(dir, ['--judge', 'scripted:x', '--data', badLine])).rejects.toThrow(/bad\.jsonl:1: hallucination: /);
-    await expect(lunar(dir, ['--judge', 'baseline', '--data', data])).rejects.toThrow(/^--judge baseline: judge baseline: the baseline is a non-LLM policy/);
+    await expect(lunar(dir, ['--judge', 'baseline', '--data', data])).rejects.toThrow(/^--judge baseline: judge baseline: baseline is a non-LLM policy/);
     await expect(lunar(dir, ['--judge', 'openai:gpt-4o-mini', '--data', data], {})).rejects.toThrow(/OPENAI_API_KEY is not set/);
   });
 });

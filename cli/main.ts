@@ -26,17 +26,16 @@ import { registerViewCommand } from './view.ts';
 import { registerExportCommands } from './export.ts';
 import { registerImportCommands } from './import.ts';
 import { registerGateCommand } from './gate.ts';
+import { registerDataCommands } from './data.ts';
+import { PullError } from '../datasets/reference/pull.ts';
+import { locateReferenceSet } from '../datasets/reference/locate.ts';
 import { InputError } from '../core/errors.ts';
 import { runPerf } from '../perf/perf.ts';
 import { perfVersusPromptfoo } from '../perf/promptfoo.ts';
 import { PeerError } from '../interop/peers.ts';
 import { lunarVersion, PACKAGE_ROOT } from '../core/package.ts';
 import { exitCodeOf } from './exit.ts';
-
-
-export function lunarHome(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.LUNAR_HOME ?? '.lunar');
-}
+import { lunarHome } from '../core/home.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -88,20 +87,21 @@ function buildProgram(): Command {
   registerViewCommand(program, () => lunarHome());
   registerExportCommands(program, () => lunarHome(), { suitesFolder });
   registerImportCommands(program);
+  registerDataCommands(program, () => lunarHome());
 
   program
     .command('perf')
     .description('Benchmarks of Lunar itself (not a test): prints medians of repeated timings.')
     .addOption(new Option('-r, --rounds <n>', 'timed rounds per figure').default(5).argParser(positiveInt))
     .option('--sizes <list>', 'synthetic index sizes (chunks) for the retrieval latency figures', '10000,100000')
-    .option('--shared-data <dir>', 'the reference data folder (Vaswani)', join(PACKAGE_ROOT, '..', 'shared', 'data'))
+    .option('--shared-data <dir>', 'a reference data folder holding vaswani/ (default: wherever `lunar data list` finds vaswani)')
     .option('--only-promptfoo', 'only the harness figures side by side with promptfoo', false)
     .option('--no-promptfoo', 'skip the comparison with promptfoo 0.121.9 (which is installed into .lunar/peers/ on first use: about 1.3 GB and 4 minutes)')
-    .action(async (opts: { rounds: number; sizes: string; sharedData: string; promptfoo: boolean; onlyPromptfoo: boolean }) => {
+    .action(async (opts: { rounds: number; sizes: string; sharedData?: string; promptfoo: boolean; onlyPromptfoo: boolean }) => {
       if (opts.promptfoo || opts.onlyPromptfoo) await perfVersusPromptfoo((line) => console.log(line), { rounds: 1 });
       if (opts.onlyPromptfoo) return;
       const sizes = opts.sizes.split(',').map((s) => positiveInt(s.trim()));
-      await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), sharedData: resolve(opts.sharedData), sizes });
+      await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), vaswani: opts.sharedData ? resolve(opts.sharedData, 'vaswani') : locateReferenceSet('vaswani').path, sizes });
     });
 
   return program;
@@ -121,7 +121,7 @@ function reportError(error: unknown): number {
     console.error(`lunar: ${error.message}`);
     return 2;
   }
-  if (error instanceof RunFailedError || error instanceof PeerError) {
+  if (error instanceof RunFailedError || error instanceof PeerError || error instanceof PullError) {
     console.error(`lunar: ${error.message}`);
     return 1;
   }

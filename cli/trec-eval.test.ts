@@ -6,9 +6,11 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from './exit.ts';
 import { registerTrecEval } from './trec-eval.ts';
+import { referenceData } from '../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../shared/data/trec_eval');
-const path = (name: string): string => resolve(DATA, name);
+// The tests that read trec_eval's files skip without them; the others need none.
+const TREC_EVAL = referenceData('trec_eval');
+const path = (name: string): string => TREC_EVAL.file(name);
 const golden = (name: string): string => readFileSync(path(name), 'latin1');
 const STANDARD = ['-m', 'ndcg_cut.5,10,20', '-m', 'recip_rank', '-m', 'map', '-m', 'map_cut.10', '-m', 'P.1,5,10', '-m', 'recall.5,10,100', '-m', 'success.1,5,10'];
 
@@ -37,54 +39,54 @@ async function trecEval(args: string[], files: Record<string, string> = {}): Pro
 }
 
 describe('lunar trec-eval', () => {
-  it('-q -c with repeated -m prints golden.q.c.txt byte for byte', async () => {
+  it.skipIf(!TREC_EVAL.present)('-q -c with repeated -m prints golden.q.c.txt byte for byte', async () => {
     const out = await trecEval(['-q', '-c', ...STANDARD, path('qrels.test'), path('results.test')]);
     expect(out).toEqual({ stdout: golden('golden.q.c.txt'), stderr: '', exitCode: 0 });
   });
 
-  it('-M 10 (MRR@10 is its recip_rank), with the measures in another order', async () => {
+  it.skipIf(!TREC_EVAL.present)('-M 10 (MRR@10 is its recip_rank), with the measures in another order', async () => {
     const reordered = [...STANDARD.slice(8), ...STANDARD.slice(0, 8)];
     const out = await trecEval(['-q', '-c', '-M', '10', ...reordered, path('qrels.test'), path('results.test')]);
     expect(out.stdout).toBe(golden('golden.q.c.M10.txt'));
     expect(out.stdout).toContain('recip_rank            \tall\t0.3889\n');
   });
 
-  it('combined and attached flags as getopt takes them: -qc -M10 -mnum_q', async () => {
+  it.skipIf(!TREC_EVAL.present)('combined and attached flags as getopt takes them: -qc -M10 -mnum_q', async () => {
     const counts = await trecEval(['-qc', '-mnum_q', '-m', 'num_ret', '-m', 'num_rel', '-m', 'num_rel_ret', path('qrels.test'), path('results.test')]);
     expect(counts.stdout).toBe(golden('golden.q.c.counts.txt'));
     const cut = await trecEval(['-qc', '-M10', ...STANDARD, path('qrels.test'), path('results.test')]);
     expect(cut.stdout).toBe(golden('golden.q.c.M10.txt'));
   });
 
-  it('without -c: queries missing from the run do not count', async () => {
+  it.skipIf(!TREC_EVAL.present)('without -c: queries missing from the run do not count', async () => {
     const args = ['-q', '-m', 'num_q', '-m', 'num_ret', '-m', 'num_rel', '-m', 'num_rel_ret', ...STANDARD];
     expect((await trecEval([...args, path('tiny/qrels'), path('tiny/run')])).stdout).toBe(golden('tiny/golden.q.txt'));
     expect((await trecEval(['-c', ...args, path('tiny/qrels'), path('tiny/run')])).stdout).toBe(golden('tiny/golden.q.c.txt'));
   });
 
-  it('without -q only the all block is printed', async () => {
+  it.skipIf(!TREC_EVAL.present)('without -q only the all block is printed', async () => {
     const out = await trecEval(['-c', ...STANDARD, path('qrels.test'), path('results.test')]);
     expect(out.stdout).toBe(golden('golden.q.c.txt').split('\n').filter((l) => l.includes('\tall\t')).map((l) => `${l}\n`).join(''));
   });
 
-  it('-l 2: rel 2 is the least that counts as relevant', async () => {
+  it.skipIf(!TREC_EVAL.present)('-l 2: rel 2 is the least that counts as relevant', async () => {
     const out = await trecEval(['-q', '-l', '2', '-m', 'map', '-m', 'num_rel', path('tiny/qrels'), path('tiny/run')]);
     expect(out.stdout.split('\n').slice(0, 2)).toEqual(['num_rel               \tq1\t1', 'map                   \tq1\t0.3333']);
   });
 
-  it('a duplicate docno: exit 4, one line on stderr naming file, line and docno, nothing on stdout', async () => {
+  it.skipIf(!TREC_EVAL.present)('a duplicate docno: exit 4, one line on stderr naming file, line and docno, nothing on stdout', async () => {
     const out = await trecEval(['-q', '-c', ...STANDARD, path('tiny/qrels'), path('tiny/run.dup')]);
     expect(out.exitCode).toBe(4);
     expect(out.stdout).toBe(golden('tiny/golden.dup.stdout.txt'));
     expect(out.stderr).toBe(`lunar trec-eval: ${path('tiny/run.dup')}:2: duplicate docno 'd1' for query 'q1' (also line 1)\n`);
   });
 
-  it('a malformed run line: exit 2, nothing on stdout', async () => {
+  it.skipIf(!TREC_EVAL.present)('a malformed run line: exit 2, nothing on stdout', async () => {
     const out = await trecEval(['-m', 'map', path('tiny/qrels'), 'bad.run'], { 'bad.run': 'q1 Q0 d1 1 1.0 r\nq1 Q0 d2 2\n' });
     expect(out).toEqual({ stdout: '', stderr: expect.stringMatching(/^lunar trec-eval: bad\.run:2: malformed run line/), exitCode: 2 });
   });
 
-  it('an unreadable file: exit 2', async () => {
+  it.skipIf(!TREC_EVAL.present)('an unreadable file: exit 2', async () => {
     const out = await trecEval(['-m', 'map', path('tiny/qrels'), path('tiny/no-such-run')]);
     expect(out.exitCode).toBe(2);
     expect(out.stderr).toMatch(/cannot read run file .*ENOENT/);

@@ -1,15 +1,16 @@
-// Agreement with trec_eval 9.0.8 on every line of every golden file in shared/data/trec_eval, plus the
+// Agreement with trec_eval 9.0.8 on every line of every golden file in the reference data trec_eval, plus the
 // README's hand-worked values as named checks.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { averagePrecision, evaluate, formatFixed4, formatTrecEval, ndcgAt, precisionAt, rankRun, recallAt, reciprocalRank, successAt, type EvaluateOptions, type TrecEvalRow } from './retrieval.ts';
 import { parseQrels, parseRun, TrecEvalError } from '../datasets/trec-files.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
+import { referenceData } from '../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../shared/data/trec_eval');
-const read = (name: string): string => readFileSync(resolve(DATA, name), 'latin1');
+// Files are read in beforeAll or in a test, never while collecting: without them the tests skip.
+const TREC_EVAL = referenceData('trec_eval');
+const read = (name: string): string => readFileSync(TREC_EVAL.file(name), 'latin1');
 const qrelsOf = (name: string) => parseQrels(read(name), name);
 const runOf = (name: string) => parseRun(read(name), name);
 
@@ -42,11 +43,15 @@ function parseGolden(text: string): TrecEvalRow[] {
   });
 }
 
-describe('agreement with trec_eval 9.0.8 golden output', () => {
+describe.skipIf(!TREC_EVAL.present)('agreement with trec_eval 9.0.8 golden output', () => {
   for (const c of CASES) {
     describe(c.golden, () => {
-      const golden = read(c.golden);
-      const rows = evaluate(qrelsOf(c.qrels), runOf(c.run), { ...c.options, measures: c.measures });
+      let golden = '';
+      let rows: TrecEvalRow[] = [];
+      beforeAll(() => {
+        golden = read(c.golden);
+        rows = evaluate(qrelsOf(c.qrels), runOf(c.run), { ...c.options, measures: c.measures });
+      });
 
       it('has the same lines in the same order, each value within 1e-4', () => {
         const expected = parseGolden(golden);
@@ -63,9 +68,9 @@ describe('agreement with trec_eval 9.0.8 golden output', () => {
   }
 });
 
-describe('tiny case, worked by hand (README)', () => {
-  const qrels = qrelsOf('tiny/qrels');
-  const run = runOf('tiny/run');
+describe.skipIf(!TREC_EVAL.present)('tiny case, worked by hand (README)', () => {
+  const qrels = TREC_EVAL.present ? qrelsOf('tiny/qrels') : new Map();
+  const run = TREC_EVAL.present ? runOf('tiny/run') : new Map();
   const ranked = (qid: string) => rankRun(run.get(qid)!).map((e) => e.docno);
   const q1 = qrels.get('q1')!;
 
@@ -110,11 +115,11 @@ describe('tiny case, worked by hand (README)', () => {
 });
 
 describe('trec_eval semantics beyond the golden files', () => {
-  const qrels = qrelsOf('tiny/qrels');
-  const run = runOf('tiny/run');
   const value = (rows: TrecEvalRow[], measure: string, qid: string) => rows.find((r) => r.measure === measure && r.qid === qid)?.value;
 
-  it('-l 2: only rel 2 is relevant, except to nDCG, and -c recounts num_rel over rel > 0 (trec_eval quirk)', () => {
+  it.skipIf(!TREC_EVAL.present)('-l 2: only rel 2 is relevant, except to nDCG, and -c recounts num_rel over rel > 0 (trec_eval quirk)', () => {
+    const qrels = qrelsOf('tiny/qrels');
+    const run = runOf('tiny/run');
     const opts = { measures: [...COUNTS, 'map', 'P.5', 'ndcg_cut.10'], perQuery: true, relevanceLevel: 2 };
     const rows = evaluate(qrels, run, { ...opts, complete: true });
     expect(value(rows, 'num_rel', 'q1')).toBe(1);
@@ -135,7 +140,9 @@ describe('trec_eval semantics beyond the golden files', () => {
       'map:10', 'P_5:10', 'P_10:10', 'map:2', 'P_5:2', 'P_10:2', 'map:all', 'P_5:all', 'P_10:all',
     ]);
   });
-  it('a measure named twice keeps its first cutoffs; defaults apply when none are given', () => {
+  it.skipIf(!TREC_EVAL.present)('a measure named twice keeps its first cutoffs; defaults apply when none are given', () => {
+    const qrels = qrelsOf('tiny/qrels');
+    const run = runOf('tiny/run');
     const rows = evaluate(qrels, run, { measures: ['P.5', 'P.10', 'success'] });
     expect(rows.map((r) => r.measure)).toEqual(['P_5', 'success_1', 'success_5', 'success_10']);
     const defaults = evaluate(qrels, run, { measures: ['recall'] }).map((r) => r.measure);
@@ -165,7 +172,7 @@ describe('parsing and fatal errors', () => {
     throw new Error('expected a TrecEvalError');
   };
 
-  it('tiny/run.dup: exit 4, naming the file, the line, the query and the docno', () => {
+  it.skipIf(!TREC_EVAL.present)('tiny/run.dup: exit 4, naming the file, the line, the query and the docno', () => {
     // trec_eval's stderr for this file (the last line records its exit code):
     expect(read('tiny/golden.dup.stderr.txt')).toContain('duplicate docs d1');
     expect(read('tiny/golden.dup.stdout.txt')).toBe('');
@@ -201,7 +208,7 @@ describe('parsing and fatal errors', () => {
     const run = parseRun('q 0 a 1 1e2x r\nq 0 b 1 junk r\nq 0 c 1 0x10 r\nq 0 d 1 -inf r\n', 'r');
     expect(run.get('q')!.map((e) => e.score)).toEqual([100, 0, 16, -Infinity]);
   });
-  it('unsupported or malformed measures', () => {
+  it.skipIf(!TREC_EVAL.present)('unsupported or malformed measures', () => {
     const q = qrelsOf('tiny/qrels');
     const r = runOf('tiny/run');
     expect(fail(() => evaluate(q, r, { measures: ['bpref'] })).exitCode).toBe(1);

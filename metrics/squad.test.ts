@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maxOverGold, normalizeAnswer, squadExactOne, squadF1One } from './squad.ts';
 import { runScorer, traceOf } from './test-fixtures.ts';
+import { referenceData } from '../test/reference-data.ts';
+
+const SQUAD = referenceData('squad');
 
 describe('normalizeAnswer (SQuAD normalize_answer)', () => {
   it('lower-cases, strips ASCII punctuation, drops the articles a/an/the and collapses white space', () => {
@@ -75,13 +77,13 @@ describe('squad_exact and squad_f1 scorers', () => {
   });
 });
 
-// The Normans article of SQuAD 2.0 dev (../shared/data/squad). Its README carries no reference
+// The Normans article of SQuAD 2.0 dev (reference data squad). Its README carries no reference
 // scores, so the figures below come from the official evaluate-v2.0.py (its normalize_answer,
 // compute_exact, compute_f1, get_raw_scores and make_eval_dict, unchanged) run with Python 3.11 on
 // predictions made by the rule in predictionsOf, the same rule written in Python.
-describe('SQuAD 2.0 Normans: agreement with the official evaluation script', () => {
+describe.skipIf(!SQUAD.present)('SQuAD 2.0 Normans: agreement with the official evaluation script', () => {
   interface Qa { id: string; is_impossible: boolean; answers: { text: string; answer_start: number }[]; plausible_answers?: { text: string }[] }
-  const data = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../shared/data/squad/normans.json'), 'utf8')) as {
+  const data = (SQUAD.present ? JSON.parse(readFileSync(SQUAD.file('normans.json'), 'utf8')) : { data: [] }) as {
     data: { paragraphs: { context: string; qas: Qa[] }[] }[];
   };
   const questions = data.data.flatMap((a) => a.paragraphs.flatMap((p) => p.qas.map((qa) => ({ qa, context: p.context }))));

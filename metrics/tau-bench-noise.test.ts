@@ -1,25 +1,23 @@
-// Noise on real repeats: GPT-4o on τ-bench airline, 50 tasks × 4 trials (../shared/data/tau_bench,
+// Noise on real repeats: GPT-4o on τ-bench airline, 50 tasks × 4 trials (reference data tau_bench,
 // see its README). Reward 1 (within 1 ± 1e-6, τ-bench's rule) is a pass. The expected figures were
 // counted outside this code, by a few lines of Python over the file's `records` (and they agree
 // with its `per_task` success counts): 26 tasks have mixed results, 24 do not (14 never pass,
 // 10 always pass).
 
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { measureNoise } from './noise.ts';
+import { referenceData } from '../test/reference-data.ts';
 
-const SHARED = resolve(import.meta.dirname, '../../shared');
-const missing = !existsSync(SHARED);
-if (missing) console.log(`skipped τ-bench flip rates: ${SHARED} (../shared) is missing`);
+const TAU = referenceData('tau_bench', ['gpt-4o-airline.rewards.json']);
 
 // Mixed tasks by success count of 4: 1 or 3 successes → flip rate 1/4; 2 → 1/2.
 const ONE_SUCCESS = [1, 2, 5, 6, 7, 11, 16, 17, 29, 39, 43, 47];
 const TWO_SUCCESSES = [13, 15, 26, 27, 30, 31, 41, 44, 45, 46];
 const THREE_SUCCESSES = [21, 34, 37, 40];
 
-describe.skipIf(missing)('τ-bench GPT-4o airline: flip rates of 50 tasks × 4 trials', () => {
-  const data = missing ? { records: [] } : (JSON.parse(readFileSync(resolve(SHARED, 'data/tau_bench/gpt-4o-airline.rewards.json'), 'utf8')) as { records: { task_id: number; trial: number; reward: number }[] });
+describe.skipIf(!TAU.present)('τ-bench GPT-4o airline: flip rates of 50 tasks × 4 trials', () => {
+  const data = TAU.present ? (JSON.parse(readFileSync(TAU.file('gpt-4o-airline.rewards.json'), 'utf8')) as { records: { task_id: number; trial: number; reward: number }[] }) : { records: [] };
   const [noise] = measureNoise(data.records.map((r) => ({ caseId: String(r.task_id), group: 'gpt-4o/airline', repeat: r.trial, pass: Math.abs(r.reward - 1) <= 1e-6 })));
 
   it('finds the 26 tasks with mixed results, with their flip rates, by rate then id', () => {

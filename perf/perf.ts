@@ -13,15 +13,15 @@ import { loadSuite } from '../runners/suite.ts';
 export interface PerfOptions {
   rounds: number;
   suitesFolder: string;
-  /** ../shared/data beside the project: Vaswani for the retrieval figures. */
-  sharedData: string;
+  /** The Vaswani folder for the retrieval figures (the reference data set's, wherever it is, unless given). */
+  vaswani: string;
   /** Synthetic index sizes for the retrieval latency figures. */
   sizes: number[];
 }
 
 export async function runPerf(options: PerfOptions): Promise<void> {
   await perfHarness(options);
-  await perfRetrieval(options.sharedData, options.sizes, (line) => console.log(line));
+  await perfRetrieval(options.vaswani, options.sizes, (line) => console.log(line));
 }
 
 async function perfHarness(options: PerfOptions): Promise<void> {

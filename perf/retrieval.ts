@@ -21,15 +21,17 @@ import { type Qrels, type Run } from '../datasets/trec-files.ts';
 import { mulberry32 } from '../metrics/seeded-random.ts';
 import { mean, quantile } from '../metrics/stats.ts';
 import { relevanceOf } from '../datasets/case.ts';
+import { howToGet } from '../datasets/reference/locate.ts';
 
 const TERRIER_BM25_MAP = 0.2965;
+const VASWANI_FILES = ['doc-text.trec', 'query-text.odd.trec', 'qrels.odd'];
 
-export async function perfRetrieval(sharedData: string, sizes: readonly number[], log: (line: string) => void): Promise<void> {
+export async function perfRetrieval(vaswani: string, sizes: readonly number[], log: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lunar-perf-rag-'));
   try {
-    const vaswani = join(sharedData, 'vaswani');
-    if (existsSync(vaswani)) await vaswaniMap(vaswani, dir, log);
-    else log(`vaswani: ${vaswani} not found, skipped`);
+    const missing = VASWANI_FILES.filter((file) => !existsSync(join(vaswani, file)));
+    if (missing.length === 0) await vaswaniMap(vaswani, dir, log);
+    else log(`vaswani: ${join(vaswani, missing[0]!)} not found, skipped (${howToGet('vaswani', missing)})`);
     for (const size of sizes) await latencyAt(size, dir, log);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // Suite files (suites/*.yaml): which dataset, which tools, which scorers, which targets, and a
-// configuration matrix. Paths in a suite are relative to the suite file. Errors name the file,
-// the field and what is wrong.
+// configuration matrix. Paths in a suite are relative to the suite file, except `data:<set>/<file>`:
+// a file of a reference data set, wherever that set is (../shared/data or the home's data/, one
+// resolver in datasets/reference/locate.ts). Errors name the file, the field and what is wrong.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { PROVIDERS } from '../agent/providers/registry.ts';
 import { Gates } from './gate-spec.ts';
 import { JudgeFloors } from '../judges/floors.ts';
 import { InputError } from '../core/errors.ts';
+import { DATA_PREFIX, referenceFilePath } from '../datasets/reference/locate.ts';
 import { Limits } from '../agent/providers/scheduler/limits.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
 
@@ -184,7 +186,7 @@ export function loadSuite(file: string): Suite {
     }
     return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here, file);
   });
-  const dataset = datasetSource(base.dataset, here);
+  const dataset = datasetSource(base.dataset, here, file);
   return {
     name: base.name ?? basename(file).replace(/\.ya?ml$/, ''),
     file,
@@ -198,14 +200,24 @@ export function loadSuite(file: string): Suite {
   };
 }
 
-function datasetSource(dataset: z.infer<typeof Suite>['dataset'], here: string): DatasetSource {
-  if (typeof dataset === 'string') return { kind: 'jsonl', path: resolve(here, dataset) };
-  if (dataset.format === 'trec') return { kind: 'trec', topics: resolve(here, dataset.topics), qrels: resolve(here, dataset.qrels) };
+function datasetSource(dataset: z.infer<typeof Suite>['dataset'], here: string, file: string): DatasetSource {
+  if (typeof dataset === 'string') return { kind: 'jsonl', path: suitePath(file, here, dataset) };
+  if (dataset.format === 'trec') return { kind: 'trec', topics: suitePath(file, here, dataset.topics), qrels: suitePath(file, here, dataset.qrels) };
   return {
     kind: 'bfcl',
-    sets: dataset.sets.map((set) => ({ ...set, questions: resolve(here, set.questions), ...(set.answers ? { answers: resolve(here, set.answers) } : {}) })),
+    sets: dataset.sets.map((set) => ({ ...set, questions: suitePath(file, here, set.questions), ...(set.answers ? { answers: suitePath(file, here, set.answers) } : {}) })),
     underscoreToDot: dataset.underscore_to_dot,
   };
+}
+
+/** A data file named in a suite: relative to the suite's folder, or `data:<set>/<file>` from the reference data. */
+function suitePath(file: string, here: string, path: string): string {
+  if (!path.startsWith(DATA_PREFIX)) return resolve(here, path);
+  try {
+    return referenceFilePath(path);
+  } catch (error) {
+    throw error instanceof InputError ? new InputError(`${file}: ${error.message}`) : error;
+  }
 }
 
 function readYaml(file: string): unknown {
@@ -240,7 +252,7 @@ function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file:
       corpus:
         typeof s.knowledge.corpus === 'string'
           ? { kind: 'folder', path: resolve(here, s.knowledge.corpus) }
-          : { kind: 'trec', path: resolve(here, s.knowledge.corpus.documents) },
+          : { kind: 'trec', path: suitePath(file, here, s.knowledge.corpus.documents) },
       embedder: s.knowledge.embedder,
       index: s.knowledge.index && resolve(here, s.knowledge.index),
       chunk: { maxTokens: s.knowledge.chunk.max_tokens, overlapTokens: s.knowledge.chunk.overlap_tokens },

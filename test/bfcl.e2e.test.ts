@@ -1,16 +1,19 @@
-// The BFCL suite end to end: BFCL's files read where they are kept, each entry's functions offered
-// as declared tools, the agent's first reply judged by BFCL's rules.
+// The BFCL suite end to end: BFCL's files read where they are kept (the reference data set bfcl:
+// its upstream files are enough), each entry's functions offered as declared tools, the agent's
+// first reply judged by BFCL's rules.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../runners/bench.ts';
 import { loadSuite } from '../runners/suite.ts';
+import { referenceData, upstreamFiles } from './reference-data.ts';
 
 const suite = loadSuite(resolve(import.meta.dirname, '../suites/bfcl.yaml'));
 const home = () => mkdtempSync(join(tmpdir(), 'lunar-bfcl-e2e-'));
+const BFCL = referenceData('bfcl', upstreamFiles('bfcl'));
 
-describe('the BFCL suite', () => {
+describe.skipIf(!BFCL.present)('the BFCL suite', () => {
   it('offers the entry\'s function (dots as underscores) and passes the call BFCL expects; a wrong value fails with its error type', async () => {
     const dir = home();
     // simple_python_0: calculate_triangle_area(base=10, height=5); multiple_0: triangle_properties.get(5, 4, 3).

@@ -1,11 +1,11 @@
 // Retrieval end to end: the lunar index/search commands, the knowledge tool inside the agent
 // loop with citations in the Trace, and the Vaswani collection scored two ways that must agree.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineModel } from '../agent/baseline/model.ts';
 import { runAgent } from '../agent/loop.ts';
 import { HashEmbedder } from '../agent/rag/embedders/hash.ts';
@@ -23,10 +23,11 @@ import { evaluate, formatFixed4 } from '../metrics/retrieval.ts';
 import { parseQrels, parseRun } from '../datasets/trec-files.ts';
 import { createScorer } from '../judges/registry.ts';
 import { mean } from '../metrics/stats.ts';
+import { referenceData } from './reference-data.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const corpus = join(root, 'datasets', 'corpus');
-const vaswani = resolve(root, '..', 'shared', 'data', 'vaswani');
+const VASWANI = referenceData('vaswani');
 const run = promisify(execFile);
 const lunar = (args: string[]) => run('node', [join(root, 'bin', 'lunar.js'), ...args], { cwd: root, env: { ...process.env, CI: '' } });
 
@@ -157,13 +158,20 @@ describe('the knowledge tool in the agent loop', () => {
   });
 });
 
-describe.skipIf(!existsSync(vaswani))('Vaswani through the indexer and search', () => {
+describe.skipIf(!VASWANI.present)('Vaswani through the indexer and search', () => {
   const embedder = new HashEmbedder();
-  const store = new IndexStore(join(mkdtempSync(join(tmpdir(), 'lunar-vaswani-')), 'index.db'), embedder.id);
-  const topics = readTrecTopics(join(vaswani, 'query-text.odd.trec'), join(vaswani, 'qrels.odd'));
-  const qrels = parseQrels(readFileSync(join(vaswani, 'qrels.odd'), 'latin1'), 'qrels.odd');
-  const indexed = indexDocuments(store, embedder, readTrecDocuments(join(vaswani, 'doc-text.trec')));
   const map = createScorer('map', { k: 1000 });
+  // Read and indexed in beforeAll, which a skipped describe never runs: without the files, nothing is read.
+  let store: IndexStore | undefined;
+  let topics: ReturnType<typeof readTrecTopics> = [];
+  let qrels: ReturnType<typeof parseQrels> = new Map();
+  let indexed: ReturnType<typeof indexDocuments>;
+  beforeAll(() => {
+    store = new IndexStore(join(mkdtempSync(join(tmpdir(), 'lunar-vaswani-')), 'index.db'), embedder.id);
+    topics = readTrecTopics(VASWANI.file('query-text.odd.trec'), VASWANI.file('qrels.odd'));
+    qrels = parseQrels(readFileSync(VASWANI.file('qrels.odd'), 'latin1'), 'qrels.odd');
+    indexed = indexDocuments(store, embedder, readTrecDocuments(VASWANI.file('doc-text.trec')));
+  });
 
   /**
    * MAP two ways over the same hits: the suite scorer (per-query AP@1000 over the hits in their
@@ -175,7 +183,7 @@ describe.skipIf(!existsSync(vaswani))('Vaswani through the indexer and search', 
     const perQuery: number[] = [];
     const lines: string[] = [];
     for (const topic of topics) {
-      const hits = await search(store, embedder, topic.input!, { ...config, k: 1000, candidate_multiplier: 1, mmr: { enabled: false }, decay: { enabled: false } });
+      const hits = await search(store!, embedder, topic.input!, { ...config, k: 1000, candidate_multiplier: 1, mmr: { enabled: false }, decay: { enabled: false } });
       hits.forEach((h, rank) => lines.push(`${topic.id} Q0 ${h.path} ${rank + 1} ${h.score} lunar`));
       const score = await map.score({ case: topic, trace: { retrieved: hits.map((h) => ({ id: h.chunkId, path: h.path, score: h.score, text: '' })) } as never });
       perQuery.push(score!.value!);
@@ -203,5 +211,5 @@ describe.skipIf(!existsSync(vaswani))('Vaswani through the indexer and search', 
     expect(suite).toBe(trec);
   }, 300_000);
 
-  afterAll(() => store.close());
+  afterAll(() => store?.close());
 });

@@ -1,15 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors.ts';
+import { referenceData, upstreamFiles } from '../../test/reference-data.ts';
 import { bfclCategoryOf, readBfclCases } from './cases.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
-const questions = (category: string) => join(DATA, `BFCL_v4_${category}.json`);
-const answers = (category: string) => join(DATA, 'possible_answer', `BFCL_v4_${category}.json`);
+const BFCL = referenceData('bfcl', upstreamFiles('bfcl'));
+const questions = (category: string) => BFCL.file(`BFCL_v4_${category}.json`);
+const answers = (category: string) => BFCL.file(`possible_answer/BFCL_v4_${category}.json`);
 
-describe('BFCL entries as cases', () => {
+describe.skipIf(!BFCL.present)('BFCL entries as cases', () => {
   it('reads every entry of the four categories, with the category from the file name', () => {
     const counts = Object.fromEntries(
       ['simple_python', 'multiple', 'parallel', 'irrelevance'].map((category) => [

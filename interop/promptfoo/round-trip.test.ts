@@ -2,7 +2,8 @@
 // exported with `lunar export promptfoo`, then run by promptfoo 0.121.9 itself (the optional peer,
 // installed into .lunar/peers/ on first use: about 4 minutes in CI) with its cache off, its home
 // in a temporary folder and no network; each case must pass or fail in promptfoo as it does in
-// `lunar bench`, and as worked out by hand from its script.
+// `lunar bench`, and as worked out by hand from its script. Installing promptfoo is 1.3 GB: CI
+// runs this always, elsewhere LUNAR_TEST_PROMPTFOO=1 asks for it (test/promptfoo-tests.ts).
 
 import { Command } from 'commander';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { ensurePeer } from '../peers.ts';
 import { attemptOutcome } from '../../metrics/outcome.ts';
 import { loadSuite } from '../../runners/suite.ts';
 import { readPromptfooOutcomes, runPromptfooEval } from './run-eval.ts';
+import { promptfooTestsWanted } from '../../test/promptfoo-tests.ts';
 
 const SUITE = resolve(import.meta.dirname, '../../test/fixtures/promptfoo/roundtrip.yaml');
 
@@ -32,12 +34,14 @@ const EXPECTED: Record<string, 'pass' | 'fail'> = {
   errored: 'fail', // the script runs out: an error, never a pass
 };
 
-let promptfoo: string;
-beforeAll(async () => {
-  promptfoo = await ensurePeer('promptfoo');
-}, 15 * 60_000); // 1.3 GB from the registry: minutes, more on a busy machine
+const WANTED = promptfooTestsWanted();
 
-describe('lunar export promptfoo, run by promptfoo', () => {
+describe.skipIf(!WANTED)('lunar export promptfoo, run by promptfoo', () => {
+  let promptfoo: string;
+  beforeAll(async () => {
+    promptfoo = await ensurePeer('promptfoo');
+  }, 15 * 60_000); // 1.3 GB from the registry: minutes, more on a busy machine
+
   it('gives every case the pass or fail lunar bench gives it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lunar-pf-roundtrip-'));
     const out = join(dir, 'exported');

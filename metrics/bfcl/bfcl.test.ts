@@ -1,17 +1,17 @@
 // Agreement with BFCL's own AST checker (ast_checker.py at gorilla 6ea5797) on every line of
-// shared/data/bfcl/checker_verdicts_dev.jsonl: the verdict, the error type, and the wording of
+// the reference data's bfcl/checker_verdicts_dev.jsonl: the verdict, the error type, and the wording of
 // every error message.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkBfcl } from './index.ts';
 import { parseJsonl, parsePossibleAnswers, parseQuestions, type Located } from '../../datasets/bfcl/parse.ts';
 import { BFCL_ERROR_TYPES, BfclCategory, OutputLine, PyValue, type BfclVerdict, type PossibleAnswer, type Question } from '../../datasets/bfcl/types.ts';
 import { pyRepr } from '../../datasets/bfcl/python.ts';
+import { referenceData } from '../../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+const BFCL = referenceData('bfcl');
 const CATEGORIES = ['simple_python', 'multiple', 'parallel', 'irrelevance'] as const;
 
 const VerdictLine = OutputLine.extend({
@@ -33,7 +33,8 @@ interface Judged {
 const judged = new Map<string, Judged[]>();
 
 beforeAll(() => {
-  const read = (name: string) => readFileSync(resolve(DATA, name), 'utf8');
+  if (!BFCL.present) return;
+  const read = (name: string) => readFileSync(BFCL.file(name), 'utf8');
   const verdicts = parseJsonl(read('checker_verdicts_dev.jsonl'), 'checker_verdicts_dev.jsonl', VerdictLine);
   for (const category of CATEGORIES) {
     const questions = parseQuestions(read(`BFCL_v4_${category}.json`), category);
@@ -69,7 +70,7 @@ const EXPECTED = {
   irrelevance: { outputs: 200, valid: 50 },
 } as const;
 
-describe("BFCL's AST checker verdicts (checker_verdicts_dev.jsonl)", () => {
+describe.skipIf(!BFCL.present)("BFCL's AST checker verdicts (checker_verdicts_dev.jsonl)", () => {
   it('covers all 4,689 outputs, split by category as the README says', () => {
     const counts = Object.fromEntries(CATEGORIES.map((c) => [c, { outputs: judged.get(c)!.length, valid: judged.get(c)!.filter((j) => j.want.valid).length }]));
     expect(counts).toEqual(EXPECTED);

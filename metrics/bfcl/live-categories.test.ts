@@ -2,21 +2,21 @@
 // substrings of the category name (eval_runner.evaluate_task, ast_checker), so:
 // - live_simple, live_multiple, live_parallel are judged exactly as simple_python, multiple and
 //   parallel; parallel_multiple and live_parallel_multiple as parallel; live_irrelevance as
-//   irrelevance. Held on BFCL's own verdicts (shared/data/bfcl/checker_verdicts_dev.jsonl) with
+//   irrelevance. Held on BFCL's own verdicts (reference data bfcl/checker_verdicts_dev.jsonl) with
 //   the category renamed, and on hand-made entries in the live format;
 // - live_relevance passes when the output decodes to at least one call, any call (no possible
 //   answer exists); otherwise relevance_error:decoder_failed.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { checkBfcl, checkRelevance, type BfclEntry } from './match-calls.ts';
 import { parseJsonl, parsePossibleAnswers, parsePythonJson, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { type DecodedCall, OutputLine } from '../../datasets/bfcl/types.ts';
+import { referenceData } from '../../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
-const read = (name: string) => readFileSync(resolve(DATA, name), 'utf8');
+const BFCL = referenceData('bfcl');
+const read = (name: string) => readFileSync(BFCL.file(name), 'utf8');
 
 const calls = (json: string): DecodedCall[] => parsePythonJson(json) as unknown as DecodedCall[];
 const entryOf = (question: string, answer?: string, category = 'live_simple'): BfclEntry => {
@@ -24,9 +24,9 @@ const entryOf = (question: string, answer?: string, category = 'live_simple'): B
   return { functions: q.function, groundTruth: answer === undefined ? undefined : [...parsePossibleAnswers(answer, 'a.json').values()][0]!.value.ground_truth };
 };
 
-describe("the live categories give BFCL's verdict on its dev outputs, renamed (the dispatch ignores 'live')", () => {
+describe.skipIf(!BFCL.present)("the live categories give BFCL's verdict on its dev outputs, renamed (the dispatch ignores 'live')", () => {
   const Verdict = OutputLine.extend({ category: z.string(), underscore_to_dot: z.boolean(), valid: z.boolean(), error_type: z.string().nullable() });
-  const verdicts = parseJsonl(read('checker_verdicts_dev.jsonl'), 'checker_verdicts_dev.jsonl', Verdict);
+  const verdicts = BFCL.present ? parseJsonl(read('checker_verdicts_dev.jsonl'), 'checker_verdicts_dev.jsonl', Verdict) : [];
   const renamed = {
     simple_python: ['live_simple'],
     multiple: ['live_multiple'],

@@ -1,15 +1,15 @@
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBfclCases } from '../../datasets/bfcl/cases.ts';
+import { referenceData } from '../../test/reference-data.ts';
 import { modelCall, traceOf } from '../test-fixtures.ts';
 import { bfclAst } from './scorer.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
-const simple = readBfclCases({ questions: join(DATA, 'BFCL_v4_simple_python.json'), answers: join(DATA, 'possible_answer', 'BFCL_v4_simple_python.json') });
-const irrelevance = readBfclCases({ questions: join(DATA, 'BFCL_v4_irrelevance.json') });
+const BFCL = referenceData('bfcl', ['BFCL_v4_simple_python.json', 'possible_answer/BFCL_v4_simple_python.json', 'BFCL_v4_irrelevance.json']);
+const simple = BFCL.present ? readBfclCases({ questions: BFCL.file('BFCL_v4_simple_python.json'), answers: BFCL.file('possible_answer/BFCL_v4_simple_python.json') }) : [];
+const irrelevance = BFCL.present ? readBfclCases({ questions: BFCL.file('BFCL_v4_irrelevance.json') }) : [];
 const first = { modelCalls: [modelCall({ step: 1 })] };
 
-describe('bfcl_ast', () => {
+describe.skipIf(!BFCL.present)('bfcl_ast', () => {
   const scorer = bfclAst();
 
   it('passes the expected call, an optional parameter omitted', async () => {

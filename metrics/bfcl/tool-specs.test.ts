@@ -3,13 +3,13 @@
 
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePythonJson, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { bfclToolSpecs } from './tool-specs.ts';
 import { FunctionDoc, functionDocShapeFor } from '../../datasets/bfcl/types.ts';
+import { referenceData } from '../../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+const BFCL = referenceData('bfcl', ['BFCL_v4_simple_python.json', 'BFCL_v4_multiple.json', 'BFCL_v4_parallel.json', 'BFCL_v4_irrelevance.json', 'checker_verdicts_dev.jsonl']);
 
 const doc = FunctionDoc.parse(
   parsePythonJson(`{"name": "lab.mix", "description": "Mix samples.", "parameters": {"type": "dict", "properties": {
@@ -62,12 +62,12 @@ describe('bfclToolSpecs', () => {
     expect(JSON.parse(JSON.stringify(spec))).toEqual(spec);
   });
 
-  it('converts all 1,397 functions of the four question files into schemas ajv compiles, which every correct dev output satisfies', () => {
+  it.skipIf(!BFCL.present)('converts all 1,397 functions of the four question files into schemas ajv compiles, which every correct dev output satisfies', () => {
     const ajv = new Ajv({ strictSchema: true, strictRequired: false, strictTypes: false, validateFormats: false });
     const questions = new Map<string, ReturnType<typeof parseQuestions>>();
     let compiled = 0;
     for (const category of ['simple_python', 'multiple', 'parallel', 'irrelevance']) {
-      const byId = parseQuestions(readFileSync(resolve(DATA, `BFCL_v4_${category}.json`), 'utf8'), category);
+      const byId = parseQuestions(readFileSync(BFCL.file(`BFCL_v4_${category}.json`), 'utf8'), category);
       questions.set(category, byId);
       for (const { value } of byId.values()) for (const spec of bfclToolSpecs(value.function)) compiled += ajv.compile(spec.parameters) ? 1 : 0;
     }
@@ -78,7 +78,7 @@ describe('bfclToolSpecs', () => {
     const validators = new Map<string, ReturnType<Ajv['compile']>>();
     const failing: string[] = [];
     let checked = 0;
-    for (const text of readFileSync(resolve(DATA, 'checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n')) {
+    for (const text of readFileSync(BFCL.file('checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n')) {
       const line = JSON.parse(text) as { category: string; id: string; perturbation: string; valid: boolean; underscore_to_dot: boolean; calls: { name: string; arguments: unknown }[] };
       if (!line.valid || !line.perturbation.startsWith('correct')) continue;
       const specs = bfclToolSpecs(questions.get(line.category)!.get(line.id)!.value.function, { underscoreToDot: line.underscore_to_dot });

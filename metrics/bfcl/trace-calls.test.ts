@@ -2,14 +2,14 @@
 // and what JSON.parse's lost int/float distinction costs against BFCL's verdicts.
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolCallRecord } from '../../agent/trace.ts';
 import { checkBfcl } from './match-calls.ts';
 import { parsePossibleAnswers, parseQuestions } from '../../datasets/bfcl/parse.ts';
 import { bfclCallsFromToolCalls } from './trace-calls.ts';
+import { referenceData } from '../../test/reference-data.ts';
 
-const DATA = resolve(import.meta.dirname, '../../../shared/data/bfcl');
+const BFCL = referenceData('bfcl');
 
 describe('bfclCallsFromToolCalls', () => {
   it('reads integral numbers as ints and others as floats, keeping names, order and nesting', () => {
@@ -33,16 +33,16 @@ describe('bfclCallsFromToolCalls', () => {
     expect(() => bfclCallsFromToolCalls([{ name: 'f', arguments: { a: Number.NaN } }])).toThrow('toolCalls[0].arguments.a: NaN is not a JSON number');
   });
 
-  it('on the dev verdicts, calls decoded by JSON.parse flip 157 of BFCL\'s 4,689 verdicts, all on integral floats', () => {
+  it.skipIf(!BFCL.present)('on the dev verdicts, calls decoded by JSON.parse flip 157 of BFCL\'s 4,689 verdicts, all on integral floats', () => {
     const questions = new Map<string, ReturnType<typeof parseQuestions>>();
     const answers = new Map<string, ReturnType<typeof parsePossibleAnswers>>();
     for (const category of ['simple_python', 'multiple', 'parallel', 'irrelevance']) {
-      questions.set(category, parseQuestions(readFileSync(resolve(DATA, `BFCL_v4_${category}.json`), 'utf8'), category));
-      if (category !== 'irrelevance') answers.set(category, parsePossibleAnswers(readFileSync(resolve(DATA, `possible_answer/BFCL_v4_${category}.json`), 'utf8'), category));
+      questions.set(category, parseQuestions(readFileSync(BFCL.file(`BFCL_v4_${category}.json`), 'utf8'), category));
+      if (category !== 'irrelevance') answers.set(category, parsePossibleAnswers(readFileSync(BFCL.file(`possible_answer/BFCL_v4_${category}.json`), 'utf8'), category));
     }
     const flips: Record<string, number> = {};
     let total = 0;
-    for (const text of readFileSync(resolve(DATA, 'checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n')) {
+    for (const text of readFileSync(BFCL.file('checker_verdicts_dev.jsonl'), 'utf8').trim().split('\n')) {
       // What a provider hands the loop: the arguments through plain JSON.parse.
       const line = JSON.parse(text) as { category: string; id: string; perturbation: string; underscore_to_dot: boolean; valid: boolean; calls: { name: string; arguments: Record<string, unknown> }[] };
       total++;
