@@ -16,6 +16,7 @@ import { describeLock } from '../runners/provenance.ts';
 import { describeFailures } from '../runners/failures.ts';
 import { datasetFiles, loadSuite, suiteFiles, type Suite } from '../runners/suite.ts';
 import { detectTargets } from '../agent/targets.ts';
+import { scriptedEpisodeNote } from '../runners/episodes.ts';
 import { setExitCode } from './exit.ts';
 
 interface BenchFlags {
@@ -63,6 +64,8 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
       for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
+      const episodes = scriptedEpisodeNote(result.attempts);
+      if (episodes) console.log(episodes);
       const failures = describeFailures(result.attempts);
       for (const line of failures) console.error(line);
       console.log(`\n${describeLock(result.lock)}`);

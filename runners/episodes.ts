@@ -141,3 +141,15 @@ export function runEpisodeCase(c: Case, agent: AgentRun, context: EpisodeContext
     signal: agent.signal,
   });
 }
+
+/**
+ * One line when episodes ran with a local policy against the scripted user (the default run with no
+ * model reachable): the scripted user only states the task and stops, so that score says little.
+ */
+export function scriptedEpisodeNote(attempts: readonly { target: string; suite: string; scores: readonly { scorer: string; details?: Record<string, unknown> }[] }[]): string | undefined {
+  const suites = new Set(
+    attempts.filter((a) => !isModel(a.target) && a.scores.some((s) => s.scorer === 'tau_reward' && s.details?.user_strategy === 'scripted')).map((a) => a.suite),
+  );
+  if (suites.size === 0) return undefined;
+  return `note: ${[...suites].join(', ')} ran on a local policy (the baseline or a script) with the scripted user: its τ-bench score there means little; pass -t provider:model (and --user) for a real one`;
+}
