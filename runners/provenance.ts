@@ -74,7 +74,9 @@ export function lockDifferences(recorded: Lock, current: Lock): string[] {
       if (now.get(key) !== x.sha256) changes.push(`${kind} ${key} changed since the run started`);
     }
   };
-  compare('suite', recorded.suites, current.suites);
+  // Suites by name: a run started with a relative path resumes from the absolute one it recorded.
+  const byName = (suites: Lock['suites']) => suites.map((x) => ({ path: x.name, sha256: x.sha256 }));
+  compare('suite', byName(recorded.suites), byName(current.suites));
   compare('dataset', recorded.datasets, current.datasets);
   compare('corpus', recorded.corpora, current.corpora);
   return changes;

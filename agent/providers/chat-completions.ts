@@ -231,8 +231,8 @@ export class ChunkAssembler {
 function toolCall(id: string | undefined, name: string, rawArguments: string, nextId: () => string): ToolCall {
   // Some compatible servers send no id: named like Ollama's and Gemini's, unique in the conversation.
   const parsed = parseArguments(rawArguments);
-  // The raw text only where it says more than the parsed object does (250.0, spacing): most calls stay as they were.
-  const keep = parsed.invalidArguments === undefined && rawArguments.trim() !== '' && rawArguments !== JSON.stringify(parsed.arguments);
+  // The raw text too: it says more than the parsed object (250.0, key order, which the cache's canonical JSON sorts).
+  const keep = parsed.invalidArguments === undefined && rawArguments.trim() !== '';
   return { id: id || nextId(), name, ...parsed, ...(keep ? { rawArguments } : {}) };
 }
 

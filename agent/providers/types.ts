@@ -17,7 +17,7 @@ export interface ToolCall {
   /**
    * The argument text exactly as the model sent it, where the SDK gives text (chat completions):
    * parsed JavaScript cannot tell 250.0 from 250, and an environment that compares states as
-   * Python prints them (τ-bench) needs to. Kept only when it differs from JSON.stringify(arguments).
+   * Python prints them (τ-bench) needs to; and it survives the cache, whose canonical JSON sorts keys.
    */
   rawArguments?: string;
   /**
