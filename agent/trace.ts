@@ -9,6 +9,7 @@ export const ToolCall = z.object({
   name: z.string(),
   arguments: z.record(z.string(), z.unknown()),
   invalidArguments: z.string().optional(),
+  rawArguments: z.string().optional(),
   providerData: z.record(z.string(), z.string()).optional(),
 });
 
@@ -139,6 +140,44 @@ export const SessionRecord = z.object({
   turns: z.number().int(),
 });
 
+/** What the agent's world did in an episode and how it scored (agent/environments/episode.ts). */
+export const EpisodeRecord = z.object({
+  /** e.g. `tau-retail`. */
+  environment: z.string(),
+  /** e.g. `retail test 0`. */
+  task: z.string(),
+  reward: z.number(),
+  /** The conversation ended (###STOP###, a terminate tool, a transfer); false: the step limit ran out. */
+  ended: z.boolean(),
+  endedBy: z.enum(['stop', 'terminate_tool', 'transfer', 'out_of_scope', 'step_limit']),
+  /** Agent model calls made (τ-bench's steps). */
+  steps: z.number().int(),
+  maxSteps: z.number().int(),
+  toolCalls: z.enum(['first', 'all']),
+  stateMatches: z.boolean(),
+  /** Where the final database differs from the ground truth's (expected vs actual, Python JSON). */
+  differences: z.array(z.object({ table: z.string(), key: z.string(), path: z.string(), expected: z.string().optional(), actual: z.string().optional() })),
+  outputs: z.array(z.object({ output: z.string(), found: z.boolean() })),
+  writes: z.array(
+    z.object({
+      expected: z.object({ name: z.string(), arguments: z.string() }),
+      matched: z.boolean(),
+      closest: z.object({ name: z.string(), arguments: z.string(), differingArguments: z.array(z.string()), observation: z.string().nullable() }).optional(),
+    }),
+  ),
+  unexpectedWrites: z.array(z.object({ name: z.string(), arguments: z.string(), observation: z.string().nullable() })),
+  /** One line saying why the reward is what it is. */
+  summary: z.string(),
+  /** The simulated user: counted apart from the agent (the trace's costUsd is the agent's alone). */
+  user: z.object({
+    target: z.string(),
+    strategy: z.enum(['llm', 'react', 'scripted', 'human']),
+    calls: z.number().int(),
+    costUsd: z.number(),
+    usage: Usage,
+  }),
+});
+
 export const Trace = z.object({
   target: z.string(),
   messages: z.array(Message),
@@ -159,6 +198,8 @@ export const Trace = z.object({
   compactions: z.array(CompactionRecord).optional(),
   /** The sessions of a multi-session case, in order. */
   sessions: z.array(SessionRecord).optional(),
+  /** A multi-turn episode with a simulated user: its reward and why. */
+  episode: EpisodeRecord.optional(),
 });
 
 export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
@@ -169,6 +210,7 @@ export type Trace = z.infer<typeof Trace>;
 export type MemoryOpRecord = z.infer<typeof MemoryOpRecord>;
 export type CompactionRecord = z.infer<typeof CompactionRecord>;
 export type SessionRecord = z.infer<typeof SessionRecord>;
+export type EpisodeRecord = z.infer<typeof EpisodeRecord>;
 
 /** A Trace of a run that did nothing (it failed or was stopped before its first model call). */
 export function emptyTrace(target: string, stopReason: StopReason, error?: string): Trace {

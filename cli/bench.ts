@@ -18,6 +18,7 @@ import { datasetFiles, loadSuite, suiteFiles, withCallTimeout, type Suite } from
 import { howToGet, referenceFileOf, shownPath } from '../datasets/reference/locate.ts';
 import { detectTargets } from '../agent/targets.ts';
 import { missingKeyVariable } from '../agent/providers/registry.ts';
+import { scriptedEpisodeNote } from '../runners/episodes.ts';
 import { setExitCode } from './exit.ts';
 
 interface BenchFlags {
@@ -34,6 +35,7 @@ interface BenchFlags {
   resume?: string;
   cache: CacheMode;
   timeout?: number;
+  user?: string;
 }
 
 export function registerBenchCommand(program: Command, paths: { home: () => string; suitesFolder: () => string }): void {
@@ -42,6 +44,7 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
     .description('Run suites: every case on every target and configuration, scored, stored in <home>/results.db, with files in <home>/runs/<run-id>/.')
     .argument('[suites...]', 'suite files or names (tools → suites/tools.yaml); default: every suite under suites/')
     .option('-t, --target <id...>', "targets to run, overriding the suites' own (e.g. baseline, ollama:qwen2.5:7b, openai:gpt-4o-mini, gemini:gemini-2.5-flash, groq:llama-3.3-70b-versatile, scripted)")
+    .option('--user <target>', "who plays the simulated user of episode suites (tau-*): provider:model or scripted, overriding the suite's")
     .option('-o, --out <dir>', "write the run's files (results.json) here instead of <home>/runs/<run-id>/")
     .option('--home <dir>', 'where results.db and runs/ live (default $LUNAR_HOME or .lunar)')
     .addOption(new Option('-c, --concurrency <n>', "attempts in flight at once (default: what the targets' providers can take: Ollama 2, hosted APIs 8, local policies 4; at most 64)").argParser(positiveInt))
@@ -68,6 +71,8 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
       for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
+      const episodes = scriptedEpisodeNote(result.attempts);
+      if (episodes) console.log(episodes);
       const failures = describeFailures(result.attempts);
       for (const line of failures) console.error(line);
       console.log(`\n${describeLock(result.lock)}`);
@@ -84,6 +89,7 @@ export function registerMergeCommand(program: Command, paths: { home: () => stri
     .description('Join the result files of shard runs (lunar bench --shard i/n, one --home each) into one run, checked to be the same plan and to cover it once.')
     .argument('<results...>', 'results.db files, or the --home folders of the shard runs')
     .option('--home <dir>', 'where the merged run is stored (default $LUNAR_HOME or .lunar)')
+    .option('--user <target>', "who plays the simulated user of episode suites (tau-*): provider:model or scripted, overriding the suite's")
     .option('-o, --out <dir>', "write the merged run's files here instead of <home>/runs/<run-id>/")
     .action((inputs: string[], flags: { home?: string; out?: string }) => {
       const result = mergeRuns(inputs, flags.home ? resolve(flags.home) : paths.home(), REPORTERS, flags.out ? resolve(flags.out) : undefined);
@@ -99,6 +105,7 @@ async function freshOptions(names: string[], flags: BenchFlags, home: string, su
   return {
     suites,
     targets: flags.target,
+    user: flags.user,
     fallbackTargets,
     home,
     outDir: flags.out ? resolve(flags.out) : undefined,
@@ -118,6 +125,7 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
   return {
     suites: recorded.suites.map(loadSuite),
     targets: recorded.targets,
+    user: recorded.user,
     fallbackTargets: recorded.fallbackTargets,
     home,
     outDir: flags.out ? resolve(flags.out) : undefined,

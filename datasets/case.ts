@@ -65,6 +65,31 @@ export const BfclExpectation = z
   })
   .strict();
 
+/**
+ * A multi-turn episode in a stateful environment with a simulated user (τ-bench's airline and
+ * retail): the loader builds it from the environment's task file, one case per task. The task's
+ * ground truth stays in the task file, read again by the episode channel, because its arguments
+ * keep Python's types (100.0 a float), which JSON read into JavaScript would lose.
+ */
+export const EpisodeTask = z
+  .object({
+    environment: z.literal('tau'),
+    domain: z.enum(['airline', 'retail']),
+    split: z.enum(['test', 'dev', 'train']),
+    /** 0-based position of the task in its file. */
+    index: z.number().int().nonnegative(),
+    /** The environment's data folder (absolute). */
+    data: z.string().min(1),
+    user_id: z.string(),
+    /** What the simulated user is told to do. */
+    instruction: z.string(),
+    /** Strings the agent must say (τ-bench's outputs). */
+    outputs: z.array(z.string()),
+    /** The scripted user's lines, in order; absent: the instruction, then ###STOP###. */
+    user_script: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
 export const Case = z
   .object({
     id: z.string().min(1),
@@ -108,18 +133,21 @@ export const Case = z
     /** Replies for the `scripted` target. */
     script: z.array(ScriptStep).min(1).optional(),
     bfcl: BfclExpectation.optional(),
+    episode: EpisodeTask.optional(),
     notes: z.string().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if ([c.input, c.messages, c.sessions].filter((given) => given !== undefined).length !== 1) {
+    // An episode's conversation comes from its simulated user, not from the case.
+    if (c.episode === undefined && [c.input, c.messages, c.sessions].filter((given) => given !== undefined).length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['input'], message: 'give exactly one of "input", "messages" or "sessions"' });
     }
     if (c.messages && c.messages[c.messages.length - 1]?.role !== 'user') {
       ctx.addIssue({ code: 'custom', path: ['messages'], message: 'the last message must be from the user' });
     }
     // A BFCL entry's possible answers are its expectation (the loader builds it: not a JSONL field to name).
-    if (!EXPECTATIONS.some((field) => c[field] !== undefined) && c.bfcl === undefined) {
+    // An episode's ground truth is its expectation (in the task file the loader read).
+    if (!EXPECTATIONS.some((field) => c[field] !== undefined) && c.bfcl === undefined && c.episode === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['expected_tool_calls'],
@@ -134,6 +162,7 @@ export const Case = z
 export type Case = z.infer<typeof Case>;
 export type ExpectedToolCall = z.infer<typeof ExpectedToolCall>;
 export type ScriptStep = z.infer<typeof ScriptStep>;
+export type EpisodeTask = z.infer<typeof EpisodeTask>;
 
 /**
  * The conversation a case starts the agent with. For a multi-session case, every user turn of
@@ -141,6 +170,7 @@ export type ScriptStep = z.infer<typeof ScriptStep>;
  */
 export function caseMessages(c: Case): { role: 'system' | 'user' | 'assistant'; content: string }[] {
   if (c.sessions) return c.sessions.flat().map((content) => ({ role: 'user', content }));
+  if (c.episode && !c.messages && c.input === undefined) return [{ role: 'user', content: c.episode.instruction }];
   return c.messages ?? [{ role: 'user', content: c.input! }];
 }
 

@@ -48,7 +48,7 @@ describe('SCORERS', () => {
       [
         'answer_contains', 'answer_excludes', 'contains', 'cost', 'exact_match', 'hit_at_k', 'is_json', 'json_schema', 'latency', 'map', 'mrr',
         'ndcg_at_k', 'no_forbidden_tool', 'precision_at_k', 'recall_at_k', 'refusal', 'regex', 'rouge_l', 'memory_excludes', 'squad_exact', 'squad_f1', 'steps',
-        'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory', 'bfcl_ast',
+        'tokens', 'tool_args_match', 'tool_errors', 'tool_name_match', 'tool_selection', 'trajectory', 'bfcl_ast', 'tau_reward',
         // judges/
         'rubric', 'faithfulness', 'answer_relevancy', 'context_precision', 'context_recall', 'hallucination', 'pairwise_reference', 'rag_attribution', 'embedding_similarity',
       ].sort(),

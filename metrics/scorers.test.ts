@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../agent/trace.ts';
+import { emptyTrace, type Trace } from '../agent/trace.ts';
+import { tauReward } from './tau-reward.ts';
 import { valuesMatch } from './normalize.ts';
 import { ScorerOptionsError } from './score.ts';
 import { quantile, mean } from './stats.ts';
@@ -225,5 +226,21 @@ describe('stats', () => {
     expect(quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95)).toBeCloseTo(9.55, 10);
     expect(quantile([], 0.5)).toBeNull();
     expect(mean([1, 2, 6])).toBe(3);
+  });
+});
+
+describe('tau_reward', () => {
+  const base = { case: { id: 'c', category: 'k', tags: [] as string[], input: 'x', expected_contains: 'x' } };
+  const trace = (episode?: object) => ({ ...emptyTrace('t', 'final'), ...(episode ? { episode } : {}) }) as Trace;
+  const episode = (reward: number, summary: string) => ({
+    environment: 'tau-retail', task: 'retail test 0', reward, ended: true, endedBy: 'stop', steps: 3, maxSteps: 30, toolCalls: 'all', stateMatches: reward === 1,
+    differences: [], outputs: [], writes: [], unexpectedWrites: [], summary, user: { target: 'scripted', strategy: 'scripted', calls: 0, costUsd: 0, usage: { inputTokens: 0, outputTokens: 0 } },
+  });
+
+  it('passes iff the reward is 1, with the episode’s reason; skips a trace with no episode', async () => {
+    const scorer = tauReward();
+    expect(await scorer.score({ ...base, trace: trace(episode(1, 'reward 1: ok')) })).toMatchObject({ value: 1, pass: true, reason: 'reward 1: ok' });
+    expect(await scorer.score({ ...base, trace: trace(episode(0, 'reward 0: expected write not made: x')) })).toMatchObject({ value: 0, pass: false, reason: expect.stringMatching(/expected write not made/) });
+    expect(await scorer.score({ ...base, trace: trace() })).toMatchObject({ status: 'skipped', pass: null });
   });
 });

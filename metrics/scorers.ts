@@ -16,6 +16,7 @@ import { answerContains, answerExcludes, contains, exactMatch } from './text.ts'
 import { toolArgsMatch, toolNameMatch } from './tool-calls.ts';
 import { noForbiddenTool, toolSelection } from './tool-selection.ts';
 import { trajectory } from './trajectory.ts';
+import { tauReward } from './tau-reward.ts';
 
 export const METRIC_SCORERS: readonly DefinedScorer[] = [
   // Tool calls.
@@ -46,4 +47,6 @@ export const METRIC_SCORERS: readonly DefinedScorer[] = [
   cost,
   // Retrieval.
   ...RETRIEVAL_SCORERS,
+  // Multi-turn episodes in an environment (τ-bench).
+  tauReward,
 ];

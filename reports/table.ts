@@ -66,6 +66,7 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
   const notes = [
     ...runFactLines(aggregates),
     ...aggregates.filter((a) => a.judgeCostUsd > 0).map((a) => `judge ${a.suite}/${a.config}/${a.target}: the judge's calls cost $${a.judgeCostUsd.toFixed(4)} (not in the cost column)`),
+    ...aggregates.filter((a) => (a.userCostUsd ?? 0) > 0).map((a) => `user ${a.suite}/${a.config}/${a.target}: the simulated user's calls cost $${a.userCostUsd!.toFixed(4)} (not in the cost column)`),
     repeated.length ? 'pass^k: all k repeats of a case pass; pass@k: at least one does; ± sample std of the per-repeat means' : '',
     ...repeated.filter((a) => a.passKCases! < a.cases!).map(leftOutNote),
     aggregates.some((a) => a.estimatedUsage) ? '~ some token counts are estimates: the provider reported none' : '',

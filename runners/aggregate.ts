@@ -72,6 +72,8 @@ export interface Aggregate {
   costUsd: number;
   /** What the judge's calls for these attempts' scores cost (from each score's details.judge). */
   judgeCostUsd: number;
+  /** What the simulated user's model cost in these episodes (from tau_reward's details), apart from costUsd; absent when nothing. */
+  userCostUsd?: number;
   /** Model calls whose model the price table does not know: their cost is counted as 0. */
   unpricedCalls: number;
   /** Model calls whose token counts were estimated (the provider reported none). */
@@ -177,6 +179,7 @@ function summarise(group: StoredAttempt[]): Aggregate {
     tokens: { input: sum(group.map((a) => a.inputTokens)), output: sum(group.map((a) => a.outputTokens)) },
     costUsd: sum(group.map((a) => a.costUsd)),
     judgeCostUsd: sum(group.map((a) => judgeCost(a.scores))),
+    ...optionalCost('userCostUsd', sum(group.map((a) => userCost(a.scores)))),
     unpricedCalls: sum(group.map((a) => a.unpricedCalls)),
     estimatedUsage: sum(group.map((a) => a.estimatedUsage)),
     runFacts: runFactPercentiles(group),
@@ -236,3 +239,11 @@ function withRepeats(base: Aggregate, group: StoredAttempt[], repeats: number[])
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }
+
+/** The user's cost an episode's tau_reward score recorded (0 for any other attempt). */
+function userCost(scores: readonly { details?: Record<string, unknown> }[]): number {
+  for (const s of scores) if (typeof s.details?.user_cost_usd === 'number') return s.details.user_cost_usd;
+  return 0;
+}
+
+const optionalCost = (key: 'userCostUsd', value: number) => (value > 0 ? { [key]: value } : {});

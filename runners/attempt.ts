@@ -42,7 +42,8 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
       // Only abandoning the run cuts attempts short; stopping lets them finish.
       signal: abort,
     };
-    const trace = await channelFor(variant.channel, c).run(c, run);
+    const episode = variant.episode && attempt.user ? { settings: variant.episode, user: attempt.user, scheduler, caching, repeat } : undefined;
+    const trace = await channelFor(variant.channel, c).run(c, run, { episode });
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }

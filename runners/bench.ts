@@ -29,6 +29,9 @@ import { compareAttempts, ResultsStore, type AttemptRow, type RunStatus, type St
 import { aggregate, type Aggregate } from './aggregate.ts';
 import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
+import { episodeUsers, usersInLock } from './episodes.ts';
+
+type UserOf = ReturnType<typeof episodeUsers>;
 
 export interface BenchOptions extends PlanOptions {
   /** What writes the run's files when it ends (reports/reporters.ts's table); none: only the results store. */
@@ -43,6 +46,8 @@ export interface BenchOptions extends PlanOptions {
   budget?: number;
   /** Continue this run: its finished attempts are kept, the rest of its plan runs. */
   resume?: string;
+  /** Who plays the user of every episode (--user: provider:model or scripted), over the suites' own. */
+  user?: string;
   /** Targets for every suite (--target); when absent each suite's own, else fallbackTargets. */
   targets?: string[];
   fallbackTargets: string[];
@@ -121,7 +126,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     // The judge reaches its provider as the targets do; a missing judge key skips judge scores (not exit 2).
     const prepared = await prepareAll(suites, knowledge, { ...options, mcp, judge: { providerOptions, keys: options.cache !== 'replay' } });
-    return await runPrepared({ ...options, suites, concurrency, scheduler }, prepared, targets);
+    const users = episodeUsers(options.user, providerOptions, options.cache !== 'replay');
+    return await runPrepared({ ...options, suites, concurrency, scheduler }, prepared, targets, users);
   } finally {
     await mcp.close();
     await knowledge.close();
@@ -137,7 +143,8 @@ export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]
   const mcp = new McpConnections({ env: options.env });
   try {
     const prepared = await prepareAll(suites, knowledge, { ...options, mcp, judge: { providerOptions: options.env ? { env: options.env } : {}, keys: false } });
-    return planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options);
+    const users = episodeUsers(options.user, options.env ? { env: options.env } : {}, false);
+    return planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options, users);
   } finally {
     await mcp.close();
     await knowledge.close();
@@ -163,9 +170,10 @@ function resolveTargets(ids: readonly string[], providerOptions: ProviderOptions
   return resolved;
 }
 
-async function runPrepared(options: BenchOptions & { concurrency: number }, prepared: PreparedSuite[], targets: Map<string, ResolvedTarget>): Promise<BenchResult> {
-  const fullPlan = planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options);
+async function runPrepared(options: BenchOptions & { concurrency: number }, prepared: PreparedSuite[], targets: Map<string, ResolvedTarget>, users: UserOf): Promise<BenchResult> {
+  const fullPlan = planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options, users);
   const lock = buildLock({
+    users: usersInLock(fullPlan.flatMap((a) => (a.user ? [a.user] : []))),
     prepared,
     targets: [...targets.keys()].map((id) => ({ id, ...parseTargetId(id) })),
     seed: DEFAULT_SEED,
@@ -342,5 +350,5 @@ function targetsOf(options: BenchOptions, suite: Suite): string[] {
 }
 
 function runOptions(options: BenchOptions): Record<string, unknown> {
-  return { cache: options.cache ?? 'on', repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
+  return { cache: options.cache ?? 'on', ...(options.user ? { user: options.user } : {}), repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
 }

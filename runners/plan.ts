@@ -22,6 +22,7 @@ import type { ResolvedTarget } from '../agent/targets.ts';
 import { capabilitiesOf, needsCaseScript } from '../agent/providers/capabilities.ts';
 import { DEFAULT_RETRY_POLICY } from '../agent/providers/retry.ts';
 import { DEFAULT_BUDGET } from '../agent/loop.ts';
+import { tauCases, type PlannedUser } from './episodes.ts';
 
 /** One suite configuration, ready to run: its cases, tools (knowledge included), scorers and judge. */
 export interface PreparedSuite {
@@ -39,6 +40,8 @@ export interface PlannedAttempt {
   case: Case;
   target: ResolvedTarget;
   repeat: number;
+  /** An episode's simulated user (environment suites only). */
+  user?: PlannedUser;
 }
 
 export interface Shard {
@@ -102,6 +105,7 @@ export async function prepareAll(suites: readonly Suite[], knowledge: KnowledgeB
 function readCases(dataset: DatasetSource): Case[] {
   if (dataset.kind === 'jsonl') return loadDataset(dataset.path).cases;
   if (dataset.kind === 'trec') return readTrecTopics(dataset.topics, dataset.qrels);
+  if (dataset.kind === 'tau') return tauCases(dataset);
   const cases = dataset.sets.flatMap((set) => readBfclCases({ ...set, underscoreToDot: dataset.underscoreToDot }));
   const seen = new Set<string>();
   for (const c of cases) {
@@ -164,12 +168,18 @@ async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[]
 }
 
 /** suites × configurations × targets × cases × repeats, in that order, then one shard's slice. */
-export function planAttempts(prepared: readonly PreparedSuite[], targetsOf: (suite: Suite) => ResolvedTarget[], options: Pick<PlanOptions, 'repeat' | 'shard'> = {}): PlannedAttempt[] {
+export function planAttempts(
+  prepared: readonly PreparedSuite[],
+  targetsOf: (suite: Suite) => ResolvedTarget[],
+  options: Pick<PlanOptions, 'repeat' | 'shard'> = {},
+  userOf?: (variant: SuiteVariant, agentTarget: string, file: string) => PlannedUser | undefined,
+): PlannedAttempt[] {
   const repeats = options.repeat ?? 1;
   const plan: PlannedAttempt[] = [];
   for (const p of prepared) {
     for (const target of targetsOf(p.suite)) {
-      for (const c of p.cases) for (let repeat = 0; repeat < repeats; repeat++) plan.push({ prepared: p, case: c, target, repeat });
+      const user = userOf?.(p.variant, target.id, p.suite.file);
+      for (const c of p.cases) for (let repeat = 0; repeat < repeats; repeat++) plan.push({ prepared: p, case: c, target, repeat, ...(user ? { user } : {}) });
     }
   }
   for (const attempt of plan) checkTargetFits(attempt);

@@ -27,6 +27,8 @@ export const Lock = z.object({
   /** Judge prompt hashes; none until judges exist. */
   judgePrompts: z.array(z.object({ name: z.string(), sha256: z.string() })),
   targets: z.array(z.object({ id: z.string(), provider: z.string(), model: z.string(), address: z.string().optional() })),
+  /** Who played the simulated user of episodes: its model (or scripted), strategy and prompt's hash. */
+  users: z.array(z.object({ target: z.string(), strategy: z.string(), promptSha256: z.string() })).optional(),
   options: z.record(z.string(), z.unknown()),
 });
 export type Lock = z.infer<typeof Lock>;
@@ -37,12 +39,15 @@ export function buildLock(input: {
   seed: number;
   options: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  users?: Lock['users'];
 }): Lock {
   const suites = unique(input.prepared.map((p) => p.suite), (s) => s.file);
   const corpora = unique(input.prepared.flatMap((p) => (p.variant.knowledge ? [p.variant.knowledge.corpus] : [])), (c) => c.path);
   const env = input.env ?? process.env;
   const judged = input.prepared.filter((p) => needsJudge(p.scorers));
   const judges = judged.flatMap((p) => (p.judge.id && p.judge.available ? [{ id: p.judge.id, ...parseTargetId(p.judge.id) }] : []));
+  // A model playing the user decides the numbers as much as the target does: it is a target of the lock too.
+  const userModels = (input.users ?? []).flatMap((u) => (u.strategy === 'llm' || u.strategy === 'react' ? [{ id: u.target, ...parseTargetId(u.target) }] : []));
   return {
     lunar: lunarVersion(),
     node: process.version,
@@ -53,7 +58,8 @@ export function buildLock(input: {
     corpora: corpora.map((c) => ({ path: c.path, ...hashCorpus(c.path) })),
     // Judge prompts and judge models only where a judge scores: they decide those numbers.
     judgePrompts: judged.length ? judgePromptHashes() : [],
-    targets: unique([...input.targets, ...judges], (t) => t.id).map((t) => ({ ...t, ...addressOf(t.provider, env) })),
+    targets: unique([...input.targets, ...judges, ...userModels], (t) => t.id).map((t) => ({ ...t, ...addressOf(t.provider, env) })),
+    ...(input.users?.length ? { users: input.users } : {}),
     options: input.options,
   };
 }
@@ -68,7 +74,9 @@ export function lockDifferences(recorded: Lock, current: Lock): string[] {
       if (now.get(key) !== x.sha256) changes.push(`${kind} ${key} changed since the run started`);
     }
   };
-  compare('suite', recorded.suites, current.suites);
+  // Suites by name: a run started with a relative path resumes from the absolute one it recorded.
+  const byName = (suites: Lock['suites']) => suites.map((x) => ({ path: x.name, sha256: x.sha256 }));
+  compare('suite', byName(recorded.suites), byName(current.suites));
   compare('dataset', recorded.datasets, current.datasets);
   compare('corpus', recorded.corpora, current.corpora);
   return changes;

@@ -14,7 +14,7 @@ import type { Suite } from './suite.ts';
 
 /** What a run records to be resumed, reproduced and gated: its invocation, its lock, its plan and its suites' gates. */
 export interface RunConfig {
-  invocation: { suites: string[]; targets?: string[]; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number; shard?: { index: number; count: number }; budget?: number };
+  invocation: { suites: string[]; targets?: string[]; user?: string; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number; shard?: { index: number; count: number }; budget?: number };
   lock: Lock;
   plan: { attempts: number; suites: { name: string; config: string; cases: number; scorers: string[] }[] };
   /** Each suite's `gates:` as the run started (runners/gate-spec.ts), for `lunar gate`. */
@@ -49,6 +49,7 @@ export function startOrResume(
     invocation: {
       suites: options.suites.map((s) => resolve(s.file)),
       targets: options.targets,
+      ...(options.user ? { user: options.user } : {}),
       fallbackTargets: options.fallbackTargets,
       filter: options.filter ? [...options.filter] : undefined,
       limit: options.limit,

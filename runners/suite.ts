@@ -16,6 +16,9 @@ import { InputError } from '../core/errors.ts';
 import { DATA_PREFIX, referenceFilePath } from '../datasets/reference/locate.ts';
 import { Limits } from '../agent/providers/scheduler/limits.ts';
 import { expandMatrix, Matrix, setPath } from './matrix.ts';
+import { taskFile, tauDataDir, type TauSplit } from '../agent/environments/tau/index.ts';
+import { USER_STRATEGIES, type UserStrategy } from '../agent/environments/user/index.ts';
+import { DEFAULT_MAX_STEPS, type ToolCallMode } from '../agent/environments/episode.ts';
 
 const ScorerEntry = z.union([
   z.string().min(1),
@@ -45,6 +48,23 @@ const BfclSets = z
     underscore_to_dot: z.boolean().default(true),
   })
   .strict();
+/** A stateful environment whose tasks are the cases (τ-bench's airline and retail): one episode each. */
+const EnvironmentSetting = z
+  .object({
+    kind: z.literal('tau'),
+    domain: z.enum(['airline', 'retail']),
+    split: z.enum(['test', 'dev', 'train']).default('test'),
+    /** The folder holding airline/ and retail/; default ../shared/data/tau_bench beside the repository. */
+    data: z.string().min(1).optional(),
+  })
+  .strict();
+/** Who plays the user of an episode: a model (`provider:model`) or `scripted`, and how. */
+const UserSetting = z
+  .object({
+    target: z.string().trim().min(1).optional(),
+    strategy: z.enum(USER_STRATEGIES).optional(),
+  })
+  .strict();
 const TrecDocuments = z.object({ format: z.literal('trec'), documents: z.string().min(1) }).strict();
 
 const Knowledge = z
@@ -68,7 +88,15 @@ export const Suite = z
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, - and _').optional(),
     description: z.string().optional(),
     /** A JSONL file of cases, or TREC topics judged by qrels ({ format: trec, topics, qrels }). */
-    dataset: z.union([z.string().min(1), TrecTopics, BfclSets]),
+    dataset: z.union([z.string().min(1), TrecTopics, BfclSets]).optional(),
+    /** Instead of a dataset: an environment whose tasks are the cases, each run as an episode with a simulated user. */
+    environment: EnvironmentSetting.optional(),
+    /** The simulated user of an episode (default: the run's target plays it with τ-bench's prompt; scripted for a local policy). */
+    user: UserSetting.optional(),
+    /** Tool calls of one agent reply: all run (default), or only the first, run and kept (τ-bench's agent). */
+    tool_calls: z.enum(['first', 'all']).optional(),
+    /** Agent model calls an episode may take before it is cut short (default 30, as τ-bench). */
+    max_steps: z.number().int().positive().optional(),
     workspace: z.string().min(1).optional(),
     system: z.string().optional(),
     tools: z.array(z.string().min(1)).optional(),
@@ -109,18 +137,28 @@ export const Suite = z
     /** Per provider: concurrency, requests and tokens per minute (e.g. { openai: { rpm: 500 } }). */
     limits: Limits.refine((r) => Object.keys(r).every((k) => k in PROVIDERS), 'limits: keys must be provider names').optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => (s.dataset === undefined) !== (s.environment === undefined), { path: ['dataset'], message: 'give exactly one of "dataset" or "environment"' })
+  .refine((s) => s.environment !== undefined || (s.user === undefined && s.tool_calls === undefined && s.max_steps === undefined), {
+    path: ['user'],
+    message: 'user, tool_calls and max_steps are for episodes: give an environment',
+  });
 
 export type CorpusSource = { kind: 'folder'; path: string } | { kind: 'trec'; path: string };
 export type DatasetSource =
   | { kind: 'jsonl'; path: string }
   | { kind: 'trec'; topics: string; qrels: string }
-  | { kind: 'bfcl'; sets: { questions: string; answers?: string; category?: string }[]; underscoreToDot: boolean };
+  | { kind: 'bfcl'; sets: { questions: string; answers?: string; category?: string }[]; underscoreToDot: boolean }
+  | { kind: 'tau'; domain: 'airline' | 'retail'; split: TauSplit; dir: string };
 
 /** Every file a dataset is read from, for provenance and for telling whether it is there. */
 export function datasetFiles(dataset: DatasetSource): string[] {
   if (dataset.kind === 'jsonl') return [dataset.path];
   if (dataset.kind === 'trec') return [dataset.topics, dataset.qrels];
+  if (dataset.kind === 'tau') {
+    const domain = join(dataset.dir, dataset.domain);
+    return [taskFile(dataset.domain, dataset.split, dataset.dir), join(domain, 'wiki.md'), join(domain, 'tools.json')];
+  }
   return dataset.sets.flatMap((set) => [set.questions, ...(set.answers ? [set.answers] : [])]);
 }
 
@@ -152,7 +190,16 @@ export interface SuiteVariant {
   /** The per-attempt timeout of each model call (timeout_ms, or --timeout); absent: the provider's. */
   timeoutMs?: number;
   /** The channel attempts go through; absent: the agent loop directly. */
-  channel?: 'telegram';
+  channel?: 'telegram' | 'episode';
+  /** An environment's episodes: how tool calls are run, the step limit, who plays the user. */
+  episode?: EpisodeSettings;
+}
+
+export interface EpisodeSettings {
+  toolCalls: ToolCallMode;
+  maxSteps: number;
+  /** The suite's user; the target falls back to --user, then the attempt's own target (runners/attempt.ts). */
+  user: { target?: string; strategy?: UserStrategy };
 }
 
 export interface Suite {
@@ -186,7 +233,7 @@ export function loadSuite(file: string): Suite {
     }
     return toVariant(entry.name, parseShape(file, applied, `matrix[${i}] (${entry.name}): `), here, file);
   });
-  const dataset = datasetSource(base.dataset, here, file);
+  const dataset = datasetSource(base, here, file);
   return {
     name: base.name ?? basename(file).replace(/\.ya?ml$/, ''),
     file,
@@ -200,7 +247,10 @@ export function loadSuite(file: string): Suite {
   };
 }
 
-function datasetSource(dataset: z.infer<typeof Suite>['dataset'], here: string, file: string): DatasetSource {
+function datasetSource(suite: z.infer<typeof Suite>, here: string, file: string): DatasetSource {
+  const { dataset, environment } = suite;
+  if (environment) return { kind: 'tau', domain: environment.domain, split: environment.split, dir: tauDataDir(environment.data, here) };
+  if (dataset === undefined) throw new Error('unreachable: the schema asks for a dataset or an environment');
   if (typeof dataset === 'string') return { kind: 'jsonl', path: suitePath(file, here, dataset) };
   if (dataset.format === 'trec') return { kind: 'trec', topics: suitePath(file, here, dataset.topics), qrels: suitePath(file, here, dataset.qrels) };
   return {
@@ -268,6 +318,16 @@ function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file:
     budget: { maxSteps: s.budget?.max_steps, maxTimeMs: s.budget?.max_time_ms, maxTokens: s.budget?.max_tokens },
     ...(s.timeout_ms !== undefined ? { timeoutMs: s.timeout_ms } : {}),
     ...(s.channel ? { channel: s.channel } : {}),
+    ...(s.environment
+      ? {
+          channel: 'episode' as const,
+          episode: {
+            toolCalls: s.tool_calls ?? 'all',
+            maxSteps: s.max_steps ?? DEFAULT_MAX_STEPS,
+            user: { ...(s.user?.target ? { target: userTargetId(s.user.target, here) } : {}), ...(s.user?.strategy ? { strategy: s.user.strategy } : {}) },
+          },
+        }
+      : {}),
   };
 }
 
@@ -275,6 +335,8 @@ function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file:
 export function withCallTimeout(suite: Suite, ms: number): Suite {
   return { ...suite, variants: suite.variants.map((variant) => ({ ...variant, timeoutMs: ms })) };
 }
+
+const userTargetId = (id: string, here: string) => judgeId(id, here);
 
 /** `scripted:FILE` names a file relative to the suite, as every path in a suite does. */
 function judgeId(id: string, here: string): string {

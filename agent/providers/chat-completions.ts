@@ -200,7 +200,7 @@ function toWireMessage(message: Message): WireMessage {
         id: c.id,
         type: 'function' as const,
         // Echo what the model sent, even when it was not valid JSON, so the history stays truthful.
-        function: { name: c.name, arguments: c.invalidArguments ?? JSON.stringify(c.arguments) },
+        function: { name: c.name, arguments: c.invalidArguments ?? c.rawArguments ?? JSON.stringify(c.arguments) },
       }));
       return { role: 'assistant', content: message.content || null, tool_calls };
     }
@@ -265,7 +265,10 @@ export class ChunkAssembler {
 
 function toolCall(id: string | undefined, name: string, rawArguments: string, nextId: () => string): ToolCall {
   // Some compatible servers send no id: named like Ollama's and Gemini's, unique in the conversation.
-  return { id: id || nextId(), name, ...parseArguments(rawArguments) };
+  const parsed = parseArguments(rawArguments);
+  // The raw text too: it says more than the parsed object (250.0, key order, which the cache's canonical JSON sorts).
+  const keep = parsed.invalidArguments === undefined && rawArguments.trim() !== '';
+  return { id: id || nextId(), name, ...parsed, ...(keep ? { rawArguments } : {}) };
 }
 
 const FINISH: Record<string, FinishReason> = {

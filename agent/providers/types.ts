@@ -15,6 +15,12 @@ export interface ToolCall {
   /** The raw argument text when it was not a JSON object, so the loop can send the model a repairable error. */
   invalidArguments?: string;
   /**
+   * The argument text exactly as the model sent it, where the SDK gives text (chat completions):
+   * parsed JavaScript cannot tell 250.0 from 250, and an environment that compares states as
+   * Python prints them (τ-bench) needs to; and it survives the cache, whose canonical JSON sorts keys.
+   */
+  rawArguments?: string;
+  /**
    * Opaque data the provider needs back when this call is sent again in the history (Gemini's
    * thoughtSignature). Plain JSON, so it survives a Trace stored and replayed.
    */

@@ -261,6 +261,31 @@
     return section('Scores', parts);
   }
 
+  // An episode (τ-bench): its reward and why, the database's differences from the ground truth and
+  // the ground-truth writes, shown before the conversation they explain.
+  function episodePart(trace) {
+    var e = trace.episode;
+    if (!e) return [];
+    var head = th(['table / key', 'path', 'expected', 'actual']);
+    var diffs = e.differences.map(function (d) {
+      return el('tr', { class: 'episode-diff' }, [el('td', null, [d.table + '/' + d.key]), el('td', null, [d.path || '(record)']), el('td', null, [pre(d.expected === undefined ? '(absent)' : d.expected)]), el('td', null, [pre(d.actual === undefined ? '(absent)' : d.actual)])]);
+    });
+    var writes = e.writes.map(function (w) {
+      var near = w.matched ? 'made' : w.closest ? 'not made; nearest call differs in ' + w.closest.differingArguments.join(', ') : 'not made; no call of that tool';
+      return el('tr', { class: w.matched ? 'o-passed' : 'o-failed' }, [el('td', null, [w.expected.name]), el('td', null, [el('code', null, [w.expected.arguments])]), el('td', null, [near])]);
+    });
+    var parts = [
+      el('p', { class: e.reward === 1 ? 'o-passed' : 'o-failed' }, ['reward ' + e.reward + ' · ' + (e.ended ? 'ended by ' + e.endedBy : 'never ended (step limit)') + ' · ' + e.steps + '/' + e.maxSteps + ' steps · tool calls ' + e.toolCalls + ' · user ' + e.user.target + ' (' + e.user.strategy + ', $' + num(e.user.costUsd, 5) + ')']),
+      el('div', { class: 'reason' }, [e.summary]),
+    ];
+    if (writes.length) parts.push(el('table', { class: 'episode-writes' }, [el('thead', null, [th(['ground-truth write', 'arguments', ''])]), el('tbody', null, writes)]));
+    if (e.outputs.length) parts.push(el('p', null, ['outputs: ' + e.outputs.map(function (o) { return JSON.stringify(o.output) + (o.found ? ' said' : ' never said'); }).join(', ')]));
+    if (diffs.length) parts.push(el('table', { class: 'episode-diffs' }, [el('thead', null, [head]), el('tbody', null, diffs)]));
+    return section('Episode', parts);
+  }
+
+  function th(names) { return el('tr', null, names.map(function (h) { return el('th', null, [h]); })); }
+
   function messagesPart(trace) {
     if (!trace.messages.length) return [];
     return section('Messages', trace.messages.map(function (m) {
@@ -322,7 +347,7 @@
     parts = parts.concat(scoresPart(r));
     if (trace) {
       parts.push(el('p', { class: 'muted' }, ['stop reason ' + trace.stopReason + ' · ' + num(trace.latencyMs, 1) + ' ms · tokens ' + trace.usage.inputTokens + ' in / ' + trace.usage.outputTokens + ' out · $' + num(trace.costUsd, 5)]));
-      parts = parts.concat(messagesPart(trace), toolCallsPart(trace), retrievedPart(trace), modelCallsPart(trace));
+      parts = parts.concat(episodePart(trace), messagesPart(trace), toolCallsPart(trace), retrievedPart(trace), modelCallsPart(trace));
     } else {
       parts.push(el('p', { class: 'muted trace-missing' }, [data.traces.available
         ? 'This attempt\'s trace is not embedded in this file (see the note above the table). The results store has it: lunar report ' + data.run.id + ' --all-traces embeds every trace.'

@@ -50,8 +50,9 @@ export function chatCompletionsContract(spec: ContractSpec): void {
     const result = await ask();
     expect(result.finishReason).toBe('tool_calls');
     expect(result.toolCalls).toEqual([
-      { id: fakeCallId(1, 0), name: 'weather', arguments: { city: 'Oslo' } },
-      { id: fakeCallId(1, 1), name: 'time', arguments: { tz: 'UTC' } },
+      // The argument text as sent, too: parsed JavaScript loses 250.0 and key order (τ-bench needs both).
+      { id: fakeCallId(1, 0), name: 'weather', arguments: { city: 'Oslo' }, rawArguments: '{"city":"Oslo"}' },
+      { id: fakeCallId(1, 1), name: 'time', arguments: { tz: 'UTC' }, rawArguments: '{"tz":"UTC"}' },
     ]);
   });
 
@@ -132,7 +133,7 @@ export function chatCompletionsContract(spec: ContractSpec): void {
     const events = await collect(model().stream({ messages: [{ role: 'user', content: 'go' }] }));
     expect(events.map((e) => e.type)).toEqual(['tool_call', 'tool_call', 'done']);
     const calls = [
-      { id: fakeCallId(1, 0), name: 'weather', arguments: { city: 'Oslo', days: 3 } },
+      { id: fakeCallId(1, 0), name: 'weather', arguments: { city: 'Oslo', days: 3 }, rawArguments: '{"city":"Oslo","days":3}' },
       { id: fakeCallId(1, 1), name: 'time', arguments: {}, invalidArguments: 'not json' },
     ];
     expect(events.slice(0, 2)).toEqual(calls.map((call) => ({ type: 'tool_call', call })));

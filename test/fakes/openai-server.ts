@@ -24,6 +24,7 @@ export class OpenAiFake extends HttpFake {
   private readonly turns: FakeTurn[] = [];
   private readonly misreplies: Misreply[] = [];
   private answered = 0;
+  private script?: (body: any) => FakeTurn;
 
   constructor() {
     super();
@@ -73,6 +74,15 @@ export class OpenAiFake extends HttpFake {
     return this;
   }
 
+  /**
+   * Answers every chat request from its body instead of the queue: one fake can then play several
+   * parts at once (an episode's agent and its simulated user, told apart by their system prompts).
+   */
+  answerWith(script: (body: any) => FakeTurn): this {
+    this.script = script;
+    return this;
+  }
+
   get lastBody(): any {
     return this.requests.at(-1)?.body;
   }
@@ -80,7 +90,7 @@ export class OpenAiFake extends HttpFake {
   private answer(req: RecordedRequest, res: ServerResponse): void {
     const misreply = this.misreplies.shift();
     if (misreply) return sendMisreply(misreply, req, res);
-    const turn = this.turns.shift() ?? {};
+    const turn = this.script ? this.script(req.body) : (this.turns.shift() ?? {});
     const n = ++this.answered;
     const model = String(req.body?.model ?? 'fake');
     const includeUsage = !!req.body?.stream_options?.include_usage && !this.omitUsage;

@@ -4,9 +4,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tauDataDir } from './data-dir.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const TAU_DATA_DIR = path.resolve(REPO_ROOT, '../shared/data/tau_bench');
+export const TAU_DATA_DIR = tauDataDir();
 export const HAS_TAU_DATA = existsSync(TAU_DATA_DIR);
 
 /** Logs one line naming the missing folder when the data is absent; true when tests should skip. */
