@@ -207,7 +207,7 @@ describe.skipIf(!LLMBAR.present)('lunar judge calibrate: bad input', () => {
     const badLine = join(dir, 'bad.jsonl');
     writeFileSync(badLine, '{"ID": "2", "user_query": "q", "chatgpt_response": "r", "hallucination": "maybe"}\n');
     await expect(lunar(dir, ['--judge', 'scripted:x', '--data', badLine])).rejects.toThrow(/bad\.jsonl:1: hallucination: /);
-    await expect(lunar(dir, ['--judge', 'baseline', '--data', data])).rejects.toThrow(/^--judge baseline: judge baseline: baseline is a non-LLM policy/);
+    await expect(lunar(dir, ['--judge', 'baseline', '--data', data])).rejects.toThrow(/^--judge baseline: judge baseline: the baseline is a non-LLM policy/);
     await expect(lunar(dir, ['--judge', 'openai:gpt-4o-mini', '--data', data], {})).rejects.toThrow(/OPENAI_API_KEY is not set/);
   });
 });

@@ -1,14 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../core/errors.ts';
+import { referenceData } from '../test/reference-data.ts';
 import { registerTauCommands } from './tau.ts';
 
-const DATA = resolve(import.meta.dirname, '../../shared/data/tau_bench');
-const present = existsSync(DATA);
-if (!present) console.log(`skipped: ${DATA} is not here (τ-bench's data; lunar data pull tau-bench)`);
+const data = referenceData('tau_bench');
+const DATA = data.path;
+const present = data.present;
 
 async function tau(args: string[]): Promise<string> {
   let stdout = '';

@@ -9,8 +9,7 @@ import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { PACKAGE_ROOT } from '../core/package.ts';
-import { formatReplayLine, parseTasks, readTrajectoryFile, replayTasks, rescoreTrajectories, TAU_DOMAINS, type TauDomainName } from '../agent/environments/tau/index.ts';
+import { formatReplayLine, parseTasks, readTrajectoryFile, replayTasks, rescoreTrajectories, TAU_DOMAINS, tauDataDir, type TauDomainName } from '../agent/environments/tau/index.ts';
 
 export interface TauCheckIo {
   stdout(text: string): void;
@@ -26,9 +25,6 @@ interface TauCheckFlags {
   hash: boolean;
 }
 
-/** Where τ-bench's data is when --data is not given: the reference data beside the checkout. */
-const DEFAULT_DATA = join(PACKAGE_ROOT, '..', 'shared', 'data', 'tau_bench');
-
 export function registerTauCommands(program: Command, io: TauCheckIo = processIo): void {
   const tau = program.command('tau').description("τ-bench's airline and retail environments, checked against τ-bench's own recordings.");
   tau
@@ -37,10 +33,10 @@ export function registerTauCommands(program: Command, io: TauCheckIo = processIo
     .addOption(new Option('--domain <name>', 'the environment').choices([...TAU_DOMAINS]).makeOptionMandatory())
     .requiredOption('--tasks <file>', "the domain's task file (tasks.test.json, tasks.dev.json, ...): a JSON array of {user_id, actions, instruction, outputs}")
     .option('--trajectories <file>', "τ-bench's historical trajectories ({task_id, trial, reward, info, traj}[]): re-score each instead of replaying")
-    .option('--data <dir>', 'the folder holding airline/ and retail/ (default ../shared/data/tau_bench beside Lunar)')
+    .option('--data <dir>', 'the folder holding airline/ and retail/ (default: the tau_bench reference data, ../shared/data/tau_bench or lunar data pull tau-bench)')
     .option('--hash', "also print τ-bench's state_hash of each replay's final state", false)
     .action((flags: TauCheckFlags) => {
-      const dataDir = resolve(flags.data ?? DEFAULT_DATA);
+      const dataDir = flags.data ? resolve(flags.data) : tauDataDir();
       if (!existsSync(join(dataDir, flags.domain))) {
         throw new InputError(`--data: ${join(dataDir, flags.domain)} is not here; point --data at the folder holding τ-bench's airline/ and retail/`);
       }

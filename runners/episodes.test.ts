@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { skipWithoutTauData, TAU_DATA_DIR } from '../agent/environments/tau/test-data.ts';
-import { DEFAULT_TAU_DATA_DIR } from '../agent/environments/tau/index.ts';
+import { defaultTauDataDir } from '../agent/environments/tau/index.ts';
 import { tauCases, userChoice } from './episodes.ts';
 import { loadSuite } from './suite.ts';
 
@@ -19,7 +19,7 @@ const suiteFile = (name: string, text: string) => {
 describe('environment suites', () => {
   it('read environment, user, tool_calls and max_steps, with τ-bench defaults', () => {
     const suite = loadSuite(suiteFile('a', 'environment: { kind: tau, domain: airline }\nscorers: [tau_reward]\n'));
-    expect(suite.dataset).toEqual({ kind: 'tau', domain: 'airline', split: 'test', dir: DEFAULT_TAU_DATA_DIR });
+    expect(suite.dataset).toEqual({ kind: 'tau', domain: 'airline', split: 'test', dir: defaultTauDataDir() });
     expect(suite.variants[0]).toMatchObject({ channel: 'episode', episode: { toolCalls: 'all', maxSteps: 30, user: {} } });
     const b = loadSuite(suiteFile('b', 'environment: { kind: tau, domain: retail, split: dev, data: ./d }\nuser: { target: openai:gpt-4o, strategy: react }\ntool_calls: first\nmax_steps: 12\nscorers: [tau_reward]\n'));
     expect(b.dataset).toMatchObject({ split: 'dev', dir: join(dir, 'd') });

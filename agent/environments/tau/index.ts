@@ -15,7 +15,7 @@
 //   checkRewards(rescoreTrajectories(domain, readTrajectoryFile(file), dataDir), rewardsText, file)
 
 export type { Environment, EnvironmentTool, Episode, StepResult, ToolArguments } from '../environment.ts';
-export { DEFAULT_TAU_DATA_DIR, tauDataDir } from './data-dir.ts';
+export { defaultTauDataDir, tauDataDir } from './data-dir.ts';
 export { checkReplays, checkRewards, parseReplayGolden, type Mismatch } from './check.ts';
 export { STOP_TOKEN, tauEnvironment, TauEpisode, USER_OPENING, userSystemPrompt, type TauEnvironment } from './environment.ts';
 export { TauInputError } from './input-error.ts';
