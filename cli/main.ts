@@ -96,12 +96,13 @@ function buildProgram(): Command {
     .option('--sizes <list>', 'synthetic index sizes (chunks) for the retrieval latency figures', '10000,100000')
     .option('--shared-data <dir>', 'a reference data folder holding vaswani/ (default: wherever `lunar data list` finds vaswani)')
     .option('--only-promptfoo', 'only the harness figures side by side with promptfoo', false)
+    .addOption(new Option('--only <figure>', 'only this figure of Lunar\'s own (tau: the τ-bench retail episodes against a 100 ms fake)').choices(['tau']))
     .option('--no-promptfoo', 'skip the comparison with promptfoo 0.121.9 (which is installed into .lunar/peers/ on first use: about 1.3 GB and 4 minutes)')
-    .action(async (opts: { rounds: number; sizes: string; sharedData?: string; promptfoo: boolean; onlyPromptfoo: boolean }) => {
-      if (opts.promptfoo || opts.onlyPromptfoo) await perfVersusPromptfoo((line) => console.log(line), { rounds: 1 });
+    .action(async (opts: { rounds: number; sizes: string; sharedData?: string; promptfoo: boolean; onlyPromptfoo: boolean; only?: 'tau' }) => {
+      if ((opts.promptfoo && !opts.only) || opts.onlyPromptfoo) await perfVersusPromptfoo((line) => console.log(line), { rounds: 1 });
       if (opts.onlyPromptfoo) return;
       const sizes = opts.sizes.split(',').map((s) => positiveInt(s.trim()));
-      await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), vaswani: opts.sharedData ? resolve(opts.sharedData, 'vaswani') : locateReferenceSet('vaswani').path, sizes });
+      await runPerf({ rounds: opts.rounds, suitesFolder: suitesFolder(), vaswani: opts.sharedData ? resolve(opts.sharedData, 'vaswani') : locateReferenceSet('vaswani').path, sizes, ...(opts.only ? { only: opts.only } : {}) });
     });
 
   return program;

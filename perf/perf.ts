@@ -8,6 +8,7 @@ import { quantile } from '../metrics/stats.ts';
 import { runBench } from '../runners/bench.ts';
 import { REPORTERS } from '../reports/reporters.ts';
 import { perfRetrieval } from './retrieval.ts';
+import { perfTau } from './tau.ts';
 import { loadSuite } from '../runners/suite.ts';
 
 export interface PerfOptions {
@@ -17,10 +18,14 @@ export interface PerfOptions {
   vaswani: string;
   /** Synthetic index sizes for the retrieval latency figures. */
   sizes: number[];
+  /** Only this figure (`--only tau`): the τ-bench retail episodes against the 100 ms fake. */
+  only?: 'tau';
 }
 
 export async function runPerf(options: PerfOptions): Promise<void> {
+  if (options.only === 'tau') return perfTau(options.suitesFolder, (line) => console.log(line));
   await perfHarness(options);
+  await perfTau(options.suitesFolder, (line) => console.log(line));
   await perfRetrieval(options.vaswani, options.sizes, (line) => console.log(line));
 }
 
