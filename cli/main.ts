@@ -26,6 +26,7 @@ import { registerViewCommand } from './view.ts';
 import { registerExportCommands } from './export.ts';
 import { registerImportCommands } from './import.ts';
 import { registerGateCommand } from './gate.ts';
+import { registerNoiseCommand } from './noise.ts';
 import { InputError } from '../core/errors.ts';
 import { runPerf } from '../perf/perf.ts';
 import { perfVersusPromptfoo } from '../perf/promptfoo.ts';
@@ -83,6 +84,7 @@ function buildProgram(): Command {
   registerJudgeCommands(program, () => lunarHome());
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
+  registerNoiseCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());
   registerMcpCommand(program, () => lunarHome(), { suitesFolder });
   registerViewCommand(program, () => lunarHome());
