@@ -11,6 +11,7 @@ import { advisoryScorers, groupName, type CheckResult } from './gate-result.ts';
 import type { Threshold } from '../runners/gate-spec.ts';
 import { checkRegressions } from './regression-checks.ts';
 import { checkThreshold, measureName } from './threshold-checks.ts';
+import { isQuarantined, type QuarantineFile } from '../metrics/quarantine.ts';
 
 /** One suite's gates, from its `gates:` section and the command line. */
 export interface SuiteGates {
@@ -20,8 +21,18 @@ export interface SuiteGates {
   reference?: { file: ReferenceFile; path: string; tolerance: number };
 }
 
+/** The quarantine list the gate leaves out of its verdict (ci/quarantine.json, `lunar noise --write-quarantine`). */
+export interface GateQuarantine {
+  file: QuarantineFile;
+  /** The file, as messages name it. */
+  path: string;
+}
+
 export interface GateReport {
   run: { id: string; status: string };
+  /** Cases of the run left out of every check because the quarantine lists them, by group then id. */
+  quarantined: { group: string; caseId: string }[];
+  quarantinePath?: string;
   checks: CheckResult[];
   notes: string[];
   held: number;
@@ -29,9 +40,16 @@ export interface GateReport {
   advisory: number;
 }
 
-export function evaluateGates(run: { id: string; status: string }, attempts: readonly StoredAttempt[], suites: readonly SuiteGates[]): GateReport {
+export function evaluateGates(run: { id: string; status: string }, all: readonly StoredAttempt[], suites: readonly SuiteGates[], quarantine?: GateQuarantine): GateReport {
   const checks: CheckResult[] = [];
   const notes: string[] = [];
+  // A quarantined case fails at random: it is left out of thresholds and regressions alike, on
+  // both sides of the comparison, so the verdict is about the cases that can be trusted.
+  const left = (caseId: string, group: string) => quarantine !== undefined && isQuarantined(quarantine.file, caseId, group);
+  const attempts = all.filter((a) => !left(a.caseId, groupName(a)));
+  const quarantined = [...new Map(all.filter((a) => left(a.caseId, groupName(a))).map((a) => [`${groupName(a)}\u0000${a.caseId}`, { group: groupName(a), caseId: a.caseId }])).entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([, q]) => q);
   if (run.status !== 'completed') {
     checks.push({
       kind: 'run',
@@ -59,7 +77,8 @@ export function evaluateGates(run: { id: string; status: string }, attempts: rea
       }
       if (!gates.reference) continue;
       const { file, path, tolerance } = gates.reference;
-      const base = file.groups.find((g) => g.suite === group.suite && g.config === group.config && g.target === group.target);
+      const listed = file.groups.find((g) => g.suite === group.suite && g.config === group.config && g.target === group.target);
+      const base = listed && { ...listed, cases: listed.cases.filter((c) => !left(c.id, groupName(listed))) };
       if (!base) {
         notes.push(`${groupName(group)}: not in the reference ${path}; only thresholds apply (add it with lunar gate --update-reference)`);
         continue;
@@ -77,6 +96,8 @@ export function evaluateGates(run: { id: string; status: string }, attempts: rea
   }
   return {
     run,
+    quarantined,
+    ...(quarantine ? { quarantinePath: quarantine.path } : {}),
     checks,
     notes,
     held: checks.filter((c) => c.verdict === 'held').length,
@@ -94,7 +115,9 @@ export function formatGateReport(report: GateReport, verbose = false): string[] 
     else if (verbose) lines.push(`ok   ${c.text}`);
   }
   for (const note of report.notes) lines.push(`note: ${note}`);
+  for (const q of report.quarantined) lines.push(`quarantined: ${q.group} ${q.caseId} (listed in ${report.quarantinePath}): left out of the verdict`);
   const advisory = report.advisory ? `, ${report.advisory} advisory` : '';
-  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}`);
+  const left = report.quarantined.length ? `; ${report.quarantined.length} quarantined case(s) left out` : '';
+  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}${left}`);
   return lines;
 }
