@@ -12,6 +12,8 @@ import type { Threshold } from '../runners/gate-spec.ts';
 import { checkRegressions } from './regression-checks.ts';
 import { checkThreshold, measureName } from './threshold-checks.ts';
 import { isQuarantined, type QuarantineFile } from '../metrics/quarantine.ts';
+import type { CaseDraws } from '../metrics/reliability.ts';
+import { toleranceWarning } from './precision.ts';
 
 /** One suite's gates, from its `gates:` section and the command line. */
 export interface SuiteGates {
@@ -35,6 +37,8 @@ export interface GateReport {
   quarantinePath?: string;
   checks: CheckResult[];
   notes: string[];
+  /** Gates that ask for more precision than the suite gives (ci/precision.ts): said, never failed. */
+  warnings: string[];
   held: number;
   failed: number;
   advisory: number;
@@ -43,6 +47,7 @@ export interface GateReport {
 export function evaluateGates(run: { id: string; status: string }, all: readonly StoredAttempt[], suites: readonly SuiteGates[], quarantine?: GateQuarantine): GateReport {
   const checks: CheckResult[] = [];
   const notes: string[] = [];
+  const warnings: string[] = [];
   // A quarantined case fails at random: it is left out of thresholds and regressions alike, on
   // both sides of the comparison, so the verdict is about the cases that can be trusted.
   const left = (caseId: string, group: string) => quarantine !== undefined && isQuarantined(quarantine.file, caseId, group);
@@ -83,6 +88,8 @@ export function evaluateGates(run: { id: string; status: string }, all: readonly
         notes.push(`${groupName(group)}: not in the reference ${path}; only thresholds apply (add it with lunar gate --update-reference)`);
         continue;
       }
+      const warning = toleranceWarning(`${groupName(group)} (${path})`, referenceDraws(base.cases), tolerance, repeatsOf(members));
+      if (warning) warnings.push(warning);
       const regressions = checkRegressions(members, { group: base, path, tolerance }, advisory);
       checks.push(...regressions.checks);
       notes.push(...regressions.notes);
@@ -100,10 +107,31 @@ export function evaluateGates(run: { id: string; status: string }, all: readonly
     ...(quarantine ? { quarantinePath: quarantine.path } : {}),
     checks,
     notes,
+    warnings,
     held: checks.filter((c) => c.verdict === 'held').length,
     failed: checks.filter((c) => c.verdict === 'failed').length,
     advisory: checks.filter((c) => c.verdict === 'advisory').length,
   };
+}
+
+/** Per reference case, its verdicts and passes (unscored attempts are no verdict). */
+function referenceDraws(cases: readonly { id: string; outcome: 'pass' | 'fail' | 'unscored' }[]): CaseDraws[] {
+  const draws = new Map<string, CaseDraws>();
+  for (const c of cases) {
+    if (c.outcome === 'unscored') continue;
+    const d = draws.get(c.id) ?? { n: 0, c: 0 };
+    d.n += 1;
+    if (c.outcome === 'pass') d.c += 1;
+    draws.set(c.id, d);
+  }
+  return [...draws.values()];
+}
+
+/** The most attempts of one case in the run's group: the repeats the gate compares with. */
+function repeatsOf(members: readonly StoredAttempt[]): number {
+  const counts = new Map<string, number>();
+  for (const a of members) counts.set(a.caseId, (counts.get(a.caseId) ?? 0) + 1);
+  return Math.max(1, ...counts.values());
 }
 
 /** The lines `lunar gate` prints: failures and advisories always, every check with verbose, the notes, then a count. */

@@ -8,6 +8,7 @@ import { ResultsStore } from '../runners/store.ts';
 import { ReferenceFile } from '../ci/reference.ts';
 import { exitCodeOf } from './exit.ts';
 import { registerGateCommand } from './gate.ts';
+import { minimumDetectableEffect, summarizeBase } from '../metrics/power.ts';
 
 // A suite file with gates, and two runs of it: `base` passes 18 of 20 cases (c02–c19), `now`
 // passes 8 (c01–c08): the drop of gate.test.ts, through the command.
@@ -186,5 +187,23 @@ describe('lunar gate with a quarantine', () => {
     const file = join(root, 'q.json');
     writeFileSync(file, '{"schema": "lunar.quarantine", "version": 1,\n"cases": [{"id": "c01", "flipRate": 0.2, "addedAt": "yesterday", "stableRuns": 0}]}');
     await expect(gate(home, ['now', '--quarantine', file])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/q\.json:2: cases\.0\.addedAt: /) });
+  });
+});
+
+describe('lunar gate on precision', () => {
+  it('warns on stderr, without failing, when the tolerance is far below the smallest drop 20 cases can show', async () => {
+    const { home } = project(GATES);
+    const reference = join(home, '..', 'ci', 'reference.json');
+    await gate(home, ['base', '--update-reference']);
+    const held = await gate(home, ['base']);
+    // The reference passes 18 of 20 once each: E[p] = 0.9, E[p(1−p)] at its bound 0.09.
+    const mde = minimumDetectableEffect(summarizeBase([...Array(18).fill({ n: 1, c: 1 }), ...Array(2).fill({ n: 1, c: 0 })]), { cases: 20, power: 0.8, tolerance: 0.02, repeats: 1 })!;
+    expect(mde).toBeGreaterThan(0.04);
+    expect(held.exitCode).toBe(0);
+    expect(held.stderr).toBe(
+      `warning: s/default/baseline (${reference}): the tolerance 0.02 asks for more precision than 20 cases × 1 repeat(s) give: the gate catches only drops of ${mde.toFixed(3)} or more (power 0.8); lunar plan --base <run> --mde 0.02 says how many cases would\n`,
+    );
+    // A tolerance the suite can honour draws no warning.
+    expect((await gate(home, ['base', '--tolerance', String(mde)])).stderr).toBe('');
   });
 });

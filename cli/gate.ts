@@ -63,6 +63,7 @@ export function registerGateCommand(program: Command, home: () => string, output
       const quarantine = quarantineOf(flags.quarantine);
       const gates = collectGates(attempts, specs, flags, output);
       const report = evaluateGates(run, attempts, gates, quarantine);
+      for (const warning of report.warnings) output.stderr(`warning: ${warning}\n`);
       output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
       if (report.failed > 0) setExitCode(program, 1);
     });

@@ -27,6 +27,7 @@ import { registerExportCommands } from './export.ts';
 import { registerImportCommands } from './import.ts';
 import { registerGateCommand } from './gate.ts';
 import { registerNoiseCommand } from './noise.ts';
+import { registerPlanCommand } from './plan.ts';
 import { InputError } from '../core/errors.ts';
 import { runPerf } from '../perf/perf.ts';
 import { perfVersusPromptfoo } from '../perf/promptfoo.ts';
@@ -85,6 +86,7 @@ function buildProgram(): Command {
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
   registerNoiseCommand(program, () => lunarHome());
+  registerPlanCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());
   registerMcpCommand(program, () => lunarHome(), { suitesFolder });
   registerViewCommand(program, () => lunarHome());
