@@ -13,7 +13,8 @@ import { checkRegressions } from './regression-checks.ts';
 import { checkThreshold, measureName } from './threshold-checks.ts';
 import { isQuarantined, type QuarantineFile } from '../metrics/quarantine.ts';
 import type { CaseDraws } from '../metrics/reliability.ts';
-import { toleranceWarning } from './precision.ts';
+import { thresholdWarning, toleranceWarning } from './precision.ts';
+import { caseDrawsByGroup } from '../runners/run-noise.ts';
 
 /** One suite's gates, from its `gates:` section and the command line. */
 export interface SuiteGates {
@@ -76,6 +77,10 @@ export function evaluateGates(run: { id: string; status: string }, all: readonly
       const members = mine.filter((a) => a.config === group.config && a.target === group.target);
       const advisory = advisoryScorers(members);
       for (const { threshold, source } of gates.thresholds) {
+        if (threshold.measure.kind === 'pass_rate') {
+          const warning = thresholdWarning(groupName(group), [...caseDrawsByGroup(members).values()].flat(), threshold, repeatsOf(members));
+          if (warning) warnings.push(warning);
+        }
         const check = checkThreshold(group, members, threshold, source, advisory);
         if (check) checks.push(check);
         else notes.push(`${groupName(group)}: no ${threshold.measure.kind === 'scorer' ? threshold.measure.scorer : measureName(threshold.measure)} scores; "${threshold.text}" (${source}) not checked here`);

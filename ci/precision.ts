@@ -64,3 +64,20 @@ export function toleranceWarning(group: string, draws: readonly CaseDraws[], tol
     `the gate catches ${seen} (power ${PLAN_POWER}); lunar plan --base <run> --mde ${tolerance} says how many cases would`
   );
 }
+
+/**
+ * A one-line warning when a pass-rate threshold sits inside the run's own noise: the pass rate is
+ * within two run-to-run SDs (√(E[p(1−p)]/N), over √R for R repeats; metrics/noise.ts) of the
+ * threshold, so running the same suite again unchanged could turn the verdict. undefined otherwise.
+ */
+export function thresholdWarning(group: string, draws: readonly CaseDraws[], threshold: { text: string; value: number }, repeats: number): string | undefined {
+  if (draws.length === 0) return undefined;
+  const base = summarizeBase(draws);
+  const sd = Math.sqrt(base.withinVariance / base.cases / repeats);
+  const gap = Math.abs(base.passRate - threshold.value);
+  if (sd === 0 || gap >= 2 * sd) return undefined;
+  return (
+    `${group}: "${threshold.text}" is within the run's noise: the pass rate ${base.passRate.toFixed(3)} is ${gap.toFixed(3)} from ${threshold.value}, ` +
+    `under two run-to-run SDs (2 × ${sd.toFixed(3)} over ${base.cases} cases × ${repeats} repeat(s)); the verdict may change on an unchanged rerun (lunar noise, lunar plan)`
+  );
+}
