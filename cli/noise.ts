@@ -67,7 +67,7 @@ export function formatNoise(run: Pick<StoredRun, 'id'>, noise: readonly GroupNoi
     lines.push(`  pass rate by repeat: ${byRepeat}${repeatSd}`);
     if (f.expectedRunSd) {
       const e = f.expectedRunSd;
-      const r = Math.max(1, Math.round(Math.max(...g.cases.map((c) => c.repeats))));
+      const r = Math.max(1, ...g.cases.map((c) => c.repeats));
       const averaged = r > 1 ? `; ${(e.estimate / Math.sqrt(r)).toFixed(3)} for a pass rate averaged over ${r} repeats` : '';
       lines.push(`  noise floor: run-to-run SD of a one-repeat pass rate ${e.estimate.toFixed(3)}, 95% CI [${e.low.toFixed(3)}, ${e.high.toFixed(3)}] (bootstrap over ${e.n} cases)${averaged}`);
     }
