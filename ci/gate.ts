@@ -11,6 +11,10 @@ import { advisoryScorers, groupName, type CheckResult } from './gate-result.ts';
 import type { Threshold } from '../runners/gate-spec.ts';
 import { checkRegressions } from './regression-checks.ts';
 import { checkThreshold, measureName } from './threshold-checks.ts';
+import { isQuarantined, type QuarantineFile } from '../metrics/quarantine.ts';
+import type { CaseDraws } from '../metrics/reliability.ts';
+import { thresholdWarning, toleranceWarning } from './precision.ts';
+import { caseDrawsByGroup } from '../runners/run-noise.ts';
 
 /** One suite's gates, from its `gates:` section and the command line. */
 export interface SuiteGates {
@@ -20,18 +24,38 @@ export interface SuiteGates {
   reference?: { file: ReferenceFile; path: string; tolerance: number };
 }
 
+/** The quarantine list the gate leaves out of its verdict (ci/quarantine.json, `lunar noise --write-quarantine`). */
+export interface GateQuarantine {
+  file: QuarantineFile;
+  /** The file, as messages name it. */
+  path: string;
+}
+
 export interface GateReport {
   run: { id: string; status: string };
+  /** Cases of the run left out of every check because the quarantine lists them, by group then id. */
+  quarantined: { group: string; caseId: string }[];
+  quarantinePath?: string;
   checks: CheckResult[];
   notes: string[];
+  /** Gates that ask for more precision than the suite gives (ci/precision.ts): said, never failed. */
+  warnings: string[];
   held: number;
   failed: number;
   advisory: number;
 }
 
-export function evaluateGates(run: { id: string; status: string }, attempts: readonly StoredAttempt[], suites: readonly SuiteGates[]): GateReport {
+export function evaluateGates(run: { id: string; status: string }, all: readonly StoredAttempt[], suites: readonly SuiteGates[], quarantine?: GateQuarantine): GateReport {
   const checks: CheckResult[] = [];
   const notes: string[] = [];
+  const warnings: string[] = [];
+  // A quarantined case fails at random: it is left out of thresholds and regressions alike, on
+  // both sides of the comparison, so the verdict is about the cases that can be trusted.
+  const left = (caseId: string, group: string) => quarantine !== undefined && isQuarantined(quarantine.file, caseId, group);
+  const attempts = all.filter((a) => !left(a.caseId, groupName(a)));
+  const quarantined = [...new Map(all.filter((a) => left(a.caseId, groupName(a))).map((a) => [`${groupName(a)}\u0000${a.caseId}`, { group: groupName(a), caseId: a.caseId }])).entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([, q]) => q);
   if (run.status !== 'completed') {
     checks.push({
       kind: 'run',
@@ -53,17 +77,24 @@ export function evaluateGates(run: { id: string; status: string }, attempts: rea
       const members = mine.filter((a) => a.config === group.config && a.target === group.target);
       const advisory = advisoryScorers(members);
       for (const { threshold, source } of gates.thresholds) {
+        if (threshold.measure.kind === 'pass_rate') {
+          const warning = thresholdWarning(groupName(group), [...caseDrawsByGroup(members).values()].flat(), threshold, repeatsOf(members));
+          if (warning) warnings.push(warning);
+        }
         const check = checkThreshold(group, members, threshold, source, advisory);
         if (check) checks.push(check);
         else notes.push(`${groupName(group)}: no ${threshold.measure.kind === 'scorer' ? threshold.measure.scorer : measureName(threshold.measure)} scores; "${threshold.text}" (${source}) not checked here`);
       }
       if (!gates.reference) continue;
       const { file, path, tolerance } = gates.reference;
-      const base = file.groups.find((g) => g.suite === group.suite && g.config === group.config && g.target === group.target);
+      const listed = file.groups.find((g) => g.suite === group.suite && g.config === group.config && g.target === group.target);
+      const base = listed && { ...listed, cases: listed.cases.filter((c) => !left(c.id, groupName(listed))) };
       if (!base) {
         notes.push(`${groupName(group)}: not in the reference ${path}; only thresholds apply (add it with lunar gate --update-reference)`);
         continue;
       }
+      const warning = toleranceWarning(`${groupName(group)} (${path})`, referenceDraws(base.cases), tolerance, repeatsOf(members));
+      if (warning) warnings.push(warning);
       const regressions = checkRegressions(members, { group: base, path, tolerance }, advisory);
       checks.push(...regressions.checks);
       notes.push(...regressions.notes);
@@ -77,12 +108,35 @@ export function evaluateGates(run: { id: string; status: string }, attempts: rea
   }
   return {
     run,
+    quarantined,
+    ...(quarantine ? { quarantinePath: quarantine.path } : {}),
     checks,
     notes,
+    warnings,
     held: checks.filter((c) => c.verdict === 'held').length,
     failed: checks.filter((c) => c.verdict === 'failed').length,
     advisory: checks.filter((c) => c.verdict === 'advisory').length,
   };
+}
+
+/** Per reference case, its verdicts and passes (unscored attempts are no verdict). */
+function referenceDraws(cases: readonly { id: string; outcome: 'pass' | 'fail' | 'unscored' }[]): CaseDraws[] {
+  const draws = new Map<string, CaseDraws>();
+  for (const c of cases) {
+    if (c.outcome === 'unscored') continue;
+    const d = draws.get(c.id) ?? { n: 0, c: 0 };
+    d.n += 1;
+    if (c.outcome === 'pass') d.c += 1;
+    draws.set(c.id, d);
+  }
+  return [...draws.values()];
+}
+
+/** The most attempts of one case in the run's group: the repeats the gate compares with. */
+function repeatsOf(members: readonly StoredAttempt[]): number {
+  const counts = new Map<string, number>();
+  for (const a of members) counts.set(a.caseId, (counts.get(a.caseId) ?? 0) + 1);
+  return Math.max(1, ...counts.values());
 }
 
 /** The lines `lunar gate` prints: failures and advisories always, every check with verbose, the notes, then a count. */
@@ -94,7 +148,9 @@ export function formatGateReport(report: GateReport, verbose = false): string[] 
     else if (verbose) lines.push(`ok   ${c.text}`);
   }
   for (const note of report.notes) lines.push(`note: ${note}`);
+  for (const q of report.quarantined) lines.push(`quarantined: ${q.group} ${q.caseId} (listed in ${report.quarantinePath}): left out of the verdict`);
   const advisory = report.advisory ? `, ${report.advisory} advisory` : '';
-  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}`);
+  const left = report.quarantined.length ? `; ${report.quarantined.length} quarantined case(s) left out` : '';
+  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}${left}`);
   return lines;
 }

@@ -5,10 +5,13 @@
 //   <scorer>.mean       the paired bootstrap 95% interval of the difference lies entirely below −tolerance;
 //   <scorer>.pass_rate  the drop is beyond −tolerance and McNemar's exact p < 0.05;
 //   pass_rate           the same, on whole attempts (the table's pass rate).
+// With more than one attempt of a case on either side, the attempts are not independent pairs: the
+// interval and p come from the cluster bootstrap over cases instead (metrics/cluster-bootstrap.ts).
 // A scorer the reference scored that the run could not check at all (skipped everywhere) fails:
 // a regression that cannot be looked for is not absent.
 
 import type { BootstrapInterval } from '../metrics/paired.ts';
+import type { ClusterComparison } from '../metrics/cluster-bootstrap.ts';
 import { pValue } from '../reports/compare/text.ts';
 import { caseLabel, comparePaired, observe, SIGNIFICANCE, type CaseKey, type CaseObservation, type PassFailComparison, type ScorerComparison } from '../metrics/paired-cases.ts';
 import type { StoredAttempt } from '../runners/store.ts';
@@ -56,7 +59,7 @@ export function checkRegressions(members: readonly StoredAttempt[], source: Refe
       continue;
     }
     if (s.values.difference) {
-      const verdict = meanVerdict(s.values.difference, tolerance);
+      const verdict = s.values.cluster ? clusterMeanVerdict(s.values.cluster, tolerance) : meanVerdict(s.values.difference, tolerance);
       checks.push(make(`${s.scorer}.mean`, verdict.verdict, `${head(`${s.scorer}.mean`)} ${meanText(s, path, tolerance)}: ${verdict.why}`, reason));
     }
     if (s.passFail.n > 0) {
@@ -73,7 +76,23 @@ function meanVerdict(d: BootstrapInterval, tolerance: number): { verdict: Verdic
   return { verdict: 'held', why: 'no drop beyond the tolerance' };
 }
 
+function clusterMeanVerdict(c: ClusterComparison, tolerance: number): { verdict: Verdict; why: string } {
+  const how = `cluster bootstrap over ${c.cases} cases`;
+  if (c.high < -tolerance) return { verdict: 'failed', why: `the whole interval is below -${tolerance}: a regression (${how})` };
+  if (c.difference < -tolerance) return { verdict: 'held', why: `a drop beyond the tolerance, not significant (${how})` };
+  return { verdict: 'held', why: `no drop beyond the tolerance (${how})` };
+}
+
 function passRateVerdict(pf: PassFailComparison, tolerance: number): { verdict: Verdict; why: string } {
+  const c = pf.cluster;
+  if (c) {
+    // Repeats: the case is the unit (see PassFailComparison.cluster), not the attempt pair.
+    const drop = c.difference < -tolerance;
+    const how = `cluster bootstrap over ${c.cases} cases`;
+    if (drop && c.pValue < SIGNIFICANCE) return { verdict: 'failed', why: `a drop beyond -${tolerance} with p < ${SIGNIFICANCE}: a regression (${how})` };
+    if (drop) return { verdict: 'held', why: `a drop beyond the tolerance, not significant (${how}, p >= ${SIGNIFICANCE})` };
+    return { verdict: 'held', why: `no drop beyond the tolerance (${how})` };
+  }
   const beyond = pf.difference !== null && pf.difference < -tolerance;
   if (beyond && pf.mcnemarP < SIGNIFICANCE) return { verdict: 'failed', why: `a drop beyond -${tolerance} with p < ${SIGNIFICANCE}: a regression (McNemar)` };
   if (beyond) return { verdict: 'held', why: `a drop beyond the tolerance, not significant (McNemar p >= ${SIGNIFICANCE})` };
@@ -82,11 +101,25 @@ function passRateVerdict(pf: PassFailComparison, tolerance: number): { verdict: 
 
 function meanText(s: ScorerComparison, path: string, tolerance: number): string {
   const v = s.values;
+  const c = v.cluster;
+  if (c) {
+    return (
+      `= ${rate(c.passRateB)}, reference ${rate(c.passRateA)} (${path}), difference ${signedRate(c.difference)}, 95% CI [${signedRate(c.low)}, ${signedRate(c.high)}], tolerance ${tolerance}, ` +
+      `cluster bootstrap over ${c.cases} cases (${c.verdictsB} scored in the run, ${c.verdictsA} in the reference)`
+    );
+  }
   const d = v.difference!;
   return `= ${rate(v.meanB!)}, reference ${rate(v.meanA!)} (${path}), difference ${signedRate(d.mean)}, 95% CI [${signedRate(d.low)}, ${signedRate(d.high)}], tolerance ${tolerance}, n = ${v.n} pairs`;
 }
 
 function passRateText(pf: PassFailComparison, path: string, tolerance: number): string {
+  const c = pf.cluster;
+  if (c) {
+    return (
+      `= ${rate(c.passRateB)}, reference ${rate(c.passRateA)} (${path}), difference ${signedRate(c.difference)}, 95% CI [${signedRate(c.low)}, ${signedRate(c.high)}], tolerance ${tolerance}, ` +
+      `cluster bootstrap over ${c.cases} cases p = ${pValue(c.pValue)} (${c.verdictsB} verdicts in the run, ${c.verdictsA} in the reference)`
+    );
+  }
   const interval = pf.interval ? `, 95% CI [${signedRate(pf.interval.low)}, ${signedRate(pf.interval.high)}]` : '';
   return (
     `= ${rate(pf.passRateB!)}, reference ${rate(pf.passRateA!)} (${path}), difference ${signedRate(pf.difference!)}${interval}, tolerance ${tolerance}, ` +

@@ -8,6 +8,7 @@ import { ResultsStore } from '../runners/store.ts';
 import { ReferenceFile } from '../ci/reference.ts';
 import { exitCodeOf } from './exit.ts';
 import { registerGateCommand } from './gate.ts';
+import { minimumDetectableEffect, summarizeBase } from '../metrics/power.ts';
 
 // A suite file with gates, and two runs of it: `base` passes 18 of 20 cases (c02–c19), `now`
 // passes 8 (c01–c08): the drop of gate.test.ts, through the command.
@@ -129,5 +130,80 @@ describe('lunar gate', () => {
   it('makes no reference from a run that did not complete', async () => {
     const { home } = project(GATES);
     await expect(gate(home, ['cut', '--update-reference'])).rejects.toMatchObject({ exitCode: 2, message: '--update-reference: run cut is interrupted; a reference is made from a completed run' });
+  });
+});
+
+describe('lunar gate with a quarantine', () => {
+  // c09 and c10 listed for the group, c11 for every group: 17 cases stay. The run passes c01–c08
+  // (8 of 17 = 0.471 < 0.5), the reference c02–c08 and c12–c19 (15 of 17): 8 lost (c12–c19),
+  // 1 gained (c01), McNemar p = 2·(1 + 9)/2⁹ = 0.03906.
+  const QUARANTINE = {
+    schema: 'lunar.quarantine',
+    version: 1,
+    cases: [
+      { id: 'c09', group: 's/default/baseline', flipRate: 0.25, addedAt: '2026-01-01', stableRuns: 0 },
+      { id: 'c10', group: 's/default/baseline', flipRate: 0.5, addedAt: '2026-01-01', stableRuns: 1 },
+      { id: 'c11', flipRate: 0.25, addedAt: '2026-01-01', stableRuns: 0 },
+    ],
+  };
+
+  it('leaves the listed cases out of thresholds and regressions, naming each and counting them', async () => {
+    const { root, home } = project(GATES);
+    await gate(home, ['base', '--update-reference']);
+    const file = join(root, 'q.json');
+    writeFileSync(file, JSON.stringify(QUARANTINE));
+    const checked = await gate(home, ['now', '--quarantine', file]);
+    expect(checked.exitCode).toBe(1);
+    const lines = checked.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^FAIL s\/default\/baseline answer_contains\.mean = 0\.471, threshold >= 0\.5 .*, n = 17$/);
+    expect(lines[1]).toMatch(/^FAIL s\/default\/baseline pass_rate = 0\.471, reference 0\.882 .*difference -0\.412, .*McNemar p = 0\.03906 \(8 lost, 1 gained\), n = 17 pairs: /);
+    expect(lines.slice(-4)).toEqual([
+      `quarantined: s/default/baseline c09 (listed in ${file}): left out of the verdict`,
+      `quarantined: s/default/baseline c10 (listed in ${file}): left out of the verdict`,
+      `quarantined: s/default/baseline c11 (listed in ${file}): left out of the verdict`,
+      'gate: run now: 4 checks, 0 held, 4 failed; 3 quarantined case(s) left out',
+    ]);
+    // The reference's quarantined cases are left out too, not reported as missing from the run.
+    expect(checked.stdout).not.toContain('not compared');
+  });
+
+  it('reads ci/quarantine.json from the working folder when there is one', async () => {
+    const { root, home } = project(GATES);
+    await gate(home, ['base', '--update-reference']);
+    const before = process.cwd();
+    process.chdir(root);
+    try {
+      expect((await gate(home, ['now'])).stdout).not.toContain('quarantined');
+      writeFileSync(join(root, 'ci', 'quarantine.json'), JSON.stringify(QUARANTINE));
+      expect((await gate(home, ['now'])).stdout).toContain('gate: run now: 4 checks, 0 held, 4 failed; 3 quarantined case(s) left out');
+    } finally {
+      process.chdir(before);
+    }
+  });
+
+  it('refuses a --quarantine that is not there, and a broken one naming the line and the field', async () => {
+    const { root, home } = project(GATES);
+    await expect(gate(home, ['now', '--quarantine', join(root, 'none.json')])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/^--quarantine .*none\.json: no such file/) });
+    const file = join(root, 'q.json');
+    writeFileSync(file, '{"schema": "lunar.quarantine", "version": 1,\n"cases": [{"id": "c01", "flipRate": 0.2, "addedAt": "yesterday", "stableRuns": 0}]}');
+    await expect(gate(home, ['now', '--quarantine', file])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/q\.json:2: cases\.0\.addedAt: /) });
+  });
+});
+
+describe('lunar gate on precision', () => {
+  it('warns on stderr, without failing, when the tolerance is far below the smallest drop 20 cases can show', async () => {
+    const { home } = project(GATES);
+    const reference = join(home, '..', 'ci', 'reference.json');
+    await gate(home, ['base', '--update-reference']);
+    const held = await gate(home, ['base']);
+    // The reference passes 18 of 20 once each: E[p] = 0.9, E[p(1−p)] at its bound 0.09.
+    const mde = minimumDetectableEffect(summarizeBase([...Array(18).fill({ n: 1, c: 1 }), ...Array(2).fill({ n: 1, c: 0 })]), { cases: 20, power: 0.8, tolerance: 0.02, repeats: 1 })!;
+    expect(mde).toBeGreaterThan(0.04);
+    expect(held.exitCode).toBe(0);
+    expect(held.stderr).toBe(
+      `warning: s/default/baseline (${reference}): the tolerance 0.02 asks for more precision than 20 cases × 1 repeat(s) give: the gate catches only drops of ${mde.toFixed(3)} or more (power 0.8); lunar plan --base <run> --mde 0.02 says how many cases would\n`,
+    );
+    // A tolerance the suite can honour draws no warning.
+    expect((await gate(home, ['base', '--tolerance', String(mde)])).stderr).toBe('');
   });
 });

@@ -9,10 +9,11 @@ import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 import { InputError } from '../core/errors.ts';
 import { ResultsStore, type StoredAttempt } from '../runners/store.ts';
 import { referenceFromRun, readReference, writeReference, type ReferenceFile } from '../ci/reference.ts';
-import { evaluateGates, formatGateReport, type SuiteGates } from '../ci/gate.ts';
+import { evaluateGates, formatGateReport, type GateQuarantine, type SuiteGates } from '../ci/gate.ts';
 import { DEFAULT_TOLERANCE, parseThreshold, type Threshold } from '../runners/gate-spec.ts';
 import { recordedGates, type SuiteGateSpec } from '../ci/recorded-gates.ts';
 import { setExitCode } from './exit.ts';
+import { DEFAULT_QUARANTINE, readQuarantine } from '../ci/quarantine-file.ts';
 
 /** Where --update-reference writes when neither --reference nor a suite names a file. */
 export const DEFAULT_REFERENCE = join('ci', 'reference.json');
@@ -27,6 +28,7 @@ interface GateFlags {
   baseline?: string;
   updateBaseline?: boolean;
   home?: string;
+  quarantine?: string;
   verbose: boolean;
 }
 
@@ -49,6 +51,7 @@ export function registerGateCommand(program: Command, home: () => string, output
     .addOption(new Option('--baseline <file>', 'the old name of --reference').hideHelp())
     .addOption(new Option('--update-baseline', 'the old name of --update-reference').hideHelp())
     .option('--home <dir>', 'where results.db lives (default $LUNAR_HOME or .lunar)')
+    .option('--quarantine <file>', `flaky cases to leave out of the verdict (default ${DEFAULT_QUARANTINE} when it exists; written by lunar noise --write-quarantine)`)
     .option('-v, --verbose', 'print every check, not only failures', false)
     .action((runId: string | undefined, given: GateFlags) => {
       const { baseline, updateBaseline, ...rest } = given;
@@ -57,8 +60,10 @@ export function registerGateCommand(program: Command, home: () => string, output
       const { run, attempts } = readRun(homeDir, runId, flags.suite);
       const specs = suiteSpecs(run, attempts, output);
       if (flags.updateReference) return updateReference(run, attempts, specs, flags, output);
+      const quarantine = quarantineOf(flags.quarantine);
       const gates = collectGates(attempts, specs, flags, output);
-      const report = evaluateGates(run, attempts, gates);
+      const report = evaluateGates(run, attempts, gates, quarantine);
+      for (const warning of report.warnings) output.stderr(`warning: ${warning}\n`);
       output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
       if (report.failed > 0) setExitCode(program, 1);
     });
@@ -136,6 +141,14 @@ function collectGates(attempts: readonly StoredAttempt[], specs: Map<string, Sui
     );
   }
   return gates;
+}
+
+/** The quarantine named by --quarantine (which must exist), else ci/quarantine.json when present. */
+function quarantineOf(named: string | undefined): GateQuarantine | undefined {
+  const path = resolve(named ?? DEFAULT_QUARANTINE);
+  if (!named && !existsSync(path)) return undefined;
+  if (!existsSync(path)) throw new InputError(`--quarantine ${named}: no such file (lunar noise --write-quarantine ${named} writes one)`);
+  return { file: readQuarantine(path), path: shown(path) };
 }
 
 function applies(t: Threshold, scorers: ReadonlySet<string>): boolean {

@@ -2,6 +2,7 @@
 // from (so kappa can be checked by hand), and a bounded list of the rows where the judge and the
 // labels disagree, each with the judge's reasoning cut to one line.
 
+import type { KappaInterval } from '../metrics/kappa-interval.ts';
 import type { CalibrationSummary, ItemOutcome } from '../judges/calibrate.ts';
 import { LABELS, VERDICTS } from '../judges/calibrate.ts';
 import { dataLabel, type CalibrationData } from '../judges/calibration-data.ts';
@@ -35,6 +36,7 @@ export function formatCalibration(r: CalibrationReport, show: number): string[] 
     row('n', String(s.n)),
     row('agreement', fixed(s.agreement)),
     row("cohen's kappa", fixed(s.kappa)),
+    row('kappa 95% CI', kappaCi(s.kappaInterval)),
     row("spearman's rho", fixed(s.spearman) + (s.spearmanIsPhi && s.spearman !== null ? '  (verdicts and labels both binary: the phi coefficient)' : '')),
   ];
   if (s.accuracyByOrder) {
@@ -85,4 +87,11 @@ function oneLine(text: string): string {
 
 function shorten(text: string): string {
   return text.length <= REASONING_CHARS ? text : `${text.slice(0, REASONING_CHARS - 1)}…`;
+}
+
+/** "[0.412, 0.781] (bootstrap over 100 rows, 10,000 resamples; 3 with kappa undefined left out)". */
+function kappaCi(i: KappaInterval | null): string {
+  if (!i || i.low === null || i.high === null) return '- (kappa is undefined on every resample)';
+  const undef = i.undefinedResamples ? `; ${i.undefinedResamples} with kappa undefined left out` : '';
+  return `[${i.low.toFixed(3)}, ${i.high.toFixed(3)}] (bootstrap over ${i.n} rows, ${i.resamples.toLocaleString('en-US')} resamples${undef}); a kappa floor holds only above the lower bound`;
 }

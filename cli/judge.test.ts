@@ -17,6 +17,7 @@ import { OpenAiFake, TEST_KEY } from '../test/fakes/openai-server.ts';
 import { InputError } from '../core/errors.ts';
 import { registerJudgeCommands } from './judge.ts';
 import { referenceData } from '../test/reference-data.ts';
+import { kappaInterval } from '../metrics/kappa-interval.ts';
 
 const LLMBAR = referenceData('llmbar', ['natural.json']);
 const HALUEVAL = referenceData('halueval', ['general_data.even.jsonl']);
@@ -76,12 +77,15 @@ describe.skipIf(!LLMBAR.present)('lunar judge calibrate: pairwise (LLMBar)', () 
     // p_e = (2·2 + 1·2 + 1·0)/16 = 6/16, κ = (8 − 6)/(16 − 6) = 0.2.
     // Spearman on 1/0.5/0 against 1/0: ranks (3.5,1,2,3.5) and (3.5,1.5,3.5,1.5): Σdxdy = 1, Σdx² = 4.5, Σdy² = 4 → 1/√18 = 0.2357.
     // As given: 1,2,1,1 against 1,2,1,2 → 3/4; swapped: 1,2,2,1 → 2/4; consistent in 3 of 4.
-    expect(out.stdout.split('\n').slice(0, 17)).toEqual([
+    // Kappa's interval over the four (judge, label) pairs, from the tested interval function.
+    const ci = kappaInterval([['1', '1'], ['2', '2'], ['tie', '1'], ['1', '2']])!;
+    expect(out.stdout.split('\n').slice(0, 18)).toEqual([
       `judge scripted:${judge} on llmbar natural.json (pairwise, all 4 rows)`,
       `prompt pairwise.compare sha256 ${hash('pairwise.compare').slice(0, 12)} · data sha256 ${sha(data).slice(0, 12)}`,
       'n                     4',
       'agreement             0.500',
       "cohen's kappa         0.200",
+      `kappa 95% CI          [${ci.low!.toFixed(3)}, ${ci.high!.toFixed(3)}] (bootstrap over 4 rows, 10,000 resamples; ${ci.undefinedResamples} with kappa undefined left out); a kappa floor holds only above the lower bound`,
       "spearman's rho        0.236",
       "accuracy by order     0.750 as given · 0.500 swapped · 0.625 mean (LLMBar's accuracy)",
       'position consistency  0.750  (the same verdict in both orders; a flip is a tie)',
@@ -111,6 +115,7 @@ describe.skipIf(!LLMBAR.present)('lunar judge calibrate: pairwise (LLMBar)', () 
       unusable: 0,
       agreement: 0.5,
       kappa: 0.2,
+      kappa_interval: { low: ci.low, high: ci.high, level: 0.95, resamples: 10_000, undefined_resamples: ci.undefinedResamples, seed: 0 },
       spearman: expect.closeTo(1 / Math.sqrt(18), 12),
       accuracy_by_order: [0.75, 0.5],
       position_consistency: 0.75,

@@ -4,6 +4,7 @@
 // model call takes (the scheduler's lane, the model-call cache), so a second calibration with
 // the same judge and data is served from the cache.
 
+import type { KappaInterval } from '../metrics/kappa-interval.ts';
 import { Command, Option } from 'commander';
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
@@ -168,10 +169,15 @@ function recordOf(
     unusable: summary.unusable,
     agreement: summary.agreement,
     kappa: summary.kappa,
+    ...(summary.kappaInterval ? { kappa_interval: intervalRecord(summary.kappaInterval) } : {}),
     spearman: summary.spearman,
     ...(summary.accuracyByOrder ? { accuracy_by_order: summary.accuracyByOrder, position_consistency: summary.positionConsistency! } : {}),
     date: date.toISOString(),
   };
+}
+
+function intervalRecord(i: KappaInterval): NonNullable<CalibrationRecord['kappa_interval']> {
+  return { low: i.low, high: i.high, level: i.level, resamples: i.resamples, undefined_resamples: i.undefinedResamples, seed: i.seed };
 }
 
 function jsonReport(r: CalibrationReport): unknown {
@@ -191,6 +197,7 @@ function jsonReport(r: CalibrationReport): unknown {
     skipped: s.skipped,
     agreement: s.agreement,
     kappa: s.kappa,
+    ...(s.kappaInterval ? { kappa_interval: intervalRecord(s.kappaInterval) } : {}),
     spearman: s.spearman,
     spearman_is_phi: s.spearmanIsPhi,
     ...(s.accuracyByOrder ? { accuracy_by_order: s.accuracyByOrder, mean_order_accuracy: s.meanOrderAccuracy, position_consistency: s.positionConsistency } : {}),

@@ -29,6 +29,8 @@ import { registerGateCommand } from './gate.ts';
 import { registerDataCommands } from './data.ts';
 import { PullError } from '../datasets/reference/pull.ts';
 import { locateReferenceSet } from '../datasets/reference/locate.ts';
+import { registerNoiseCommand } from './noise.ts';
+import { registerPlanCommand } from './plan.ts';
 import { InputError } from '../core/errors.ts';
 import { runPerf } from '../perf/perf.ts';
 import { perfVersusPromptfoo } from '../perf/promptfoo.ts';
@@ -82,6 +84,8 @@ function buildProgram(): Command {
   registerJudgeCommands(program, () => lunarHome());
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
+  registerNoiseCommand(program, () => lunarHome());
+  registerPlanCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());
   registerMcpCommand(program, () => lunarHome(), { suitesFolder });
   registerViewCommand(program, () => lunarHome());

@@ -1,7 +1,9 @@
 // What falls below a suite's floors for its judge (`judge_floors:`, judges/floors.ts): a judge
 // scorer whose calibration kappa or self-consistency is under the floor — or has no calibration
 // on record while a kappa floor is set — has its judge-based scores marked `details.advisory`
-// with the reason. The gate (ci/) reports an advisory failure but does not fail on it.
+// with the reason. The gate (ci/) reports an advisory failure but does not fail on it. A record
+// with kappa's bootstrap interval passes the floor only while the interval's lower bound is above
+// it; a calibration of another judge model or another prompt text leaves the scores uncalibrated.
 
 import type { Score } from '../metrics/score.ts';
 import type { JudgeFloors } from './floors.ts';
@@ -27,6 +29,11 @@ export function advisoryReasons(reliability: JudgeReliability, floors: JudgeFloo
 
 function kappaShortfall(judge: string, entry: ScorerCalibration, floor: number): string | undefined {
   const record = entry.latest;
+  if (!record && entry.mismatch) {
+    const m = entry.mismatch;
+    const what = m.judge !== judge ? `judge ${m.judge}, not ${judge}` : 'another text of the prompt (its sha256 or the shared judge texts changed since)';
+    return `uncalibrated: the calibration on record for ${m.prompt} (${m.date.slice(0, 10)}) is for ${what}; the suite sets a kappa floor of ${floor}: calibrate again with lunar judge calibrate --judge ${judge}`;
+  }
   if (!record) {
     const measurable = entry.prompts.find((p) => CALIBRATABLE[p]);
     const how = measurable
@@ -36,6 +43,13 @@ function kappaShortfall(judge: string, entry: ScorerCalibration, floor: number):
   }
   const on = `on ${record.data_format} ${record.data} (${record.date.slice(0, 10)}, n ${record.n})`;
   if (record.kappa === null) return `judge ${judge} κ undefined ${on}; the floor is ${floor}`;
+  const interval = record.kappa_interval;
+  // A kappa from 100 rows is rough: the judge gates only while even the interval's lower bound clears the floor.
+  if (interval) {
+    const ci = `${Math.round(interval.level * 100)}% CI [${interval.low?.toFixed(2) ?? '-'}, ${interval.high?.toFixed(2) ?? '-'}]`;
+    if (interval.low === null) return `judge ${judge} κ ${record.kappa.toFixed(2)} has no interval (undefined on every resample) ${on}; the floor is ${floor}`;
+    return interval.low <= floor ? `judge ${judge} κ ${record.kappa.toFixed(2)}, ${ci}: the lower bound is not above ${floor} ${on}` : undefined;
+  }
   return record.kappa < floor ? `judge ${judge} κ ${record.kappa.toFixed(2)} < ${floor} ${on}` : undefined;
 }
 

@@ -9,6 +9,7 @@
 // figures. A row that could not be asked at all (the provider unreachable, a replay miss) is
 // `skipped`: a calibration with skipped rows is incomplete and is not recorded.
 
+import { kappaInterval, type KappaInterval } from '../metrics/kappa-interval.ts';
 import { cohensKappa, confusion, percentAgreement, spearman, type Confusion } from '../metrics/agreement.ts';
 import { runPool } from '../core/pool.ts';
 import type { CalibrationItem, CalibrationKind, HallucinationItem, PairItem } from './calibration-data.ts';
@@ -100,6 +101,8 @@ export interface CalibrationSummary {
   skipped: number;
   agreement: number | null;
   kappa: number | null;
+  /** Kappa's seeded percentile bootstrap interval over the judged rows: how rough a kappa from n rows is. */
+  kappaInterval: KappaInterval | null;
   spearman: number | null;
   /** Both sides took two values only, so rho is the phi coefficient. */
   spearmanIsPhi: boolean;
@@ -129,6 +132,7 @@ export function summarise(kind: CalibrationKind, outcomes: readonly ItemOutcome[
     skipped: outcomes.filter((o) => o.problem?.status === 'skipped').length,
     agreement: percentAgreement(pairs),
     kappa: cohensKappa(pairs),
+    kappaInterval: kappaInterval(pairs),
     spearman: spearman(verdictScores, labelScores),
     spearmanIsPhi: new Set(verdictScores).size <= 2 && new Set(labelScores).size <= 2,
     confusion: confusion(pairs, [...VERDICTS[kind], ...LABELS[kind]]),

@@ -46,6 +46,22 @@ export const CalibrationRecord = z
     /** null where undefined (chance agreement certain; a constant side). */
     kappa: z.number().min(-1).max(1).nullable(),
     spearman: z.number().min(-1).max(1).nullable(),
+    /**
+     * Kappa's bootstrap interval over the rows (metrics/kappa-interval.ts); bounds null where kappa
+     * is undefined on every resample. A floor holds only while `low` is above it. Absent in
+     * records made before intervals were recorded: their point kappa is all there is.
+     */
+    kappa_interval: z
+      .object({
+        low: z.number().min(-1).max(1).nullable(),
+        high: z.number().min(-1).max(1).nullable(),
+        level: z.number().gt(0).lt(1),
+        resamples: z.number().int().positive(),
+        undefined_resamples: z.number().int().nonnegative(),
+        seed: z.number().int(),
+      })
+      .strict()
+      .optional(),
     /** Pairwise: accuracy with the pair as given and with the outputs swapped, and the share of pairs judged alike in both. */
     accuracy_by_order: z.tuple([Rate, Rate]).optional(),
     position_consistency: Rate.optional(),

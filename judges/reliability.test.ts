@@ -176,6 +176,19 @@ describe('calibration and floors', () => {
     ]);
   });
 
+  it("keeps another judge model's calibration of the prompt as the mismatch, never as the latest", async () => {
+    const measured = await measureJudgeReliability({
+      attempts: [],
+      cases: [judgeCase()],
+      scorers: [pairwiseReference()],
+      judge: resolveJudge('openai:gpt-4o-mini', { keys: false }),
+      scheduler: new Scheduler(),
+      calibrations: [calibration({ judge: 'openai:gpt-4o', kappa: 0.9 })],
+    });
+    expect(measured.calibration).toEqual([{ scorer: 'pairwise_reference', prompts: ['pairwise.compare'], latest: null, mismatch: calibration({ judge: 'openai:gpt-4o', kappa: 0.9 }) }]);
+    expect(advisoryReasons(measured, { kappa: 0.6 }).get('pairwise_reference')).toMatch(/^uncalibrated: .* is for judge openai:gpt-4o, not openai:gpt-4o-mini;/);
+  });
+
   it('gives the reasons a scorer is advisory: κ below the floor, no calibration on record under a kappa floor, self-consistency below its floor', () => {
     const reasons = advisoryReasons(reliability(), { kappa: 0.6, self_consistency: 0.9 });
     expect(Object.fromEntries(reasons)).toEqual({

@@ -101,6 +101,12 @@ export interface ScorerCalibration {
   scorer: string;
   prompts: readonly string[];
   latest: CalibrationRecord | null;
+  /**
+   * With no calibration for this judge and these prompts as they are now: the latest record of one
+   * of the prompts for another judge model or another prompt text. It does not speak for this
+   * judge; it says why the scores are uncalibrated.
+   */
+  mismatch?: CalibrationRecord;
 }
 
 export interface JudgeReliability {
@@ -199,6 +205,9 @@ function calibrationOf(judgeScorers: readonly Scorer[], judge: string, records: 
     // A named rubric (`rubric:tone`) asks the rubric's prompts.
     const prompts = SCORER_PROMPTS[scorer.name.split(':')[0]!] ?? [];
     const latest = latestCalibration(records, { judge, promptSha256: prompts.map((p) => hashes.get(p)!), coreSha256: hashes.get('judge.core')! });
-    return { scorer: scorer.name, prompts, latest: latest ?? null };
+    if (latest) return { scorer: scorer.name, prompts, latest };
+    const others = records.filter((r) => prompts.includes(r.prompt)).sort((x, y) => Date.parse(x.date) - Date.parse(y.date));
+    const mismatch = others.at(-1);
+    return { scorer: scorer.name, prompts, latest: null, ...(mismatch ? { mismatch } : {}) };
   });
 }

@@ -66,9 +66,39 @@ export function caseMeans(verdicts: readonly CaseVerdict[]): CaseMean[] {
 
 /** B − A with the cases as the resampled unit (see the file header); null when no case has verdicts on both sides. */
 export function clusterBootstrap(a: readonly CaseVerdict[], b: readonly CaseVerdict[], options: BootstrapOptions = {}): ClusterComparison | null {
+  return compareCaseMeans(caseMeans(a), caseMeans(b), options);
+}
+
+/** One attempt's score value (a scorer's mean, not its pass/fail); null (not scored) is left out. */
+export interface CaseValue {
+  caseId: string;
+  value: number | null;
+}
+
+/** Each case's mean value over its scored attempts, by case id. */
+export function caseValueMeans(values: readonly CaseValue[]): CaseMean[] {
+  const sums = new Map<string, { n: number; total: number }>();
+  for (const v of values) {
+    if (v.value === null) continue;
+    const s = sums.get(v.caseId) ?? { n: 0, total: 0 };
+    s.n += 1;
+    s.total += v.value;
+    sums.set(v.caseId, s);
+  }
+  return [...sums.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([caseId, s]) => ({ caseId, n: s.n, passRate: s.total / s.n }));
+}
+
+/**
+ * The same comparison for a scorer's mean value: each case's mean over its repeats on each side,
+ * the cases resampled. passRateA/B are then the means over the paired cases of the cases' means.
+ */
+export function clusterValueBootstrap(a: readonly CaseValue[], b: readonly CaseValue[], options: BootstrapOptions = {}): ClusterComparison | null {
+  return compareCaseMeans(caseValueMeans(a), caseValueMeans(b), options);
+}
+
+function compareCaseMeans(meansA: readonly CaseMean[], meansB: readonly CaseMean[], options: BootstrapOptions): ClusterComparison | null {
   const level = options.level ?? 0.95;
-  const meansA = caseMeans(a);
-  const byIdB = new Map(caseMeans(b).map((m) => [m.caseId, m]));
+  const byIdB = new Map(meansB.map((m) => [m.caseId, m]));
   const paired = meansA.filter((m) => byIdB.has(m.caseId)).map((m) => ({ a: m, b: byIdB.get(m.caseId)! }));
   if (paired.length === 0) return null;
   const idsA = new Set(meansA.map((m) => m.caseId));

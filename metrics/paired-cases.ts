@@ -11,6 +11,7 @@
 
 import { mcnemarExact, pairedBootstrap, passFailTable, winsLossesTies, type BootstrapInterval, type PassFailTable, type WinsLossesTies } from './paired.ts';
 import { mean } from './stats.ts';
+import { clusterBootstrap, clusterValueBootstrap, type CaseVerdict, type ClusterComparison } from './cluster-bootstrap.ts';
 import { advisoryReason, attemptOutcome, type AttemptOutcome } from './outcome.ts';
 import type { Score } from './score.ts';
 
@@ -51,6 +52,13 @@ export interface PassFailComparison extends PassFailTable {
   interval: BootstrapInterval | null;
   /** McNemar's exact two-sided p on onlyA vs onlyB. */
   mcnemarP: number;
+  /**
+   * Set when either side has more than one attempt of a case: B − A with the case as the unit
+   * (cluster-bootstrap.ts), over every verdict of each side, whatever its repeat. Repeats of a case
+   * are not independent pairs, so McNemar's p and the paired interval above understate the
+   * uncertainty; the gate and the comparison judge by this instead.
+   */
+  cluster?: ClusterComparison;
 }
 
 export interface ValueComparison extends WinsLossesTies {
@@ -60,6 +68,8 @@ export interface ValueComparison extends WinsLossesTies {
   meanA: number | null;
   meanB: number | null;
   difference: BootstrapInterval | null;
+  /** With repeats on either side: the mean difference with the case as the unit (see PassFailComparison.cluster). */
+  cluster?: ClusterComparison;
 }
 
 export interface CategoryComparison extends ValueComparison {
@@ -136,13 +146,47 @@ export function comparePaired(a: readonly CaseObservation[], b: readonly CaseObs
   }
   const onlyInB = b.filter((o) => !keysA.has(caseKey(o))).map((o) => ({ caseId: o.caseId, repeat: o.repeat }));
   const scorerNames = [...new Set(pairs.flatMap(([oa, ob]) => [...Object.keys(oa.scores), ...Object.keys(ob.scores)]))].sort();
+  const repeated = hasRepeats(a) || hasRepeats(b);
+  const cluster = (verdict: (o: CaseObservation) => boolean | null) => {
+    const result = repeated ? clusterBootstrap(a.map((o) => asVerdict(o, verdict)), b.map((o) => asVerdict(o, verdict))) : null;
+    return result ? { cluster: result } : {};
+  };
   return {
     pairs: pairs.length,
     onlyInA: sortKeys(onlyInA),
     onlyInB: sortKeys(onlyInB),
-    outcome: compareOutcomes(pairs),
-    scorers: scorerNames.map((name) => compareScorer(name, pairs)),
+    outcome: { ...compareOutcomes(pairs), ...cluster((o) => (o.outcome === 'unscored' ? null : o.outcome === 'pass')) },
+    scorers: scorerNames.map((name) => {
+      const s = compareScorer(name, pairs);
+      // Only the cases the scorer applies to (some attempt has its score): an errored attempt of
+      // a case it never scores is no failure of it.
+      const applies = new Set([...a, ...b].filter((o) => o.scores[name]).map((o) => o.caseId));
+      const value = (o: CaseObservation) => {
+        const state = sideState(o, name);
+        return { caseId: o.caseId, value: state.kind === 'scored' ? state.value : null };
+      };
+      const values = repeated ? clusterValueBootstrap(a.map(value), b.map(value)) : null;
+      return {
+        ...s,
+        values: { ...s.values, ...(values ? { cluster: values } : {}) },
+        passFail: { ...s.passFail, ...cluster((o) => (applies.has(o.caseId) ? (passState(sideState(o, name)) ?? null) : null)) },
+      };
+    }),
   };
+}
+
+/** More than one attempt of some case: the attempts are clustered, not independent. */
+function hasRepeats(observations: readonly CaseObservation[]): boolean {
+  const seen = new Set<string>();
+  for (const o of observations) {
+    if (seen.has(o.caseId)) return true;
+    seen.add(o.caseId);
+  }
+  return false;
+}
+
+function asVerdict(o: CaseObservation, verdict: (o: CaseObservation) => boolean | null): CaseVerdict {
+  return { caseId: o.caseId, pass: verdict(o) };
 }
 
 function compareOutcomes(pairs: readonly [CaseObservation, CaseObservation][]): PairedComparison['outcome'] {

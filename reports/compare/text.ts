@@ -36,7 +36,16 @@ function formatGroup(g: GroupComparison): string {
       `(both ${o.bothPass}, only A ${o.onlyA}, only B ${o.onlyB}, neither ${o.neither}; p = ${pValue(o.mcnemarP)})` +
       (o.unscoredA || o.unscoredB ? `; unscored left out: A ${o.unscoredA}, B ${o.unscoredB}` : ''),
   ];
+  // With repeats the attempt pairs are not independent: the case-level figure is the one to read.
+  const c = o.cluster;
+  if (c) {
+    lines.push(
+      `  pass rate by case (repeats): A ${percent(c.passRateA)}  B ${percent(c.passRateB)}  diff ${points(c.difference)} ${pointsInterval(c)}  ` +
+        `(cluster bootstrap over ${c.cases} cases, A ${c.verdictsA} and B ${c.verdictsB} verdicts; p = ${pValue(c.pValue)})`,
+    );
+  }
   if (g.scorers.length) lines.push(indent(columns([SCORER_HEADER, ...g.scorers.map(scorerRow)], 1)));
+  if (g.scorers.some((s) => s.passFail.cluster || s.values.cluster)) lines.push(`  *: cluster bootstrap over ${c?.cases ?? 'the'} cases (the cases have repeats: a case, not an attempt pair, is the unit)`);
   const categoryRows = g.scorers.flatMap((s) => (s.categories.length > 1 ? s.categories.map((c) => [s.scorer, c.category, ...valueCells(c)]) : []));
   if (categoryRows.length) lines.push('  by category:', indent(columns([['scorer', 'category', 'n', 'w/l/t', 'mean A', 'mean B', 'diff', '95% CI'], ...categoryRows], 2), 4));
   for (const s of g.scorers) {
@@ -68,7 +77,13 @@ const SCORER_HEADER = ['scorer', 'n', 'w/l/t', 'mean A', 'mean B', 'diff', '95% 
 
 function scorerRow(s: ScorerComparison): string[] {
   const pf = s.passFail;
-  return [s.scorer, ...valueCells(s.values), percent(pf.passRateA), percent(pf.passRateB), pf.n ? pValue(pf.mcnemarP) : '-'];
+  // With repeats the p is the cluster bootstrap's (case as the unit), marked with a *.
+  const p = pf.cluster ? `${pValue(pf.cluster.pValue)}*` : pf.n ? pValue(pf.mcnemarP) : '-';
+  const cells = valueCells(s.values);
+  const c = s.values.cluster;
+  // The mean's difference and interval likewise, over the cases' means.
+  if (c) cells.splice(4, 2, `${signed(c.difference)}*`, `${interval(c)}*`);
+  return [s.scorer, ...cells, percent(pf.passRateA), percent(pf.passRateB), p];
 }
 
 function valueCells(v: { n: number; wins: number; losses: number; ties: number; meanA: number | null; meanB: number | null; difference: BootstrapInterval | null }): string[] {
@@ -116,7 +131,7 @@ export function signed(value: number | null, digits = 3): string {
   return Number(text) === 0 ? (0).toFixed(digits) : value > 0 ? `+${text}` : text;
 }
 
-export function interval(i: BootstrapInterval | null, digits = 3): string {
+export function interval(i: Pick<BootstrapInterval, 'low' | 'high'> | null, digits = 3): string {
   return i ? `[${signed(i.low, digits)}, ${signed(i.high, digits)}]` : '-';
 }
 
@@ -126,7 +141,7 @@ export function points(value: number | null): string {
 }
 
 /** "[+25.0, +75.0]": an interval of a rate difference, in points. */
-export function pointsInterval(i: BootstrapInterval | null): string {
+export function pointsInterval(i: Pick<BootstrapInterval, 'low' | 'high'> | null): string {
   return i ? `[${signed(i.low * 100, 1)}, ${signed(i.high * 100, 1)}]` : '-';
 }
 
