@@ -1,5 +1,5 @@
 // Absolute thresholds (`tool_name_match.mean >= 0.85`) checked on one group of a run: a suite ×
-// configuration × target. The value is the one the run's table shows (runners/summary.ts), with a
+// configuration × target. The value is the one the run's table shows (runners/aggregate.ts), with a
 // bootstrap 95% interval for context; the threshold is checked on the value itself. A measure
 // with no value (a judge skipped on every case) does not hold: a check that could not be made is
 // never a pass.

@@ -49,10 +49,10 @@ const EXPECTATIONS = [
 ] as const;
 
 /**
- * A Berkeley Function Calling Leaderboard entry (datasets/bfcl.ts reads them from BFCL's own
+ * A Berkeley Function Calling Leaderboard entry (datasets/bfcl/cases.ts reads them from BFCL's own
  * files): its category picks BFCL's checker, its functions are the tools offered, its possible
  * answers the expectation (none for irrelevance). Values keep BFCL's int/float distinction
- * (metrics/bfcl/parse.ts), so this field is built by the loader, never read from JSONL.
+ * (datasets/bfcl/parse.ts), so this field is built by the loader, never read from JSONL.
  */
 export const BfclExpectation = z
   .object({

@@ -1,6 +1,6 @@
 // The gate's decision on a pass rate, as `lunar gate` makes it against its baseline
 // (ci/regression-checks.ts, passRateVerdict), over attempts paired by case and repeat
-// (runners/paired-cases.ts): a regression when the run's pass rate is below the baseline's by
+// (metrics/paired-cases.ts): a regression when the run's pass rate is below the baseline's by
 // more than the tolerance AND McNemar's exact two-sided p < 0.05. Restated here, on metrics/'s
 // own McNemar, so that planning (metrics/power.ts) and its simulations judge simulated runs by the
 // very rule the gate applies; a change to that rule must be made in both places.
@@ -13,7 +13,7 @@ import { mcnemarExact, type PassFailTable } from './paired.ts';
 
 /** McNemar's two-sided significance level in the gate (ci/regression-checks.ts SIGNIFICANCE). */
 export const GATE_SIGNIFICANCE = 0.05;
-/** The gate's default tolerance (ci/gate-spec.ts DEFAULT_TOLERANCE): a drop of up to 0.02 is never a regression. */
+/** The gate's default tolerance (runners/gate-spec.ts DEFAULT_TOLERANCE): a drop of up to 0.02 is never a regression. */
 export const GATE_TOLERANCE = 0.02;
 /** The one-sided level the gate's pass-rate test works at: GATE_SIGNIFICANCE / 2 (see the header). */
 export const GATE_ONE_SIDED_ALPHA = GATE_SIGNIFICANCE / 2;

@@ -1,4 +1,4 @@
-// 95% intervals for the figures of runners/summary.ts's aggregates, as reports show them. The
+// 95% intervals for the figures of runners/aggregate.ts's aggregates, as reports show them. The
 // point estimates are the aggregate's own (passRate, each scorer's mean and passRate); this only
 // adds how far they could be off:
 // - a proportion (a pass rate, or the mean of a scorer whose values are all 0 or 1) gets the

@@ -27,7 +27,7 @@ const ScorerEntry = z.union([
 
 /** A TREC-format collection file set, paths relative to the suite. */
 const TrecTopics = z.object({ format: z.literal('trec'), topics: z.string().min(1), qrels: z.string().min(1) }).strict();
-/** Berkeley Function Calling Leaderboard files, read as they are published (datasets/bfcl.ts). */
+/** Berkeley Function Calling Leaderboard files, read as they are published (datasets/bfcl/cases.ts). */
 const BfclSets = z
   .object({
     format: z.literal('bfcl'),

@@ -1,5 +1,5 @@
 // The MCP SDK, loaded when a run lists MCP servers or `lunar mcp` starts, not with every `lunar`
-// command (agent/packages.ts says why). Loaded as ES modules, so its zod is the one Lunar's tool
+// command (core/packages.ts says why). Loaded as ES modules, so its zod is the one Lunar's tool
 // schemas are made with. Call loadMcpSdk() at the entry points (opening a connection, serving);
 // what runs after them takes the loaded classes from mcpSdk().
 

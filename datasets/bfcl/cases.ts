@@ -1,6 +1,6 @@
 // Berkeley Function Calling Leaderboard entries as Lunar cases: the question becomes the
 // conversation, the offered functions the case's tools, the possible answers its expectation.
-// Read with metrics/bfcl/parse.ts, which keeps BFCL's int/float distinction (lossless-json).
+// Read with datasets/bfcl/parse.ts, which keeps BFCL's int/float distinction (lossless-json).
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';

@@ -1,4 +1,4 @@
-// The environment promptfoo (the optional peer, runners/peers.ts) runs in whenever Lunar starts
+// The environment promptfoo (the optional peer, interop/peers.ts) runs in whenever Lunar starts
 // it: `npm run perf` and the promptfoo bridge's tests. It writes nowhere but the folder given and
 // reaches no network of its own accord.
 

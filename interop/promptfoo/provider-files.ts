@@ -1,5 +1,5 @@
 // The two modules `lunar export promptfoo` writes beside promptfooconfig.yaml. promptfoo imports
-// them as plain ES modules; they load Lunar's TypeScript sources (runners/promptfoo/runtime.ts)
+// them as plain ES modules; they load Lunar's TypeScript sources (interop/promptfoo/runtime.ts)
 // with tsx, a dependency of Lunar, from the Lunar checkout they name: no build step, and always
 // the code that checkout holds. LUNAR_ROOT in the environment overrides the folder written here.
 //
@@ -24,7 +24,7 @@ export const LUNAR_ROOT = process.env.LUNAR_ROOT || ${JSON.stringify(lunarRoot)}
 
 let loading;
 
-/** Lunar's runtime (runners/promptfoo/runtime.ts), loaded once through Lunar's own tsx. */
+/** Lunar's runtime (interop/promptfoo/runtime.ts), loaded once through Lunar's own tsx. */
 export function lunarRuntime() {
   loading ??= (async () => {
     try {

@@ -17,7 +17,7 @@
 // On the dev verdicts, decoding the calls this way flips 157 of 4,689 verdicts: 148 `float_for_int`
 // and 8 `array_ints_as_floats` outputs pass, and one correct output with integral floats in a
 // float array fails (metrics/bfcl/trace-calls.test.ts). Exact agreement needs the raw argument
-// text, parsed with parsePythonJson (metrics/bfcl/parse.ts) instead of JSON.parse.
+// text, parsed with parsePythonJson (datasets/bfcl/parse.ts) instead of JSON.parse.
 // simple_java and simple_javascript are unaffected: every argument there is a string of source
 // text (BFCL offers each parameter as a string), which the checker converts by type itself.
 

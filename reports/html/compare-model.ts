@@ -3,7 +3,7 @@
 // charts, and one row per paired case with both sides' values, the case's outcome per measure
 // and both final answers (cut in a large comparison; each run's results.json has them whole).
 // Every figure is taken from the ComparisonReport itself or worked out by the same rules
-// (runners/paired-cases.ts), so the table's wins add up to the headline's.
+// (metrics/paired-cases.ts), so the table's wins add up to the headline's.
 
 import type { ComparisonReport, GroupComparison, RunRef } from '../compare/compare.ts';
 import { caseKey, caseLabel } from '../../metrics/paired-cases.ts';

@@ -1,7 +1,7 @@
 // `lunar view`'s HTTP app: the runs of a Lunar home as pages.
 //   GET /                     the runs of results.db, newest first, with their headline figures
 //   GET /runs/:id/report.html the run's report.html (written again from the store when missing)
-//   GET /compare?a=&b=        the comparison of two runs (runners/compare.ts), as comparison.html
+//   GET /compare?a=&b=        the comparison of two runs (reports/compare/compare.ts), as comparison.html
 // Parameters are checked with zod (a bad one is 400 naming it; an unknown run 404). Every request
 // must name a host the viewer answers to (agent/server/host-check.ts, shared with lunar serve,
 // against DNS rebinding); with a token, every request must carry it too (access.ts). Every page is HTML escaped as the reports are, and
