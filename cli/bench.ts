@@ -105,6 +105,8 @@ export function registerMergeCommand(program: Command, paths: { home: () => stri
 }
 
 async function freshOptions(names: string[], flags: BenchFlags, home: string, suitesFolder: () => string): Promise<BenchOptions> {
+  // Checked first: a misused flag is reported before any suite is read or target detected.
+  const repeat = repeatOptions(flags);
   const suites = resolveSuites(names, suitesFolder);
   const fallbackTargets = flags.target || suites.every((s) => s.targets) ? ['baseline'] : await announceDetected();
   return {
@@ -115,7 +117,7 @@ async function freshOptions(names: string[], flags: BenchFlags, home: string, su
     home,
     outDir: flags.out ? resolve(flags.out) : undefined,
     concurrency: flags.concurrency,
-    ...repeatOptions(flags),
+    ...repeat,
     filter: flags.filter,
     limit: flags.limit,
     shard: flags.shard ? parseShard(flags.shard) : undefined,
