@@ -1,6 +1,6 @@
 // `lunar bench`: run suites, or resume a run, or show what a run would do and cost.
 
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CACHE_MODES, type CacheMode } from '../agent/providers/cache.ts';
@@ -20,13 +20,16 @@ import { detectTargets } from '../agent/targets.ts';
 import { missingKeyVariable } from '../agent/providers/registry.ts';
 import { scriptedEpisodeNote } from '../runners/episodes.ts';
 import { setExitCode } from './exit.ts';
+import { DEFAULT_MAX_REPEAT, formatAutoRepeat } from '../runners/auto-repeat.ts';
+import { InputError } from '../core/errors.ts';
 
 interface BenchFlags {
   target?: string[];
   out?: string;
   home?: string;
   concurrency?: number;
-  repeat: number;
+  repeat: number | 'auto';
+  maxRepeat?: number;
   filter?: string[];
   limit?: number;
   shard?: string;
@@ -48,7 +51,8 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
     .option('-o, --out <dir>', "write the run's files (results.json) here instead of <home>/runs/<run-id>/")
     .option('--home <dir>', 'where results.db and runs/ live (default $LUNAR_HOME or .lunar)')
     .addOption(new Option('-c, --concurrency <n>', "attempts in flight at once (default: what the targets' providers can take: Ollama 2, hosted APIs 8, local policies 4; at most 64)").argParser(positiveInt))
-    .addOption(new Option('-r, --repeat <n>', 'run every case n times: reports give the spread, pass@k and pass^k').default(1).argParser(positiveInt))
+    .addOption(new Option('-r, --repeat <n|auto>', 'run every case n times: reports give the spread, pass@k and pass^k; auto: once, then again only while its verdict is uncertain, up to --max-repeat').default(1).argParser(repeatArg))
+    .addOption(new Option('--max-repeat <n>', `with --repeat auto, the most attempts a case gets (default ${DEFAULT_MAX_REPEAT})`).argParser(positiveInt))
     .option('-f, --filter <term...>', 'only cases matching a term: a case id (* as wildcard), category:NAME or tag:NAME')
     .addOption(new Option('-l, --limit <n>', 'at most n cases per suite (after --filter)').argParser(positiveInt))
     .option('--shard <i/n>', 'run one deterministic slice of the plan (CI matrix jobs); join the slices with lunar merge')
@@ -71,6 +75,7 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
       for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
+      if (result.autoRepeat) console.log(formatAutoRepeat(result.autoRepeat));
       const episodes = scriptedEpisodeNote(result.attempts);
       if (episodes) console.log(episodes);
       const failures = describeFailures(result.attempts);
@@ -100,6 +105,8 @@ export function registerMergeCommand(program: Command, paths: { home: () => stri
 }
 
 async function freshOptions(names: string[], flags: BenchFlags, home: string, suitesFolder: () => string): Promise<BenchOptions> {
+  // Checked first: a misused flag is reported before any suite is read or target detected.
+  const repeat = repeatOptions(flags);
   const suites = resolveSuites(names, suitesFolder);
   const fallbackTargets = flags.target || suites.every((s) => s.targets) ? ['baseline'] : await announceDetected();
   return {
@@ -110,7 +117,7 @@ async function freshOptions(names: string[], flags: BenchFlags, home: string, su
     home,
     outDir: flags.out ? resolve(flags.out) : undefined,
     concurrency: flags.concurrency,
-    repeat: flags.repeat,
+    ...repeat,
     filter: flags.filter,
     limit: flags.limit,
     shard: flags.shard ? parseShard(flags.shard) : undefined,
@@ -130,7 +137,7 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
     home,
     outDir: flags.out ? resolve(flags.out) : undefined,
     concurrency: flags.concurrency,
-    repeat: recorded.repeat,
+    ...(recorded.repeat === 'auto' ? { autoRepeat: { maxRepeat: recorded.maxRepeat ?? DEFAULT_MAX_REPEAT } } : { repeat: recorded.repeat }),
     filter: recorded.filter,
     limit: recorded.limit,
     shard: recorded.shard,
@@ -138,6 +145,23 @@ async function resumeOptions(home: string, flags: BenchFlags): Promise<BenchOpti
     resume: flags.resume,
     cache: flags.cache,
   };
+}
+
+/** `--repeat n` or `--repeat auto`. */
+function repeatArg(text: string): number | 'auto' {
+  if (text.trim() === 'auto') return 'auto';
+  try {
+    return positiveInt(text);
+  } catch {
+    throw new InvalidArgumentError('expected a positive integer or auto');
+  }
+}
+
+/** --max-repeat means something only with --repeat auto: alone it would be silently ignored, so it is refused. */
+function repeatOptions(flags: BenchFlags): Pick<BenchOptions, 'repeat' | 'autoRepeat'> {
+  if (flags.repeat === 'auto') return { autoRepeat: { maxRepeat: flags.maxRepeat ?? DEFAULT_MAX_REPEAT } };
+  if (flags.maxRepeat !== undefined) throw new InputError('--max-repeat: only with --repeat auto');
+  return { repeat: flags.repeat };
 }
 
 /**

@@ -30,6 +30,7 @@ import { aggregate, type Aggregate } from './aggregate.ts';
 import type { Suite } from './suite.ts';
 import { resolveTarget, type ResolvedTarget } from '../agent/targets.ts';
 import { episodeUsers, usersInLock } from './episodes.ts';
+import { runRounds, summarize, type AutoRepeat, type AutoRepeatSummary } from './auto-repeat.ts';
 
 type UserOf = ReturnType<typeof episodeUsers>;
 
@@ -76,6 +77,8 @@ export interface BenchOptions extends PlanOptions {
   progressStream?: NodeJS.WriteStream | null;
   /** How often finished attempts are written while the run goes on (default 250 ms). */
   flushEveryMs?: number;
+  /** `--repeat auto`: every case once, then rounds over the uncertain ones (runners/auto-repeat.ts); `repeat` is then ignored. */
+  autoRepeat?: AutoRepeat;
 }
 
 
@@ -88,6 +91,8 @@ export interface BenchResult {
   lock: Lock;
   /** Per configuration with a judge: its self-consistency, position bias and calibration on this run. */
   judgeReliability: ConfigReliability[];
+  /** With --repeat auto: the attempts made against a fixed --repeat of its cap. */
+  autoRepeat?: AutoRepeatSummary;
 }
 
 /** A run that could not go on (its attempts could not be stored, ...): what finished is kept. */
@@ -171,7 +176,9 @@ function resolveTargets(ids: readonly string[], providerOptions: ProviderOptions
 }
 
 async function runPrepared(options: BenchOptions & { concurrency: number }, prepared: PreparedSuite[], targets: Map<string, ResolvedTarget>, users: UserOf): Promise<BenchResult> {
-  const fullPlan = planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), options, users);
+  // With --repeat auto the plan is every case once; the rounds add repeats to it as they go.
+  const planOptions = options.autoRepeat ? { ...options, repeat: 1 } : options;
+  const fullPlan = planAttempts(prepared, (suite) => targetsOf(options, suite).map((id) => targets.get(id)!), planOptions, users);
   const lock = buildLock({
     users: usersInLock(fullPlan.flatMap((a) => (a.user ? [a.user] : []))),
     prepared,
@@ -200,6 +207,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const progress = options.progressStream === null ? undefined : makeProgress(plan.length, options.progressStream ?? process.stderr);
   let spent = 0;
   let judgeReliability: ConfigReliability[] = [];
+  let autoRepeat: AutoRepeatSummary | undefined;
   let overBudget = false;
 
   // The first failure to store or to run; the pool stops starting attempts once there is one.
@@ -242,7 +250,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       store.close();
       cache?.close();
     }
-    result = { runId, outDir, status, attempts, aggregates, lock, judgeReliability };
+    result = { runId, outDir, status, attempts, aggregates, lock, judgeReliability, ...(autoRepeat ? { autoRepeat } : {}) };
     return result;
   };
   const abandon = () => {
@@ -264,11 +272,11 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   if (options.abort?.aborted) abandon();
 
   const stopStarting = AbortSignal.any([halt.signal, ...[options.stop, options.abort].filter((s): s is AbortSignal => s !== undefined)]);
-  try {
-    await runPool(
-      plan,
+  const runPlan = (planned: PlannedAttempt[]) =>
+    runPool(
+      planned,
       options.concurrency,
-      async (attempt) => {
+      async (attempt: PlannedAttempt) => {
         const row = await runAttempt(attempt, options.abort, options.scheduler!, cache && { cache, mode });
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
         if (result || options.abort?.aborted) return;
@@ -285,6 +293,21 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       },
       stopStarting,
     );
+  // Flushed first: the store lists only what it has written, and a round must see every attempt so far.
+  const sofar = () => {
+    flush();
+    return [...earlier, ...store.writtenAttempts()];
+  };
+  try {
+    await runPlan(plan);
+    if (options.autoRepeat) {
+      const rounds = await runRounds(fullPlan, options.autoRepeat, sofar, runPlan, () => stopStarting.aborted || result !== undefined);
+      // Counted over the whole run (a resumed one included), so the figure is the run's, not this process's.
+      if (!result) {
+        autoRepeat = summarize(fullPlan, sofar(), options.autoRepeat, rounds);
+        store.setRunConfig(runId, { ...(store.run(runId)!.config as object), auto_repeat: autoRepeat });
+      }
+    }
   } catch (error) {
     fail(error);
   }
@@ -350,5 +373,6 @@ function targetsOf(options: BenchOptions, suite: Suite): string[] {
 }
 
 function runOptions(options: BenchOptions): Record<string, unknown> {
-  return { cache: options.cache ?? 'on', ...(options.user ? { user: options.user } : {}), repeat: options.repeat ?? 1, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
+  const repeat = options.autoRepeat ? { repeat: 'auto', max_repeat: options.autoRepeat.maxRepeat } : { repeat: options.repeat ?? 1 };
+  return { cache: options.cache ?? 'on', ...(options.user ? { user: options.user } : {}), ...repeat, filter: options.filter ?? [], limit: options.limit ?? null, shard: options.shard ?? null, budget: options.budget ?? null, concurrency: options.concurrency ?? 4 };
 }

@@ -14,7 +14,7 @@ import type { Suite } from './suite.ts';
 
 /** What a run records to be resumed, reproduced and gated: its invocation, its lock, its plan and its suites' gates. */
 export interface RunConfig {
-  invocation: { suites: string[]; targets?: string[]; user?: string; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number; shard?: { index: number; count: number }; budget?: number };
+  invocation: { suites: string[]; targets?: string[]; user?: string; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number | 'auto'; maxRepeat?: number; shard?: { index: number; count: number }; budget?: number };
   lock: Lock;
   plan: { attempts: number; suites: { name: string; config: string; cases: number; scorers: string[] }[] };
   /** Each suite's `gates:` as the run started (runners/gate-spec.ts), for `lunar gate`. */
@@ -53,7 +53,8 @@ export function startOrResume(
       fallbackTargets: options.fallbackTargets,
       filter: options.filter ? [...options.filter] : undefined,
       limit: options.limit,
-      repeat: options.repeat,
+      // --repeat auto is recorded as such, so --resume goes on with the rounds rather than a fixed count.
+      ...(options.autoRepeat ? { repeat: 'auto' as const, maxRepeat: options.autoRepeat.maxRepeat } : { repeat: options.repeat }),
       shard: options.shard,
       budget: options.budget,
     },
