@@ -9,11 +9,12 @@ import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 import { InputError } from '../core/errors.ts';
 import { ResultsStore, type StoredAttempt } from '../runners/store.ts';
 import { referenceFromRun, readReference, writeReference, type ReferenceFile } from '../ci/reference.ts';
-import { evaluateGates, formatGateReport, type GateQuarantine, type SuiteGates } from '../ci/gate.ts';
+import { evaluateGates, formatGateReport, type GateQuarantine, type GateReport, type SuiteGates } from '../ci/gate.ts';
 import { DEFAULT_TOLERANCE, parseThreshold, type Threshold } from '../runners/gate-spec.ts';
 import { recordedGates, type SuiteGateSpec } from '../ci/recorded-gates.ts';
 import { setExitCode } from './exit.ts';
 import { DEFAULT_QUARANTINE, readQuarantine } from '../ci/quarantine-file.ts';
+import { recordGateVerdict } from '../runners/gate-verdict.ts';
 
 /** Where --update-reference writes when neither --reference nor a suite names a file. */
 export const DEFAULT_REFERENCE = join('ci', 'reference.json');
@@ -65,6 +66,7 @@ export function registerGateCommand(program: Command, home: () => string, output
       const report = evaluateGates(run, attempts, gates, quarantine);
       for (const warning of report.warnings) output.stderr(`warning: ${warning}\n`);
       output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
+      recordVerdict(homeDir, report);
       if (report.failed > 0) setExitCode(program, 1);
     });
 }
@@ -84,6 +86,21 @@ function readRun(home: string, runId: string | undefined, suites: string[] | und
       attempts = attempts.filter((a) => suites.includes(a.suite));
     }
     return { run, attempts };
+  } finally {
+    store.close();
+  }
+}
+
+/** Keeps the verdict with the run, so `lunar history` can mark the runs a gate failed. */
+function recordVerdict(home: string, report: GateReport): void {
+  const store = new ResultsStore(join(home, 'results.db'));
+  try {
+    recordGateVerdict(store, report.run.id, {
+      checked_at: new Date().toISOString(),
+      failed: report.failed,
+      held: report.held,
+      checks: report.checks.map(({ suite, config, target, measure, verdict, text }) => ({ suite, config, target, measure, verdict, text })),
+    });
   } finally {
     store.close();
   }

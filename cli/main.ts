@@ -26,6 +26,7 @@ import { registerViewCommand } from './view.ts';
 import { registerExportCommands } from './export.ts';
 import { registerImportCommands } from './import.ts';
 import { registerGateCommand } from './gate.ts';
+import { registerHistoryCommand } from './history.ts';
 import { registerDataCommands } from './data.ts';
 import { PullError } from '../datasets/reference/pull.ts';
 import { locateReferenceSet } from '../datasets/reference/locate.ts';
@@ -84,6 +85,7 @@ function buildProgram(): Command {
   registerJudgeCommands(program, () => lunarHome());
   registerCompareCommand(program, () => lunarHome(), { suitesFolder });
   registerGateCommand(program, () => lunarHome());
+  registerHistoryCommand(program, () => lunarHome());
   registerNoiseCommand(program, () => lunarHome());
   registerPlanCommand(program, () => lunarHome());
   registerReportCommand(program, () => lunarHome());

@@ -30,14 +30,17 @@ export async function launchChromium(): Promise<BrowserContext> {
 
 export interface WatchedPage {
   page: Page;
-  /** Console errors and warnings, page errors, and requests for anything but a file:// URL. */
+  /** Console errors and warnings, page errors, and requests for anything but a file:// URL (or the given origin). */
   problems: string[];
   /** Messages of dialogs that opened (each dismissed). */
   dialogs: string[];
 }
 
-/** A new page of the context that records what must not happen, opened at `url`. */
-export async function openWatched(context: BrowserContext, url: string): Promise<WatchedPage> {
+/**
+ * A new page of the context that records what must not happen, opened at `url`. A page served by
+ * `lunar view` is fetched from its `origin`: requests there are the page itself, not a leak.
+ */
+export async function openWatched(context: BrowserContext, url: string, origin?: string): Promise<WatchedPage> {
   const problems: string[] = [];
   const dialogs: string[] = [];
   const page = await context.newPage();
@@ -50,7 +53,7 @@ export async function openWatched(context: BrowserContext, url: string): Promise
     void dialog.dismiss();
   });
   page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) problems.push(`network request: ${request.url()}`);
+    if (!request.url().startsWith('file:') && !(origin !== undefined && request.url().startsWith(`${origin}/`))) problems.push(`network request: ${request.url()}`);
   });
   await page.goto(url);
   return { page, problems, dialogs };

@@ -2,6 +2,7 @@
 //   GET /                     the runs of results.db, newest first, with their headline figures
 //   GET /runs/:id/report.html the run's report.html (written again from the store when missing)
 //   GET /compare?a=&b=        the comparison of two runs (reports/compare/compare.ts), as comparison.html
+//   GET /history?suite=&target= quality over time across the runs (reports/history.ts): a chart and a table
 // Parameters are checked with zod (a bad one is 400 naming it; an unknown run 404). Every request
 // must name a host the viewer answers to (agent/server/host-check.ts, shared with lunar serve,
 // against DNS rebinding); with a token, every request must carry it too (access.ts). Every page is HTML escaped as the reports are, and
@@ -19,7 +20,9 @@ import { reportFile } from '../reporters.ts';
 import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
 import { hostCheck } from '../../agent/server/host-check.ts';
 import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
-import { CompareQuery, describeIssues, RunParams } from './params.ts';
+import { CompareQuery, describeIssues, HistoryQuery, RunParams } from './params.ts';
+import { historyChoices, historyOf } from '../history.ts';
+import { historyCsp, historyPage } from './history-page.ts';
 import { RunLister } from './run-list.ts';
 import { packages } from '../../core/packages.ts';
 
@@ -116,7 +119,19 @@ export function viewerApp(options: ViewerOptions): FastifyInstance {
     return reply.type('text/html; charset=utf-8').send(renderComparisonHtml(comparison));
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `no page ${request.method} ${request.url.split('?')[0]}: the pages are /, /runs/<run-id>/report.html and /compare?a=<run-id>&b=<run-id>`));
+  app.get('/history', async (request, reply) => {
+    const query = HistoryQuery.safeParse(request.query);
+    if (!query.success) throw new PageError(400, describeIssues(query.error));
+    const opened = openStore();
+    const all = opened ? historyOf(opened) : [];
+    // Filtered here rather than in historyOf: the filters' choices come from every row.
+    const { suite, target } = query.data;
+    const rows = all.filter((r) => (suite === undefined || r.suite === suite) && (target === undefined || r.target === target));
+    const page = historyPage({ rows, choices: historyChoices(all), filter: { suite, target }, token: linkToken(request) });
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', historyCsp()).send(page);
+  });
+
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `no page ${request.method} ${request.url.split('?')[0]}: the pages are /, /runs/<run-id>/report.html, /compare?a=<run-id>&b=<run-id> and /history`));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof PageError) return sendError(request, reply, error.status, error.message);

@@ -40,7 +40,7 @@ export function listPage(options: ListPageOptions): string {
   return page(
     'Lunar runs',
     `<h1>Lunar runs</h1>
-<p class="muted">${total} run(s) in <code>${e(options.storePath)}</code>, newest first. Open a run's report, or pick two runs to compare (A the base, B the candidate).</p>`,
+<p class="muted">${total} run(s) in <code>${e(options.storePath)}</code>, newest first. Open a run's report, or pick two runs to compare (A the base, B the candidate). <a href="${e(`history${query({})}`)}">Quality over time</a> across the runs.</p>`,
     body,
   );
 }
@@ -86,6 +86,18 @@ export function errorPage(status: number, title: string, message: string, token?
   return page(`${status} ${title}`, `<h1>${status} ${e(title)}</h1>`, `<p>${e(message)}</p><p><a href="${e(home)}">All runs</a></p>`);
 }
 
+/**
+ * A policy as a page's <meta> element carries it: browsers ignore frame-ancestors there (and say
+ * so in the console), so it is left to the header (and x-frame-options) alone.
+ */
+export function metaPolicy(policy: string): string {
+  return policy
+    .split(';')
+    .map((d) => d.trim())
+    .filter((d) => d && !d.startsWith('frame-ancestors'))
+    .join('; ');
+}
+
 function page(title: string, header: string, main: string): string {
-  return htmlPage({ title, csp: VIEWER_CSP, style: PAGE_STYLE + VIEWER_STYLE, header, main });
+  return htmlPage({ title, csp: metaPolicy(VIEWER_CSP), style: PAGE_STYLE + VIEWER_STYLE, header, main });
 }

@@ -25,6 +25,12 @@ export const CompareQuery = z.object({
 });
 export type CompareQuery = z.infer<typeof CompareQuery>;
 
+/** /history's filters; an empty value (the form's "all") is no filter. */
+export const HistoryQuery = z.object({
+  suite: z.string({ error: 'expected one suite name' }).max(500, 'a suite name is at most 500 characters').optional().transform((v) => v || undefined),
+  target: TargetId.or(z.literal('')).optional().transform((v) => v || undefined),
+});
+
 /** `field: what is wrong` for each problem, e.g. `b: missing: give a run id`. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(query)'}: ${issue.message}`).join('; ');
