@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { JsonSyntaxError, parsePyJson } from '../python/json.ts';
 import { toJs, type PyDict, type PyValue } from '../python/value.ts';
-import { issueMessage, lineAt, TauInputError } from './input-error.ts';
+import { issueMessage, TauInputError } from './input-error.ts';
+import { parseJsonArrayFile } from './json-array-file.ts';
 import type { TauDomainName } from './tool.ts';
 
 /** τ-bench's name for the agent's reply to the user, recorded as an action. */
@@ -45,16 +45,7 @@ export function taskFromPy(value: PyValue, where: string): TauTask {
 
 /** Tasks from the text of a task file (a JSON array). */
 export function parseTasks(text: string, file: string): TauTask[] {
-  const starts: number[] = [];
-  let value: PyValue;
-  try {
-    value = parsePyJson(text, { onTopLevelElement: (offset) => starts.push(offset) });
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new TauInputError(`${file}:${lineAt(text, error.offset)}: (file): ${error.message}`);
-    throw error;
-  }
-  if (!Array.isArray(value)) throw new TauInputError(`${file}:1: (file): expected a JSON array of tasks`);
-  return value.map((task, i) => taskFromPy(task, `${file}:${lineAt(text, starts[i]!)}`));
+  return parseJsonArrayFile(text, file, 'tasks').map(({ value, where }) => taskFromPy(value, where));
 }
 
 export type TauSplit = 'train' | 'dev' | 'test';

@@ -7,10 +7,11 @@
 
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { JsonSyntaxError, parsePyJson } from '../python/json.ts';
+import { parsePyJson } from '../python/json.ts';
 import { toJs, type PyDict, type PyValue } from '../python/value.ts';
 import { STOP_TOKEN } from './environment.ts';
-import { issueMessage, lineAt, TauInputError } from './input-error.ts';
+import { issueMessage, TauInputError } from './input-error.ts';
+import { parseJsonArrayFile } from './json-array-file.ts';
 import { freshState, loadTauDomain, type TauDomainData } from './load.ts';
 import { scoreEpisode, type TauReward, type TauStep } from './reward.ts';
 import { invokeAction } from './step.ts';
@@ -57,16 +58,7 @@ export function readTrajectoryFile(file: string): TauTrajectory[] {
 }
 
 export function parseTrajectories(text: string, file: string): TauTrajectory[] {
-  const starts: number[] = [];
-  let value: PyValue;
-  try {
-    value = parsePyJson(text, { onTopLevelElement: (offset) => starts.push(offset) });
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new TauInputError(`${file}:${lineAt(text, error.offset)}: (file): ${error.message}`);
-    throw error;
-  }
-  if (!Array.isArray(value)) throw new TauInputError(`${file}:1: (file): expected a JSON array of trajectories`);
-  return value.map((entry, i) => trajectoryFromPy(entry, `${file}:${lineAt(text, starts[i]!)}`));
+  return parseJsonArrayFile(text, file, 'trajectories').map(({ value, where }) => trajectoryFromPy(value, where));
 }
 
 function trajectoryFromPy(entry: PyValue, where: string): TauTrajectory {
