@@ -7,16 +7,12 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { REPORTERS, reportFile } from '../reports/reporters.ts';
 import { writeStoredRunReports } from '../reports/stored-run.ts';
+import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 
-export interface ReportCommandOutput {
-  stdout(text: string): void;
-}
-
-const PROCESS_OUTPUT: ReportCommandOutput = { stdout: (text) => void process.stdout.write(text) };
 
 const FILES = REPORTERS.map((r) => r.file).join(', ');
 
-export function registerReportCommand(program: Command, home: () => string, output: ReportCommandOutput = PROCESS_OUTPUT): void {
+export function registerReportCommand(program: Command, home: () => string, output: Pick<CommandOutput, 'stdout'> = PROCESS_OUTPUT): void {
   program
     .command('report')
     .description(`Write a stored run's files again: ${FILES}.`)

@@ -9,13 +9,9 @@ import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { PROCESS_OUTPUT, type CommandOutput } from './output.ts';
 import { formatReplayLine, parseTasks, readTrajectoryFile, replayTasks, rescoreTrajectories, TAU_DOMAINS, tauDataDir, type TauDomainName } from '../agent/environments/tau/index.ts';
 
-export interface TauCheckIo {
-  stdout(text: string): void;
-}
-
-const processIo: TauCheckIo = { stdout: (text) => void process.stdout.write(text) };
 
 interface TauCheckFlags {
   domain: TauDomainName;
@@ -25,7 +21,7 @@ interface TauCheckFlags {
   hash: boolean;
 }
 
-export function registerTauCommands(program: Command, io: TauCheckIo = processIo): void {
+export function registerTauCommands(program: Command, io: Pick<CommandOutput, 'stdout'> = PROCESS_OUTPUT): void {
   const tau = program.command('tau').description("τ-bench's airline and retail environments, checked against τ-bench's own recordings.");
   tau
     .command('check')
