@@ -30,6 +30,7 @@ interface GateFlags {
   updateBaseline?: boolean;
   home?: string;
   quarantine?: string;
+  excludeUserErrors: boolean;
   verbose: boolean;
 }
 
@@ -53,6 +54,7 @@ export function registerGateCommand(program: Command, home: () => string, output
     .addOption(new Option('--update-baseline', 'the old name of --update-reference').hideHelp())
     .option('--home <dir>', 'where results.db lives (default $LUNAR_HOME or .lunar)')
     .option('--quarantine <file>', `flaky cases to leave out of the verdict (default ${DEFAULT_QUARANTINE} when it exists; written by lunar noise --write-quarantine)`)
+    .option('--exclude-user-errors', "leave out failed episodes the user_check judge labelled user_error (the simulated user's fault, not the agent's), naming each", false)
     .option('-v, --verbose', 'print every check, not only failures', false)
     .action((runId: string | undefined, given: GateFlags) => {
       const { baseline, updateBaseline, ...rest } = given;
@@ -63,7 +65,7 @@ export function registerGateCommand(program: Command, home: () => string, output
       if (flags.updateReference) return updateReference(run, attempts, specs, flags, output);
       const quarantine = quarantineOf(flags.quarantine);
       const gates = collectGates(attempts, specs, flags, output);
-      const report = evaluateGates(run, attempts, gates, quarantine);
+      const report = evaluateGates(run, attempts, gates, quarantine, { excludeUserErrors: flags.excludeUserErrors });
       for (const warning of report.warnings) output.stderr(`warning: ${warning}\n`);
       output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
       recordVerdict(homeDir, report);
