@@ -278,7 +278,8 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const runPlan = (planned: PlannedAttempt[]) =>
     runPool(
       planned,
-      options.concurrency,
+      // A person playing the user holds one conversation at a time.
+      planned.some((a) => a.user?.strategy === 'human') ? 1 : options.concurrency,
       async (attempt: PlannedAttempt) => {
         const row = await runAttempt(attempt, options.abort, options.scheduler!, cache && { cache, mode });
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
