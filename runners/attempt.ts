@@ -10,6 +10,7 @@ import { channelFor, externalChannelFor } from './channels.ts';
 import { newTraceparent, type SpanCollector } from '../agent/external/span-collector.ts';
 import type { ResolvedAgent } from '../agent/targets.ts';
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_BUDGET } from '../agent/loop.ts';
 import { needsJudge } from '../judges/registry.ts';
 import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
 import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
@@ -92,7 +93,8 @@ function runExternal(attempt: PlannedAttempt, agent: ResolvedAgent, abort: Abort
     ...(spans ? { spans } : {}),
     ...(abort ? { signal: abort } : {}),
     ...(variant.timeoutMs !== undefined ? { callTimeoutMs: variant.timeoutMs } : {}),
-    ...(variant.budget.maxTimeMs !== undefined ? { maxTimeMs: variant.budget.maxTimeMs } : {}),
+    // The same time budget as Lunar's own agent gets (max_steps and max_tokens are the agent's own business).
+    maxTimeMs: variant.budget.maxTimeMs ?? DEFAULT_BUDGET.maxTimeMs,
   };
   return externalChannelFor(variant.channel, c, target.id)(c, run);
 }

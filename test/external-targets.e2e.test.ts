@@ -10,6 +10,7 @@ import { runBench, type BenchOptions, type BenchResult } from '../runners/bench.
 import { loadSuite } from '../runners/suite.ts';
 import { REPORTERS } from '../reports/reporters.ts';
 import { HttpFake } from './fakes/http-fake.ts';
+import { agentService, type AgentServiceBody } from './fakes/agent-service.ts';
 import type { SpanCollector, SpanTrajectory } from '../agent/external/span-collector.ts';
 import { InMemoryChatSessions } from '../agent/channels/sessions.ts';
 import { runServe } from '../cli/serve.ts';
@@ -188,5 +189,147 @@ describe('exec targets', () => {
     const pid = Number(readFileSync(join(dir, 'grandchild.pid'), 'utf8'));
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(pid)).toBe(false);
+  });
+});
+
+describe('http targets', () => {
+  const TOKEN = 'tok-SECRET-5f3a9c2e71';
+  const env = { ...process.env, SERVICE_TOKEN: TOKEN };
+  const TRANSFORM = 'json => ({ text: json.data.reply, toolCalls: json.data.calls.map((c) => ({ name: c.tool, arguments: c.args })), usage: { inputTokens: json.data.tokens.in, outputTokens: json.data.tokens.out } })';
+  const settings = (url: string, more = '') =>
+    [
+      `url: ${url}/chat`,
+      'headers: { Authorization: "Bearer ${SERVICE_TOKEN}" }',
+      'body: { message: "{{input}}", session: "{{session_id}}", history: "{{messages}}", case: "{{vars.case_id}}" }',
+      `transform: ${JSON.stringify(TRANSFORM)}`,
+      ...more.split('\n'),
+    ].filter(Boolean);
+  const block = (url: string, more = '') => `  - id: service\n    http:\n${settings(url, more).map((line) => `      ${line}`).join('\n')}`;
+  const SESSION_CASES = [
+    { id: 'one-session', category: 'memory', sessions: [['Remember that the code is 7421', 'What did I tell you?']], expected_contains: '7421', expected_tool_calls: [{ name: 'memory_write' }] },
+    { id: 'two-sessions', category: 'memory', sessions: [['Remember that my cat is Miso'], ['What did I tell you?']], expected_contains: 'Miso' },
+  ];
+
+  async function service(): Promise<HttpFake> {
+    const fake = await agentService(TOKEN);
+    cleanups.push(() => fake.close());
+    return fake;
+  }
+
+  it('carries one session id across the turns of an attempt, so a stateful service answers from what it was told', async () => {
+    const fake = await service();
+    const { dir, file } = suiteWith(block(fake.url), { cases: SESSION_CASES });
+    const result = await bench(file, dir, { env, repeat: 2, concurrency: 1 });
+    expect(result.attempts.map((a) => [a.caseId, a.repeat, a.status, a.finalAnswer])).toEqual([
+      ['one-session', 0, 'ok', 'the code is 7421'],
+      ['one-session', 1, 'ok', 'the code is 7421'],
+      ['two-sessions', 0, 'ok', 'my cat is Miso'],
+      ['two-sessions', 1, 'ok', 'my cat is Miso'],
+    ]);
+    expect(verdicts(result)['one-session']).toEqual({ tool_name_match: 'pass', answer_contains: 'pass' });
+    // Four attempts of two turns: each attempt one session id and one traceparent on both its turns, no two attempts alike.
+    const bodies = fake.requests.map((r) => ({ session: (r.body as AgentServiceBody).session, traceparent: r.headers.traceparent as string, history: (r.body as AgentServiceBody).history.length }));
+    expect(bodies).toHaveLength(8);
+    for (let i = 0; i < 8; i += 2) {
+      expect(bodies[i]!.session).toBe(bodies[i + 1]!.session);
+      expect(bodies[i]!.traceparent).toBe(bodies[i + 1]!.traceparent);
+      expect(bodies[i]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    }
+    expect(new Set(bodies.map((b) => b.session)).size).toBe(4);
+    // One session: the second turn sends the conversation so far (user, assistant, user); a new session starts fresh.
+    expect(bodies.slice(0, 2).map((b) => b.history)).toEqual([1, 3]);
+    expect(bodies.slice(4, 6).map((b) => b.history)).toEqual([1, 1]);
+  });
+
+  it('fails the recall when the service sees a different session id on the second turn', async () => {
+    // The same service and case through a template that sends a fresh id each turn ({{vars.x}} of nothing):
+    // the check above is only worth something if this one fails.
+    const fake = await service();
+    const forgetful = block(fake.url).replace('session: "{{session_id}}"', 'session: "turn-{{input}}"');
+    const { dir, file } = suiteWith(forgetful, { cases: [SESSION_CASES[0]!] });
+    const result = await bench(file, dir, { env });
+    expect(result.attempts[0]!.finalAnswer).toBe('you told me nothing');
+    expect(verdicts(result)['one-session']).toEqual({ tool_name_match: 'pass', answer_contains: 'fail' });
+  });
+
+  it('never stores a header token: not in results.db, results.json, report.html nor the cache', async () => {
+    const fake = await service();
+    const { dir, file } = suiteWith(block(fake.url), { cases: [...SESSION_CASES, CASES[1]!] });
+    fake.fault({ kind: 'status', status: 401, body: { error: `token ${TOKEN} refused` } });
+    const result = await bench(file, dir, { env, cache: 'on', concurrency: 1 });
+    // The first call met a 401 whose body quoted the token: an errored attempt that says so, redacted.
+    expect(result.attempts.filter((a) => a.status === 'error').map((a) => a.error)).toEqual([`http: ${fake.url}/chat answered 401: {"error":"token [redacted] refused"}`]);
+    expect(fake.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    const home = join(dir, 'home');
+    const files = [join(home, 'results.db'), join(home, 'results.db-wal'), join(home, 'cache.db'), join(home, 'cache.db-wal'), join(result.outDir, 'results.json'), join(result.outDir, 'report.html')].filter(existsSync);
+    expect(files.map((f) => f.replace(dir, ''))).toEqual(expect.arrayContaining(['/home/results.db', '/home/cache.db', `${result.outDir.replace(dir, '')}/results.json`, `${result.outDir.replace(dir, '')}/report.html`]));
+    for (const f of files) expect(readFileSync(f).includes(TOKEN), f).toBe(false);
+    // ...and the run did store something about the target: its id and settings, with the header's name only.
+    expect(readFileSync(join(result.outDir, 'results.json'), 'utf8')).toContain('"service"');
+  });
+
+  it('retries a 503, then reads its answer; a header naming an unset variable is exit 2 before the run', async () => {
+    const fake = await service();
+    fake.fault({ kind: 'status', status: 503 });
+    const { dir, file } = suiteWith(block(fake.url), { cases: [{ id: 'hi', category: 'c', input: 'hi there', expected_contains: 'case hi: hi there (1 messages)' }] });
+    const result = await bench(file, dir, { env });
+    expect(verdicts(result)).toEqual({ hi: { answer_contains: 'pass' } });
+    expect(fake.requests).toHaveLength(2);
+    const { SERVICE_TOKEN: _, ...without } = env;
+    const error = await bench(file, dir, { env: without }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe('target service: headers.Authorization: ${SERVICE_TOKEN} is not set in the environment (write ${SERVICE_TOKEN:-default} for a default)');
+  });
+
+  it('reads an answer from Server-Sent Events by a path per event, from a target file', async () => {
+    const fake = await service();
+    const { dir, file } = suiteWith('  - http:./service.yaml', { cases: [{ id: 'hi', category: 'c', input: 'hello', expected_contains: 'case hi: hello (1 messages)' }] });
+    const yaml = settings(fake.url).filter((line) => !line.startsWith('transform')).map((line) => line.replace('/chat', '/stream'));
+    writeFileSync(join(dir, 'service.yaml'), [...yaml, 'stream: true', 'answer: delta.content'].join('\n') + '\n');
+    const result = await bench(file, dir, { env });
+    expect(result.attempts[0]!.target).toBe('http:./service.yaml');
+    expect(result.attempts[0]!.finalAnswer).toBe('case hi: hello (1 messages)');
+    expect(fake.requests[0]!.headers.accept).toBe('text/event-stream');
+  });
+
+  it('makes a call with no answer within timeout_ms an errored attempt, and an answer without text a bad response', async () => {
+    const fake = await service();
+    fake.fault({ kind: 'hang' });
+    const { dir, file } = suiteWith(block(fake.url, 'timeout_ms: 300\nretries: 0'), { cases: [{ id: 'hi', category: 'c', input: 'hello', expected_contains: 'x' }] });
+    expect(verdicts(await bench(file, dir, { env }))).toEqual({ hi: 'error: http: no answer within 300 ms' });
+    const noText = block(fake.url).replace(JSON.stringify(TRANSFORM), JSON.stringify('json => ({ reply: json.data.reply })'));
+    const second = suiteWith(noText, { cases: [{ id: 'hi', category: 'c', input: 'hello', expected_contains: 'x' }] });
+    expect(verdicts(await bench(second.file, second.dir, { env }))).toEqual({ hi: `error: http: ${fake.url}/chat: bad response: text: Invalid input: expected string, received undefined` });
+  });
+});
+
+describe('lunar serve as an http target', () => {
+  it('gives the tools suite the same verdicts through its API as a direct run of its model', async () => {
+    const tools = loadSuite(join(root, 'suites', 'tools.yaml'));
+    const stop = new AbortController();
+    cleanups.push(() => stop.abort());
+    let ready!: (address: string) => void;
+    const listening = new Promise<string>((r) => (ready = r));
+    const variant = tools.variants[0]!;
+    void runServe({ flags: { target: ['baseline'], port: 0, workspace: variant.workspaceRoot, system: variant.system }, sessions: new InMemoryChatSessions(), stop: stop.signal, env: {}, log: () => {}, onReady: ready });
+    const address = await listening;
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-serve-target-'));
+    writeFileSync(
+      join(dir, 'serve.yaml'),
+      [`url: ${address}/v1/chat`, 'body: { messages: "{{messages}}" }', 'answer: answer', 'tool_calls: trace.toolCalls', 'usage: trace.usage', 'cost: trace.costUsd'].join('\n') + '\n',
+    );
+    const home = join(dir, 'home');
+    const options = { suites: [tools], fallbackTargets: ['baseline'], home, progressStream: null, cache: 'off' as const };
+    const direct = await runBench({ ...options, targets: ['baseline'] });
+    const served = await runBench({ ...options, targets: [`http:${join(dir, 'serve.yaml')}`] });
+    expect(served.attempts).toHaveLength(70);
+    expect(served.attempts.filter((a) => a.status === 'error')).toEqual([]);
+    const byCase = (result: BenchResult) => verdicts(result);
+    expect(byCase(served)).toEqual(byCase(direct));
+    // The baseline both ways: the same answers, and a real spread of verdicts to compare.
+    const answers = (result: BenchResult) => result.attempts.map((a) => a.finalAnswer?.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<now>'));
+    expect(answers(served)).toEqual(answers(direct));
+    const all = Object.values(byCase(direct)).flatMap((v) => (typeof v === 'string' ? [v] : Object.values(v)));
+    expect(new Set(all)).toEqual(new Set(['pass', 'fail']));
   });
 });

@@ -9,6 +9,7 @@ import { McpConfigError, expand } from '../mcp/config.ts';
 import { oneLine, ProviderError } from '../providers/errors.ts';
 import type { AgentCallContext, ExternalAgent } from './agent.ts';
 import type { ExecSettings } from './config.ts';
+import { variableValues } from './secrets.ts';
 import { parseAgentResponse, type AgentRequest, type AgentResponse } from './protocol.ts';
 
 /** Lines of stderr an error keeps. */
@@ -30,7 +31,7 @@ export function execAgent(settings: ExecSettings, cwd: string, shell: boolean, e
         if (error instanceof McpConfigError) throw new ProviderError('exec', 'bad_request', error.message);
         throw error;
       }
-      const secrets = Object.values(extra);
+      const secrets = [...Object.values(extra), ...variableValues(Object.values(settings.env), env)];
       const childEnv = { ...env, ...extra, TRACEPARENT: context.traceparent, ...(context.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: context.otlpEndpoint } : {}) };
       const { code, signal, stdout, stderr } = await run(settings, cwd, shell, childEnv, JSON.stringify(request), context.signal);
       const tail = stderrTail(stderr);

@@ -9,6 +9,7 @@ import type { AgentCallContext, ExternalAgent } from './agent.ts';
 import type { HttpSettings } from './config.ts';
 import { parseAgentResponse, type AgentRequest, type AgentResponse } from './protocol.ts';
 import { pathValue, renderBody } from './template.ts';
+import { variableValues } from './secrets.ts';
 
 /** Compiles a transform once: `json => json.data.reply`. The suite author's code, run as written. */
 export function compileTransform(source: string, where: string): (json: unknown) => unknown {
@@ -40,7 +41,7 @@ export function httpAgent(settings: HttpSettings, where: string, env: NodeJS.Pro
         if (error instanceof McpConfigError) throw new ProviderError('http', 'bad_request', error.message);
         throw error;
       }
-      const secrets = Object.values(headers);
+      const secrets = [...Object.values(headers), ...variableValues([settings.url, ...Object.values(settings.headers)], env)];
       const address = withoutCredentials(url);
       const body = settings.method === 'GET' ? undefined : bodyFor(settings.body, request);
       let response: Response;
