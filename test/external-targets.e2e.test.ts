@@ -333,3 +333,23 @@ describe('lunar serve as an http target', () => {
     expect(new Set(all)).toEqual(new Set(['pass', 'fail']));
   });
 });
+
+describe('the cache', () => {
+  it('replays a recorded external agent: the rerun sends nothing, and the key holds no session id, traceparent or header value', async () => {
+    const TOKEN = 'tok-cache-7d1e44';
+    const fake = await agentService(TOKEN);
+    cleanups.push(() => fake.close());
+    const target = `  - id: service\n    http:\n      url: ${fake.url}/chat\n      headers: { Authorization: "Bearer \${T}" }\n      body: { message: "{{input}}", session: "{{session_id}}", history: "{{messages}}", case: "{{vars.case_id}}" }\n      answer: data.reply`;
+    const { dir, file } = suiteWith(target, { cases: [{ id: 'hi', category: 'c', input: 'hello', expected_contains: 'case hi: hello (1 messages)' }] });
+    const first = await bench(file, dir, { env: { ...process.env, T: TOKEN }, cache: 'on' });
+    // Another token: header values are not part of the key, so the recording still answers.
+    const replayed = await bench(file, dir, { env: { ...process.env, T: 'another-token-99' }, cache: 'replay' });
+    expect(fake.requests).toHaveLength(1);
+    expect(verdicts(replayed)).toEqual(verdicts(first));
+    expect(verdicts(replayed)).toEqual({ hi: { answer_contains: 'pass' } });
+    // An agent with other settings under the same id is another model to the cache: a miss, not the old answer.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('answer: data.reply', 'answer: data.reply\n      timeout_ms: 5000'));
+    const changed = await bench(file, dir, { env: { ...process.env, T: TOKEN }, cache: 'replay' });
+    expect(verdicts(changed).hi).toMatch(/^error: replay: no cached answer for case hi on service/);
+  });
+});

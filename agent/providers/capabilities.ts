@@ -1,7 +1,8 @@
 // What each provider is — free, local, generative, streaming, tool-calling, whether its id needs
 // a model, whether it replays a per-case script, whether it is an agent outside Lunar — so
-// callers ask this table instead of comparing provider names. It is a leaf module (no provider code imported) because pricing and the model
-// call path ask it, and the provider files themselves import pricing.
+// callers ask this table instead of comparing provider names. It is a leaf module (no provider
+// code imported) because pricing and the model call path ask it, and the provider files
+// themselves import pricing.
 
 import type { ProviderCapabilities } from './types.ts';
 
