@@ -200,6 +200,12 @@ export const Trace = z.object({
   sessions: z.array(SessionRecord).optional(),
   /** A multi-turn episode with a simulated user: its reward and why. */
   episode: EpisodeRecord.optional(),
+  /**
+   * Where an external agent's tool calls came from (agent/external/): its responses, its
+   * OpenTelemetry spans, or nowhere — then they are unknown and the tool scorers skip with the
+   * note. Absent: Lunar's own loop ran the tools, so the calls are known.
+   */
+  trajectory: z.object({ source: z.enum(['response', 'spans', 'none']), note: z.string().optional() }).optional(),
 });
 
 export type ModelCallRecord = z.infer<typeof ModelCallRecord>;

@@ -13,7 +13,7 @@ import type { ResolvedTarget } from '../agent/targets.ts';
 const cases = ['a1', 'a2', 'b1', 'b2', 'c1'].map((id) =>
   Case.parse({ id, input: 'x', category: id[0] === 'a' ? 'alpha' : 'beta', tags: id.endsWith('1') ? ['first'] : [], expected_no_tool: true }),
 );
-const target = (id: string): ResolvedTarget => ({ id, model: () => { throw new Error('not used'); } });
+const target = (id: string): ResolvedTarget => ({ id, ref: { provider: id, model: '' }, model: () => { throw new Error('not used'); } });
 const prepared = (name: string, config = 'default'): PreparedSuite => ({ suite: { name } as PreparedSuite['suite'], variant: { config } as PreparedSuite['variant'], cases, tools: {} as PreparedSuite['tools'], scorers: [], judge: { available: false, reason: 'none' } });
 
 describe('selectCases', () => {
