@@ -54,7 +54,7 @@ describe('spansToTrajectory: GenAI semantic conventions', () => {
       {
         step: 1,
         request: { messageCount: 2, tools: [], temperature: 0 },
-        response: { text: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }], finishReason: 'tool_call' },
+        response: { text: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Paris' } }], finishReason: 'tool_calls' },
         usage: { inputTokens: 100, outputTokens: 20 },
         latencyMs: 400,
         // gpt-4o-mini: $0.15 in, $0.60 out per million tokens.
