@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { nanosToMs, type AttributeValue, type OtelSpan } from './span.ts';
 import { statusCode } from './protobuf.ts';
 
-const Int64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer'), z.number().int()]);
+const Int64 = z.union([z.string().regex(/^-?\d+$/, 'expected an integer'), z.number()]);
 
 type JsonAnyValue = {
   stringValue?: string;

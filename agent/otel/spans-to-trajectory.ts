@@ -11,7 +11,7 @@ import type { ModelCallRecord, ToolCallRecord } from '../trace.ts';
 import type { SpanTrajectory } from '../external/span-collector.ts';
 import type { Message, ToolCall } from '../providers/types.ts';
 import { costOf, priceOf, type Price } from '../providers/pricing.ts';
-import { argumentsOf, conversationOf, jsonOf, type SpanConversation } from './messages.ts';
+import { argumentsOf, conversationOf as spanConversation, jsonOf, type SpanConversation } from './messages.ts';
 import type { AttributeValue, OtelSpan } from './span.ts';
 
 export interface ConvertOptions {
@@ -137,7 +137,7 @@ interface ModelDraft {
 
 function modelCall(span: OtelSpan, step: number, options: ConvertOptions): ModelDraft {
   const a = span.attributes;
-  const conversation = conversationOf(a);
+  const conversation = spanConversation(a);
   const usage = {
     inputTokens: num(a['gen_ai.usage.input_tokens'], a['ai.usage.inputTokens'], a['ai.usage.promptTokens'], a['gen_ai.usage.prompt_tokens']) ?? 0,
     outputTokens: num(a['gen_ai.usage.output_tokens'], a['ai.usage.outputTokens'], a['ai.usage.completionTokens'], a['gen_ai.usage.completion_tokens']) ?? 0,
@@ -225,7 +225,7 @@ export function spansToTrajectory(spans: readonly OtelSpan[], options: ConvertOp
 
   const modelCalls = models.map((m) => m.record);
   const toolCalls = toolDrafts.map((d) => d.record);
-  const messages = conversationAfter(models.at(-1));
+  const messages = conversationOf(models);
   const note = noteFor(spans.length, modelCalls.length, toolCalls.length, unspanned);
   return {
     spans: spans.length,
@@ -238,13 +238,19 @@ export function spansToTrajectory(spans: readonly OtelSpan[], options: ConvertOp
   };
 }
 
-/** The whole conversation: what the last model call was sent, then what it answered. */
-function conversationAfter(last: ModelDraft | undefined): Message[] | undefined {
-  const input = last?.conversation.input;
-  if (!input) return undefined;
-  const output = last.conversation.output;
-  if (!output) return input;
-  return [...input, { role: 'assistant', content: output.text, ...(output.toolCalls.length ? { toolCalls: output.toolCalls } : {}) }];
+/**
+ * The whole conversation: what the latest model call that carries its input was sent, then what
+ * it and any later calls answered (a later call whose span leaves its input out still adds its reply).
+ */
+function conversationOf(models: readonly ModelDraft[]): Message[] | undefined {
+  const from = models.findLastIndex((m) => m.conversation.input !== undefined);
+  if (from < 0) return undefined;
+  const messages: Message[] = [...models[from]!.conversation.input!];
+  for (const m of models.slice(from)) {
+    const output = m.conversation.output;
+    if (output) messages.push({ role: 'assistant', content: output.text, ...(output.toolCalls.length ? { toolCalls: output.toolCalls } : {}) });
+  }
+  return messages;
 }
 
 function noteFor(spans: number, models: number, tools: number, unspanned: number): string | undefined {
