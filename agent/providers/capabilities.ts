@@ -18,6 +18,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities
   groq: HOSTED_MODEL,
   baseline: LOCAL_POLICY,
   scripted: { ...LOCAL_POLICY, perCaseScript: true },
+  // Replays the finished trace each case carries (agent/otel/imported.ts): no model, nothing to pay.
+  imported: LOCAL_POLICY,
 };
 
 export function capabilitiesOf(provider: string): ProviderCapabilities {

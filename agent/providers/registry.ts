@@ -10,6 +10,7 @@ import { groqProvider } from './groq.ts';
 import { ollamaProvider } from './ollama.ts';
 import { openaiClient, openaiProvider } from './openai.ts';
 import { scriptedProvider } from './scripted.ts';
+import { importedProvider } from '../otel/imported.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import type { ChatModel, ProviderDefinition, ProviderOptions } from './types.ts';
 
@@ -22,6 +23,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
   groq: groqProvider,
   baseline: baselineProvider,
   scripted: scriptedProvider,
+  imported: importedProvider,
 };
 
 export interface TargetId {
