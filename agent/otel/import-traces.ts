@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { InputError } from '../../core/errors.ts';
 import { casesFromSpans, readTraceFile, type TraceFileFormat } from './trace-file.ts';
 
 export interface ImportedTraces {
@@ -25,6 +26,7 @@ const SCORERS = ['tool_name_match', 'tool_args_match', 'trajectory', 'tool_error
 
 export function importTraces(file: string, dir: string): ImportedTraces {
   const { format, spans } = readTraceFile(file);
+  if (spans.length === 0) throw new InputError(`${file}: no spans in it: nothing to import (is it the traces file, not metrics or logs?)`);
   const cases = casesFromSpans(spans);
   mkdirSync(dir, { recursive: true });
   const dataset = join(dir, 'dataset.jsonl');
