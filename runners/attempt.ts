@@ -8,6 +8,7 @@ import { emptyTrace, type Trace } from '../agent/trace.ts';
 import type { Case } from '../datasets/case.ts';
 import { channelFor, externalChannelFor } from './channels.ts';
 import { newTraceparent, type SpanCollector } from '../agent/external/span-collector.ts';
+import { storedTraceFor } from '../agent/otel/imported.ts';
 import type { ResolvedAgent } from '../agent/targets.ts';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_BUDGET } from '../agent/loop.ts';
@@ -33,7 +34,8 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
   const { variant } = prepared;
   const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
   try {
-    const trace = target.agent ? await runExternal(attempt, target.agent, abort, scheduler, caching, spans) : await runOwnAgent(attempt, abort, scheduler, caching);
+    // An imported trace (lunar import traces) is replayed as it was recorded: no agent runs.
+    const trace = target.agent ? await runExternal(attempt, target.agent, abort, scheduler, caching, spans) : (storedTraceFor(target, c) ?? (await runOwnAgent(attempt, abort, scheduler, caching)));
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }

@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import { McpConnections } from '../agent/mcp/connections.ts';
 import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
 import type { SpanCollector } from '../agent/external/span-collector.ts';
+import { startSpanCollector } from '../agent/otel/collector.ts';
+import { capabilitiesOf } from '../agent/providers/capabilities.ts';
 import type { ExternalTarget } from '../agent/external/config.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
 import type { Trace } from '../agent/trace.ts';
@@ -88,6 +90,8 @@ export interface BenchOptions extends PlanOptions {
    * attempt whose agent reports no tool calls takes its trajectory from its spans. Absent: none runs.
    */
   spanCollector?: SpanCollector;
+  /** The port of the receiver the run starts for external agents (default: any free one). */
+  otlpPort?: number;
 }
 
 
@@ -137,14 +141,31 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const knowledge = new KnowledgeBases(options.home, log);
   // MCP servers live for the run: started while preparing, ended when it is over (or on exit).
   const mcp = new McpConnections({ env: options.env, log });
+  // External agents report what they did through OpenTelemetry: a receiver runs for the run.
+  const ownCollector = !options.spanCollector && [...targets.values()].some((t) => capabilitiesOf(t.ref.provider).externalAgent);
+  const spanCollector = ownCollector ? await startRunCollector(options.otlpPort, log) : options.spanCollector;
   try {
     // The judge reaches its provider as the targets do; a missing judge key skips judge scores (not exit 2).
     const prepared = await prepareAll(suites, knowledge, { ...options, mcp, judge: { providerOptions, keys: options.cache !== 'replay' } });
     const users = episodeUsers(options.user, providerOptions, options.cache !== 'replay');
-    return await runPrepared({ ...options, suites, concurrency, scheduler }, prepared, targets, users);
+    return await runPrepared({ ...options, suites, concurrency, scheduler, ...(spanCollector ? { spanCollector } : {}) }, prepared, targets, users);
   } finally {
+    if (ownCollector) await spanCollector?.close();
     await mcp.close();
     await knowledge.close();
+  }
+}
+
+/** The run's OTLP/HTTP receiver, on --otlp-port (an agent started beforehand exports there) or an ephemeral port. */
+async function startRunCollector(port: number | undefined, log: (line: string) => void): Promise<SpanCollector> {
+  try {
+    const collector = await startSpanCollector({ port: port ?? 0 });
+    log(`OpenTelemetry: receiving external agents' spans at ${collector.endpoint}/v1/traces (OTLP/HTTP)`);
+    return collector;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError(`--otlp-port ${port}: the port is in use; pick another, or leave it out for any free port`);
+    throw error;
   }
 }
 

@@ -29,6 +29,12 @@ export interface SpanCollectorOptions extends ConvertOptions {
 /** How long an attempt's spans may go quiet before they are taken as complete, and the longest wait for them. */
 export const DEFAULT_SETTLE_MS = 500;
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/**
+ * How long an attempt waits for its first span: an agent that exports none (no OpenTelemetry set
+ * up) costs each attempt this much, not the whole timeout. Exporters that batch must flush before
+ * the agent answers (the README says so), so a first span later than this is not waited for.
+ */
+export const DEFAULT_FIRST_SPAN_MS = 2_000;
 const DEFAULT_MAX_BODY = 20 * 1024 * 1024;
 
 class HttpError extends Error {
@@ -96,6 +102,7 @@ export async function startSpanCollector(options: SpanCollectorOptions = {}): Pr
       const id = traceId.toLowerCase();
       const settleMs = wait.settleMs ?? DEFAULT_SETTLE_MS;
       const deadline = Date.now() + (wait.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const firstSpanBy = Date.now() + (wait.firstSpanMs ?? DEFAULT_FIRST_SPAN_MS);
       const h = held(id);
       await new Promise<void>((resolve) => {
         let timer: NodeJS.Timeout | undefined;
@@ -109,8 +116,9 @@ export async function startSpanCollector(options: SpanCollectorOptions = {}): Pr
         function check() {
           clearTimeout(timer);
           const now = Date.now();
-          if (closed || now >= deadline || (h.spans.length > 0 && now - h.lastAt >= settleMs)) return done();
-          const quietAt = h.spans.length > 0 ? h.lastAt + settleMs : deadline;
+          const none = h.spans.length === 0;
+          if (closed || now >= deadline || (none && now >= firstSpanBy) || (!none && now - h.lastAt >= settleMs)) return done();
+          const quietAt = none ? firstSpanBy : h.lastAt + settleMs;
           timer = setTimeout(check, Math.max(1, Math.min(quietAt, deadline) - now));
         }
         if (wait.signal?.aborted) return resolve();
