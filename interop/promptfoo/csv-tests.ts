@@ -97,9 +97,18 @@ export function testFromCsvRow(row: Readonly<Record<string, string>>): Promptfoo
   let description: string | undefined;
   let metric: string | undefined;
   let threshold: number | undefined;
+  const byColumn = new Map<string, PromptfooAssertion>();
+  const configs: [string, string, string][] = [];
   for (const [key, value] of Object.entries(row)) {
     if (key.startsWith('__expected')) {
-      if (value.trim() !== '') assert.push(assertionFromString(value.trim()));
+      if (value.trim() === '') continue;
+      const assertion = assertionFromString(value.trim());
+      assert.push(assertion);
+      byColumn.set(key, assertion);
+    } else if (key.startsWith('__config:')) {
+      // `__config:__expected2:threshold`: an option of the assertion in that column.
+      const [, column = '', option = ''] = key.split(':');
+      if (value.trim() !== '') configs.push([column, option, value.trim()]);
     } else if (key === '__prefix' || key === '__suffix') options[key.slice(2)] = value;
     else if (key === '__description') description = value;
     else if (key === '__metric') metric = value;
@@ -109,8 +118,14 @@ export function testFromCsvRow(row: Readonly<Record<string, string>>): Promptfoo
       if (value === '') continue;
       if (name.endsWith('[]')) metadata[name.slice(0, -2)] = value.split(/(?<!\\),/).map((s) => s.replace(/\\,/g, ',').trim()).filter(Boolean);
       else metadata[name] = value;
-    } else if (key === '__providerOutput' || key === '__config' || key.startsWith('__config:')) options[key] = value;
+    } else if (key === '__providerOutput') options[key] = value;
     else vars[key] = value;
+  }
+  for (const [column, option, value] of configs) {
+    const target = byColumn.get(column);
+    if (!target) continue;
+    if (option === 'threshold' && Number.isFinite(Number(value))) target.threshold = Number(value);
+    else options[`__config:${column}:${option}`] = value;
   }
   if (metric) for (const a of assert) a.metric = metric;
   return {

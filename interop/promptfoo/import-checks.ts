@@ -203,6 +203,15 @@ function javascript(a: PromptfooAssertion, checks: TestChecks, carried: (how?: s
     checks.suite.push({ key: JSON.stringify(['starts-with', starts[2]]), type: a.type, scorer: { regex: { pattern: `^${escapeRegExp(starts[2])}` } }, how: 'read as starts-with: as a regex scorer' });
     return;
   }
+  const length = /^output\.length\s*(<=|<|>=|>)\s*(\d+)$/.exec(code);
+  if (length) {
+    const n = Number(length[2]);
+    const range = { '<': `{0,${n - 1}}`, '<=': `{0,${n}}`, '>': `{${n + 1},}`, '>=': `{${n},}` }[length[1] as '<' | '<=' | '>' | '>='];
+    if (!(length[1] === '<' && n === 0)) {
+      checks.suite.push({ key: JSON.stringify(['length', length[1], n]), type: a.type, scorer: { regex: { pattern: `^[\\s\\S]${range}$` } }, how: 'read as a length limit: as a regex scorer on the answer (UTF-16 code units, as output.length counts)' });
+      return;
+    }
+  }
   if (/^JSON\.parse\(output\)$/.test(code)) {
     checks.suite.push({ key: JSON.stringify(['is-json', null]), type: a.type, scorer: 'is_json', how: "read as is-json: Lunar's is_json also takes the answer's first ```json block" });
     return;
@@ -219,8 +228,9 @@ function suiteCheck(a: PromptfooAssertion): SuiteCheck | { why: string } | undef
       if (typeof a.value !== 'string') return { why: 'its value is not a pattern' };
       return { key, type: a.type, scorer: { regex: { pattern: a.value, ...(a.type === 'not-regex' ? { expect: 'no_match' } : {}) } } };
     case 'starts-with':
+    case 'not-starts-with':
       if (typeof a.value !== 'string' || a.value === '') return { why: 'its value is not text' };
-      return { key, type: a.type, scorer: { regex: { pattern: `^${escapeRegExp(a.value)}` } }, how: 'as a regex scorer' };
+      return { key, type: a.type, scorer: { regex: { pattern: `^${escapeRegExp(a.value)}`, ...(a.type === 'not-starts-with' ? { expect: 'no_match' } : {}) } }, how: 'as a regex scorer' };
     case 'is-json':
     case 'contains-json': {
       const how = a.type === 'is-json' ? "Lunar's is_json also takes the answer's first ```json block" : "Lunar's is_json reads the whole answer or its first ```json block, not JSON anywhere in it";

@@ -132,8 +132,9 @@ function isCode(path: string): boolean {
 }
 
 function readPrompts(prompts: PromptfooConfig['prompts'], here: string, unread: Unread[], from: string): Prompt[] {
-  const entries: (string | { raw?: string; id?: string })[] =
-    prompts === undefined ? [] : typeof prompts === 'string' ? [prompts] : Array.isArray(prompts) ? prompts : Object.keys(prompts);
+  // The mapping form ({ path: label }) names files, with or without file://.
+  const entries: (string | { raw?: string; id?: string; config?: unknown })[] =
+    prompts === undefined ? [] : typeof prompts === 'string' ? [prompts] : Array.isArray(prompts) ? prompts : Object.keys(prompts).map((k) => (isFileRef(k) ? k : `file://${k}`));
   const out: Prompt[] = [];
   for (const entry of entries) {
     const text = typeof entry === 'string' ? entry : (entry.raw ?? (isFileRef(entry.id) ? entry.id : undefined));
@@ -141,6 +142,7 @@ function readPrompts(prompts: PromptfooConfig['prompts'], here: string, unread: 
       unread.push({ what: 'prompt without raw text', why: 'no raw text or file to read' });
       continue;
     }
+    if (typeof entry !== 'string' && entry.config !== undefined) unread.push({ what: 'prompt config', why: "a prompt's provider settings (response_format...) are the target's in Lunar" });
     if (!isFileRef(text)) {
       out.push(asPrompt(text));
       continue;
@@ -159,9 +161,9 @@ function promptsFromFile(path: string, unread: Unread[]): Prompt[] {
   if (ext === '.json') return [asPrompt(readText(path, 'prompt'))];
   if (ext === '.jsonl') return readText(path, 'prompts').split('\n').filter((l) => l.trim()).map(asPrompt);
   if (ext === '.yaml' || ext === '.yml') {
-    const chat = ChatMessages.safeParse(readStructured(path, 'prompt'));
-    if (chat.success) return [{ kind: 'chat', messages: chat.data }];
-    unread.push({ what: `prompt file ${ext}`, why: 'only a list of {role, content} chat messages is read from YAML' });
+    const chat = chatMessages(readStructured(path, 'prompt'));
+    if (chat) return [{ kind: 'chat', messages: chat }];
+    unread.push({ what: `prompt file ${ext}`, why: 'only chat messages with text content are read from YAML' });
     return [];
   }
   if (ext === '.csv') {
@@ -175,6 +177,16 @@ function promptsFromFile(path: string, unread: Unread[]): Prompt[] {
 }
 
 const ChatMessages = z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() })).min(1);
+const TextParts = z.array(z.object({ type: z.literal('text'), text: z.string() }).loose()).min(1);
+const PartMessages = z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.union([z.string(), TextParts]) }).loose()).min(1);
+
+/** Chat messages from a YAML prompt: a list, or { messages: [...] }; content as text or text parts (joined). */
+function chatMessages(value: unknown): { role: 'system' | 'user' | 'assistant'; content: string }[] | undefined {
+  const list = value && typeof value === 'object' && !Array.isArray(value) && 'messages' in value ? (value as { messages: unknown }).messages : value;
+  const parsed = PartMessages.safeParse(list);
+  if (!parsed.success) return undefined;
+  return parsed.data.map((m) => ({ role: m.role, content: typeof m.content === 'string' ? m.content : m.content.map((p) => p.text).join('\n') }));
+}
 
 /** A prompt that is a JSON array of chat messages is a chat prompt (as promptfoo reads it). */
 function asPrompt(text: string): Prompt {
@@ -193,6 +205,7 @@ function providerIds(providers: PromptfooConfig['providers'], unread: Unread[]):
   const entries = providers === undefined ? [] : Array.isArray(providers) ? providers : [providers];
   const ids: string[] = [];
   for (const p of entries) {
+    if (typeof p !== 'string' && p.prompts !== undefined) unread.push({ what: 'provider prompts', why: 'a Lunar target runs every case of the suite, not only some prompts' });
     const id = typeof p === 'string' ? p : typeof p.id === 'string' ? p.id : Object.keys(p).length === 1 ? Object.keys(p)[0]! : undefined;
     if (id === undefined) unread.push({ what: 'provider without an id', why: 'no id to map to a Lunar target' });
     else ids.push(id);
