@@ -101,7 +101,7 @@ export function importPromptfoo(file: string, out: string): ImportPromptfooResul
           return;
         }
         const id = uniqueId(ids, t, combos.length > 1 ? v : undefined, read.prompts.length > 1 ? p : undefined, test);
-        unit.cases.push({ id, ...rendered, category: category(test, defaults), ...notes(test, t, v, combos.length, p, read.prompts.length) });
+        unit.cases.push({ id, ...rendered, category: category(test, defaults), ...tags(test, defaults), ...notes(test, t, v, combos.length, p, read.prompts.length) });
       });
       units.push(unit);
     });
@@ -330,6 +330,12 @@ function uniqueId(ids: Set<string>, t: number, v: number | undefined, p: number 
 function category(test: PromptfooTest, defaults: PromptfooTest): string {
   const given = test.metadata?.category ?? defaults.metadata?.category;
   return typeof given === 'string' && given.length ? given : 'promptfoo';
+}
+
+/** metadata.tags (a CSV's `__metadata:tags[]`) as the case's tags. */
+function tags(test: PromptfooTest, defaults: PromptfooTest): { tags?: string[] } {
+  const given = test.metadata?.tags ?? defaults.metadata?.tags;
+  return Array.isArray(given) && given.length && given.every((t) => typeof t === 'string') ? { tags: given } : {};
 }
 
 function notes(test: PromptfooTest, t: number, v: number, combos: number, p: number, prompts: number): { notes: string } {
