@@ -43,6 +43,8 @@ export interface ImportPromptfooResult {
   assertions: ImportRow[];
   /** Everything else: tests, providers, prompt syntax, options. */
   features: ImportRow[];
+  /** Why nothing was imported (no case could be made; nothing written): the command exits 2. */
+  refused?: string;
 }
 
 interface Unit {
@@ -123,11 +125,6 @@ export function importPromptfoo(file: string, out: string): ImportPromptfooResul
   }
 
   const cases = kept.flatMap((u) => u.cases.map((c) => checkedCase({ ...c, ...fieldsOf(u) }, file)));
-  if (cases.length === 0) {
-    const why = [...features.get('tests').why.keys()][0] ?? 'the config has no tests';
-    throw new InputError(`${file}: tests: none can be carried over (${why})`);
-  }
-
   const { targets, unmapped } = lunarTargets(read.providers);
   for (const t of targets) features.carry(`provider ${t.split(':')[0]}`);
   for (const id of unmapped) features.drop(`provider ${id.split(':')[0]}`, 'no Lunar target for it: run with --target');
@@ -146,9 +143,15 @@ export function importPromptfoo(file: string, out: string): ImportPromptfooResul
     ...suiteScorers.map((s) => s.scorer),
   ];
   const dir = resolve(out);
-  mkdirSync(dir, { recursive: true });
   const dataset = join(dir, 'dataset.jsonl');
   const suite = join(dir, 'suite.yaml');
+  const result = { dir, dataset, suite, cases: cases.length, tests: units.length, prompts: read.prompts.length, targets, ...(judge && judged ? { judge } : {}), assertions: assertions.list(), features: features.list() };
+  if (cases.length === 0) {
+    // Nothing to write: the table still says why.
+    const why = [...features.get('tests').why.keys()][0] ?? 'the config has no tests';
+    return { ...result, refused: `${file}: tests: none can be carried over (${why})` };
+  }
+  mkdirSync(dir, { recursive: true });
   writeFileSync(dataset, cases.map((c) => JSON.stringify(stripDefaults(c))).join('\n') + '\n');
   const doc = {
     name: suiteName(read.config.description, file),
@@ -159,7 +162,7 @@ export function importPromptfoo(file: string, out: string): ImportPromptfooResul
     scorers,
   };
   writeFileSync(suite, `# Written by \`lunar import promptfoo ${file}\`.\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`);
-  return { dir, dataset, suite, cases: cases.length, tests: units.length, prompts: read.prompts.length, targets, ...(judge && judged ? { judge } : {}), assertions: assertions.list(), features: features.list() };
+  return result;
 }
 
 class Rows {
