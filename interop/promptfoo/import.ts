@@ -314,6 +314,7 @@ function renderPrompt(prompt: Prompt, vars: Record<string, unknown>, options: Re
     }
     const messages = prompt.messages.map((m) => ({ role: m.role, content: renderNunjucks(m.content, vars) }));
     if (messages.at(-1)!.role !== 'user') return { what: 'chat ending with no user message', why: 'a chat prompt must end with a user message for a Lunar case' };
+    // promptfoo pastes prefix and suffix around the raw prompt text; for a chat prompt that is the user's turn.
     messages[messages.length - 1]!.content = prefix + messages.at(-1)!.content + suffix;
     return { messages };
   } catch (error) {
