@@ -53,7 +53,8 @@ interface Unit {
   cases: Record<string, unknown>[];
   /** Why no case was made, per prompt that made none. */
   noCase: string[];
-  answerKind?: string;
+  /** The reference answers kept for expected_answer (chooseAnswers). */
+  answer?: string[];
 }
 
 export function importPromptfoo(file: string, out: string): ImportPromptfooResult {
@@ -75,11 +76,11 @@ export function importPromptfoo(file: string, out: string): ImportPromptfooResul
     const grader = typeof options.provider === 'string' ? options.provider : typeof (options.provider as { id?: unknown })?.id === 'string' ? (options.provider as { id: string }).id : undefined;
     if (grader) judges.push(grader);
     for (const key of Object.keys(options)) {
-      if (!['prefix', 'suffix', 'provider', 'transform'].includes(key)) features.drop(`test option ${key.replace(/^__/, '')}`, 'Lunar has nothing like it');
+      if (!['prefix', 'suffix', 'provider', 'transform', 'disableVarExpansion'].includes(key)) features.drop(`test option ${key.replace(/^__/, '')}`, 'Lunar has nothing like it');
     }
     let combos: Record<string, unknown>[];
     try {
-      combos = varCombinations({ ...defaults.vars, ...test.vars }, base, file);
+      combos = varCombinations({ ...defaults.vars, ...test.vars }, base, file, options.disableVarExpansion === true);
     } catch (error) {
       if (!(error instanceof Untranslatable)) throw error;
       features.drop('tests', error.message);
@@ -198,10 +199,9 @@ function chooseAnswers(units: Unit[]): string | undefined {
   for (const u of units) {
     for (const answer of u.checks.answers) {
       if (answer.kind !== kind) u.checks.outcomes.push({ type: answer.type, carried: false, why: `this suite's expected_answer holds ${kind} references, and Lunar's scorers read every case's` });
-      else if (u.answerKind !== undefined) u.checks.outcomes.push({ type: answer.type, carried: false, why: 'a second reference in one test' });
+      else if (u.answer !== undefined) u.checks.outcomes.push({ type: answer.type, carried: false, why: 'a second reference in one test' });
       else {
-        u.answerKind = kind;
-        (u.checks as TestChecks & { answer?: string[] }).answer = answer.values;
+        u.answer = answer.values;
         u.checks.outcomes.push({ type: answer.type, carried: true, how: answer.how });
         if (answer.suite) u.checks.suite.push(answer.suite);
         if (answer.kind === 'factuality') {
@@ -214,13 +214,9 @@ function chooseAnswers(units: Unit[]): string | undefined {
   return kind;
 }
 
-function answerOf(u: Unit): string[] | undefined {
-  return (u.checks as TestChecks & { answer?: string[] }).answer;
-}
-
 function hasExpectation(u: Unit): boolean {
   const f = u.checks.fields;
-  return Boolean(f.expected_contains?.length || f.forbidden_contains?.length || f.expected_refusal !== undefined || f.rubric?.length || answerOf(u));
+  return Boolean(f.expected_contains?.length || f.forbidden_contains?.length || f.expected_refusal !== undefined || f.rubric?.length || u.answer);
 }
 
 function scorerName(scorer: SuiteCheck['scorer']): string {
@@ -266,7 +262,7 @@ function chooseSuiteChecks(kept: readonly Unit[], assertions: Rows): SuiteCheck[
 function fieldsOf(u: Unit): Record<string, unknown> {
   const f = u.checks.fields;
   const one = (list: string[] | undefined) => (list && list.length ? { v: list.length === 1 ? list[0] : list } : undefined);
-  const answer = one(answerOf(u));
+  const answer = one(u.answer);
   return {
     ...(one(f.expected_contains) ? { expected_contains: one(f.expected_contains)!.v } : {}),
     ...(one(f.forbidden_contains) ? { forbidden_contains: one(f.forbidden_contains)!.v } : {}),
@@ -277,16 +273,16 @@ function fieldsOf(u: Unit): Record<string, unknown> {
 }
 
 /**
- * promptfoo's var combinations: a var holding a list of strings, or a `file://` glob, gives one
- * test per value (every combination); a file var is read as its text (YAML as JSON text, as
+ * promptfoo's var combinations: a var holding a list of strings (unless the test's
+ * disableVarExpansion option says not to), or a `file://` glob, gives one test per value (every combination); a file var is read as its text (YAML as JSON text, as
  * promptfoo does). Code, images and PDFs are not read: Untranslatable.
  */
-function varCombinations(vars: Record<string, unknown>, base: string, from: string): Record<string, unknown>[] {
+function varCombinations(vars: Record<string, unknown>, base: string, from: string, keepLists: boolean): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
   for (const [name, value] of Object.entries(vars)) {
     let values: unknown[];
     if (isFileRef(value)) values = expandRef(value, base, from).map((path) => fileVar(name, path));
-    else if (Array.isArray(value) && value.length && typeof value[0] === 'string') values = value;
+    else if (!keepLists && Array.isArray(value) && value.length && typeof value[0] === 'string') values = value;
     else values = [value];
     combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: typeof v === 'string' ? v.replace(/\n$/, '') : v })));
   }
