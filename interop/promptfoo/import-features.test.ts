@@ -101,6 +101,20 @@ describe('lunar import promptfoo: files, defaults and vars', () => {
   });
 });
 
+describe('lunar import promptfoo: chat templates', () => {
+  it('reads a template that renders to a JSON array of messages (a loop over a history) as a chat', () => {
+    const config = project({
+      'promptfooconfig.yaml': "prompts: ['file://chat.njk']\ntests:\n  - vars: { q: And now?, history: [{ role: user, content: 'Say \"hi\"' }, { role: assistant, content: hi }] }\n    assert: [{ type: icontains, value: now }]\n",
+      'chat.njk': '[{% for m in history %}{"role": "{{ m.role }}", "content": {{ m.content | dump }}},{% endfor %}\n {"role": "user", "content": "{{ q }}"}]\n',
+    });
+    expect(run(config).cases[0]!.messages).toEqual([
+      { role: 'user', content: 'Say "hi"' },
+      { role: 'assistant', content: 'hi' },
+      { role: 'user', content: 'And now?' },
+    ]);
+  });
+});
+
 describe('lunar import promptfoo: assertion types', () => {
   it('carries similar as expected_answer with embedding_similarity, and factuality as a reference and a rubric, one kind of reference per suite', () => {
     const similar = run(

@@ -16,7 +16,7 @@ import { InputError } from '../../core/errors.ts';
 import { FACTUALITY_RUBRIC, mapAssertions, type Outcome, type SuiteCheck, type TestChecks } from './import-checks.ts';
 import { CODE, expandRef, isFileRef, readStructured, readText } from './files.ts';
 import { renderNunjucks, Untranslatable } from './nunjucks.ts';
-import { configDir, readPromptfooConfig, type Prompt, type PromptfooTest } from './promptfoo-config.ts';
+import { asPrompt, configDir, readPromptfooConfig, type Prompt, type PromptfooTest } from './promptfoo-config.ts';
 
 /** One row of the table: a kind of thing in the config, how many were carried and dropped, and the notes. */
 export interface ImportRow {
@@ -304,11 +304,17 @@ function renderPrompt(prompt: Prompt, vars: Record<string, unknown>, options: Re
   const prefix = typeof options.prefix === 'string' ? options.prefix : '';
   const suffix = typeof options.suffix === 'string' ? options.suffix : '';
   try {
+    let messages: { role: string; content: string }[];
     if (prompt.kind === 'text') {
-      const input = prefix + renderNunjucks(prompt.text, vars) + suffix;
-      return input.trim() === '' ? { what: 'empty prompt', why: 'the prompt renders to nothing' } : { input };
-    }
-    const messages = prompt.messages.map((m) => ({ role: m.role, content: renderNunjucks(m.content, vars) }));
+      const text = renderNunjucks(prompt.text, vars);
+      // promptfoo reads the rendered text as chat messages when it is a JSON array of them (a template looping over a history).
+      const chat = asPrompt(text);
+      if (chat.kind === 'text') {
+        const input = prefix + text + suffix;
+        return input.trim() === '' ? { what: 'empty prompt', why: 'the prompt renders to nothing' } : { input };
+      }
+      messages = chat.messages;
+    } else messages = prompt.messages.map((m) => ({ role: m.role, content: renderNunjucks(m.content, vars) }));
     if (messages.at(-1)!.role !== 'user') return { what: 'chat ending with no user message', why: 'a chat prompt must end with a user message for a Lunar case' };
     // promptfoo pastes prefix and suffix around the raw prompt text; for a chat prompt that is the user's turn.
     messages[messages.length - 1]!.content = prefix + messages.at(-1)!.content + suffix;

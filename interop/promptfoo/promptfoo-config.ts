@@ -189,7 +189,7 @@ function chatMessages(value: unknown): { role: 'system' | 'user' | 'assistant'; 
 }
 
 /** A prompt that is a JSON array of chat messages is a chat prompt (as promptfoo reads it). */
-function asPrompt(text: string): Prompt {
+export function asPrompt(text: string): Prompt {
   if (text.trim().startsWith('[')) {
     try {
       const chat = ChatMessages.safeParse(JSON.parse(text));
