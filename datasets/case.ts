@@ -46,6 +46,7 @@ const EXPECTATIONS = [
   'forbidden_tools',
   'forbidden_contains',
   'expected_refusal',
+  'rubric',
 ] as const;
 
 /**
@@ -124,6 +125,12 @@ export const Case = z
     forbidden_contains: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** true: the agent must refuse; false: it must not (an over-refusal check). */
     expected_refusal: z.boolean().optional(),
+    /**
+     * What a good answer to this case does, in plain words, for the `rubric` scorer when the suite
+     * gives it no criteria of its own (promptfoo's per-test llm-rubric); several are graded as one
+     * list that must all hold.
+     */
+    rubric: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
     /**
      * Strings no memory write may store (a password the user typed): memory_excludes checks them.
      * Not an expectation on its own: a case that plants a secret also checks the answer for it

@@ -104,8 +104,9 @@ describe('prepareAll with a judge', () => {
     expect((error as InputError).exitCode).toBe(2);
   });
 
-  it('is exit 2 for a judge scorer missing a required option and for a scripted judge file that is not there', async () => {
-    expect(await failure(prepare('nocriteria.yaml', 'scorers: [rubric]\n'))).toMatchObject({ exitCode: 2, message: expect.stringContaining('scorers: rubric: options: criteria:') });
+  it('is exit 2 for a judge scorer option that is not valid and for a scripted judge file that is not there', async () => {
+    // rubric's criteria are optional (a case may give its own), but never blank.
+    expect(await failure(prepare('nocriteria.yaml', "scorers: [{ rubric: { criteria: '  ' } }]\n"))).toMatchObject({ exitCode: 2, message: expect.stringContaining('scorers: rubric: options: criteria:') });
     const missing = await failure(prepare('nofile.yaml', 'judge: scripted:nope.jsonl\nscorers: [faithfulness]\n'));
     expect(missing).toMatchObject({ exitCode: 2, message: expect.stringMatching(/nofile\.yaml: judge: target scripted:.*nope\.jsonl: .*cannot read script \(ENOENT\)/) });
   });
