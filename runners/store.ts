@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Trace } from '../agent/trace.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
+import { scrubDeep } from '../core/secrets.ts';
 import type { Score } from '../metrics/score.ts';
 
 const MIGRATIONS: string[] = [
@@ -103,7 +104,7 @@ export class ResultsStore {
   startRun(id: string, config: unknown, startedAt = new Date()): void {
     this.db
       .prepare('INSERT INTO runs (id, started_at, status, config) VALUES (?, ?, ?, ?)')
-      .run(id, startedAt.toISOString(), 'running', JSON.stringify(config));
+      .run(id, startedAt.toISOString(), 'running', JSON.stringify(scrubDeep(config)));
   }
 
   /** A resumed run is running again; its earlier attempts stay. */
@@ -113,7 +114,7 @@ export class ResultsStore {
 
   /** Replaces a run's recorded configuration (a merge records its shards). */
   setRunConfig(id: string, config: unknown): void {
-    this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
+    this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(scrubDeep(config)), id);
   }
 
   /** Writes what is queued, then the run's status; a run whose attempts could not be written is 'failed'. */
@@ -134,7 +135,8 @@ export class ResultsStore {
    * caller flushes (the bench does on a timer and on Ctrl-C), and when the run finishes.
    */
   add(row: AttemptRow, batchSize = 64): void {
-    this.pending.push(row);
+    // A model that echoes a key must not put it into the file, nor into the reports made from it.
+    this.pending.push(scrubDeep(row));
     if (this.pending.length >= batchSize) this.flush();
   }
 
@@ -208,7 +210,7 @@ export class ResultsStore {
          (SELECT id FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?)`,
     );
     this.db.transaction(() => {
-      for (const u of updates) update.run(JSON.stringify(u.details), u.scorer, runId, u.suite, u.config, u.caseId, u.target, u.repeat);
+      for (const u of updates) update.run(JSON.stringify(scrubDeep(u.details)), u.scorer, runId, u.suite, u.config, u.caseId, u.target, u.repeat);
     })();
     const key = (a: { suite: string; config: string; caseId: string; target: string; repeat: number }, scorer: string) =>
       `${a.suite}\u0000${a.config}\u0000${a.caseId}\u0000${a.target}\u0000${a.repeat}\u0000${scorer}`;

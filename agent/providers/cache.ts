@@ -12,6 +12,7 @@ import type { EmbedKind } from '../rag/types.ts';
 import { CacheEntry, splitId, type ChatEntry, type ChatRequestSummary } from './cache-entries.ts';
 import { cacheKey, canonicalJson, embeddingKey } from './cache-keys.ts';
 import type { ChatResult } from './types.ts';
+import { scrubDeep } from '../../core/secrets.ts';
 
 export const CACHE_MODES = ['on', 'off', 'refresh', 'replay'] as const;
 /** on: read, call and write on a miss · off: no reads, no writes · refresh: always call, overwrite · replay: cached answers only. */
@@ -305,8 +306,9 @@ function migrate(db: Database.Database): void {
 function chatRowOf(entry: Omit<ChatEntry, 'kind'>): ChatRow {
   const r = entry.result;
   // Exactly the ChatResult fields, so a replay returns what the first run returned and nothing else.
-  const result = { text: r.text, toolCalls: r.toolCalls, usage: r.usage, finishReason: r.finishReason, latencyMs: r.latencyMs, costUsd: r.costUsd, attempts: r.attempts };
-  return { key: entry.key, provider: entry.provider, model: entry.model, request: canonicalJson(entry.request), result: canonicalJson(result) };
+  // Secrets scrubbed: a recording is committed and shared, and an answer echoing a key is replayed scrubbed.
+  const result = scrubDeep({ text: r.text, toolCalls: r.toolCalls, usage: r.usage, finishReason: r.finishReason, latencyMs: r.latencyMs, costUsd: r.costUsd, attempts: r.attempts });
+  return { key: entry.key, provider: entry.provider, model: entry.model, request: canonicalJson(scrubDeep(entry.request)), result: canonicalJson(result) };
 }
 
 function chatEntryOf(row: ChatRow): ChatEntry {
