@@ -68,7 +68,7 @@ describe('ResultsStore', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => new ResultsStore(path)).toThrow(/newer than this Lunar/);
+    expect(() => new ResultsStore(path)).toThrow(`written by a newer Lunar (schema ${SCHEMA_VERSION + 1}; this one knows ${SCHEMA_VERSION}); upgrade Lunar`);
   });
 
   it('refuses to store the same attempt twice', () => {

@@ -3,11 +3,10 @@
 // migration moves it one version forward, so an older file opens in a newer Lunar.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Trace } from '../agent/trace.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
 import { scrubDeep } from '../core/secrets.ts';
+import { checkIsOurs, identify, openSqliteFile } from '../core/sqlite-file.ts';
 import type { Score } from '../metrics/score.ts';
 
 const MIGRATIONS: string[] = [
@@ -93,12 +92,19 @@ export class ResultsStore {
   private traceLookup?: Database.Statement;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
+    this.db = openSqliteFile(path, 'results store', () => {
+      const db = new Database(path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        migrate(db, path);
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    });
   }
 
   startRun(id: string, config: unknown, startedAt = new Date()): void {
@@ -376,11 +382,10 @@ export function compareAttempts(a: StoredAttempt, b: StoredAttempt): number {
   );
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION) {
-    throw new Error(`results store has schema version ${version}, newer than this Lunar (${SCHEMA_VERSION}); upgrade Lunar`);
-  }
+function migrate(db: Database.Database, path: string): void {
+  const identity = identify(db);
+  checkIsOurs(path, 'results store', identity, SCHEMA_VERSION, 'runs');
+  const { version } = identity;
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);

@@ -6,13 +6,13 @@
 // process exit.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { EmbedKind } from '../rag/types.ts';
 import { CacheEntry, splitId, type ChatEntry, type ChatRequestSummary } from './cache-entries.ts';
 import { cacheKey, canonicalJson, embeddingKey } from './cache-keys.ts';
 import type { ChatResult } from './types.ts';
 import { scrubDeep } from '../../core/secrets.ts';
+import { checkIsOurs, identify, openSqliteFile } from '../../core/sqlite-file.ts';
 
 export const CACHE_MODES = ['on', 'off', 'refresh', 'replay'] as const;
 /** on: read, call and write on a miss · off: no reads, no writes · refresh: always call, overwrite · replay: cached answers only. */
@@ -93,12 +93,19 @@ export class CallCache {
     this.path = path;
     this.flushMs = options.flushMs ?? 250;
     this.batchSize = options.batchSize ?? 64;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    this.db = openSqliteFile(path, 'model-call cache', () => {
+      const db = new Database(path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+        migrate(db, path);
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    });
     open.add(this);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
@@ -290,11 +297,10 @@ export class CallCache {
   }
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`${db.name}: the model-call cache was written by a newer Lunar (schema ${version}; this one knows ${MIGRATIONS.length})`);
-  }
+function migrate(db: Database.Database, path: string): void {
+  const identity = identify(db);
+  checkIsOurs(path, 'model-call cache', identity, MIGRATIONS.length, 'chat_calls');
+  const { version } = identity;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
