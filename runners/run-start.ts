@@ -39,6 +39,12 @@ export function startOrResume(
     if (!recorded.success) throw new InputError(`--resume: run ${options.resume} has no lock to check against (made by an older Lunar)`);
     const changes = lockDifferences(recorded.data, lock);
     if (changes.length) throw new InputError(`--resume ${options.resume}: ${changes.join('; ')}; start a new run instead`);
+    const holder = store.claimRun(options.resume);
+    if (holder) {
+      throw new InputError(
+        `--resume ${options.resume}: the run is being resumed elsewhere (process ${holder.pid} on ${holder.host}, since ${holder.claimedAt}); wait for it to finish, or stop it and resume again`,
+      );
+    }
     const earlier = store.attempts(options.resume);
     const done = new Set(earlier.map(attemptKey));
     store.reopenRun(options.resume);
@@ -66,6 +72,8 @@ export function startOrResume(
     gates: recordGates(prepared),
   };
   store.startRun(runId, config);
+  // Held while it runs, so a `--resume` of it meanwhile is refused rather than run twice.
+  store.claimRun(runId);
   return { runId, plan: fullPlan, earlier: [] };
 }
 

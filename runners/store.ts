@@ -3,6 +3,7 @@
 // migration moves it one version forward, so an older file opens in a newer Lunar.
 
 import Database from 'better-sqlite3';
+import { hostname } from 'node:os';
 import type { Trace } from '../agent/trace.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
 import { scrubDeep } from '../core/secrets.ts';
@@ -51,6 +52,13 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (attempt_id, scorer)
    );
    CREATE INDEX attempts_by_run ON attempts(run_id, suite, config, target);`,
+  // Which process is running a run: two `--resume` of one run would both write its attempts.
+  `CREATE TABLE run_claims (
+     run_id TEXT PRIMARY KEY,
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     claimed_at TEXT NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -69,6 +77,13 @@ export interface AttemptRow {
   error?: string;
   trace: Trace;
   scores: Score[];
+}
+
+/** The process running a run, as its claim records it. */
+export interface RunClaim {
+  pid: number;
+  host: string;
+  claimedAt: string;
 }
 
 export interface StoredAttempt extends Omit<AttemptRow, 'trace'> {
@@ -90,6 +105,8 @@ export class ResultsStore {
   private statements?: { attempt: Database.Statement; score: Database.Statement };
   /** Prepared once: a report reads hundreds of traces. */
   private traceLookup?: Database.Statement;
+  /** Runs this process claimed, released when each finishes or the store closes. */
+  private readonly claimed = new Set<string>();
 
   constructor(path: string) {
     this.db = openSqliteFile(path, 'results store', () => {
@@ -113,6 +130,30 @@ export class ResultsStore {
       .run(id, startedAt.toISOString(), 'running', JSON.stringify(scrubDeep(config)));
   }
 
+  /**
+   * Claims the run for this process, unless a live process holds it: then that process's claim is
+   * returned and nothing changes. A claim whose process is gone (killed with -9, the machine
+   * restarted) is taken over. A claim from another host is taken as live: its process cannot be
+   * checked from here.
+   */
+  claimRun(id: string): RunClaim | undefined {
+    const host = hostname();
+    return this.db
+      .transaction((): RunClaim | undefined => {
+        const row = this.db.prepare('SELECT pid, host, claimed_at FROM run_claims WHERE run_id = ?').get(id) as { pid: number; host: string; claimed_at: string } | undefined;
+        if (row && !(row.host === host && (row.pid === process.pid || !processAlive(row.pid)))) return { pid: row.pid, host: row.host, claimedAt: row.claimed_at };
+        this.db.prepare('INSERT OR REPLACE INTO run_claims (run_id, pid, host, claimed_at) VALUES (?, ?, ?, ?)').run(id, process.pid, host, new Date().toISOString());
+        this.claimed.add(id);
+        return undefined;
+      })
+      .immediate();
+  }
+
+  private releaseRun(id: string): void {
+    if (!this.claimed.delete(id)) return;
+    this.db.prepare('DELETE FROM run_claims WHERE run_id = ? AND pid = ? AND host = ?').run(id, process.pid, hostname());
+  }
+
   /** A resumed run is running again; its earlier attempts stay. */
   reopenRun(id: string): void {
     this.db.prepare("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = ?").run(id);
@@ -131,9 +172,11 @@ export class ResultsStore {
       this.flush();
     } catch (error) {
       setStatus('failed');
+      this.releaseRun(id);
       throw error;
     }
     setStatus(status);
+    this.releaseRun(id);
   }
 
   /**
@@ -328,7 +371,11 @@ export class ResultsStore {
     try {
       this.flush();
     } finally {
-      this.db.close();
+      try {
+        for (const id of [...this.claimed]) this.releaseRun(id);
+      } finally {
+        this.db.close();
+      }
     }
   }
 
@@ -380,6 +427,16 @@ export function compareAttempts(a: StoredAttempt, b: StoredAttempt): number {
     compareBytes(a.caseId, b.caseId) ||
     a.repeat - b.repeat
   );
+}
+
+/** Whether a process with this id runs on this machine (one we may not signal runs too). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function migrate(db: Database.Database, path: string): void {
