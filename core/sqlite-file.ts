@@ -29,13 +29,18 @@ export function openSqliteFile<T>(path: string, what: string, open: () => T): T 
   try {
     return open();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new InputError(`${path}: not a Lunar ${what} (the file is not an SQLite database, or is damaged); move it aside and Lunar starts a new one`);
-    }
-    if (code === 'SQLITE_CANTOPEN') throw new InputError(`${path}: cannot open the ${what} here (is it a folder, or not readable?)`);
-    throw error;
+    throw damaged(path, what, error);
   }
+}
+
+/** SQLite's "not a database", "malformed" and "cannot open" as one line about the file; any other error as it is. */
+export function damaged(path: string, what: string, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+    return new InputError(`${path}: not a Lunar ${what} (the file is not an SQLite database, or is damaged); move it aside and Lunar starts a new one`);
+  }
+  if (code === 'SQLITE_CANTOPEN') return new InputError(`${path}: cannot open the ${what} here (is it a folder, or not readable?)`);
+  return error;
 }
 
 /**

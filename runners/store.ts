@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Trace } from '../agent/trace.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
 import { scrubDeep } from '../core/secrets.ts';
-import { checkIsOurs, identify, openSqliteFile } from '../core/sqlite-file.ts';
+import { checkIsOurs, damaged, identify, openSqliteFile } from '../core/sqlite-file.ts';
 import type { Score } from '../metrics/score.ts';
 
 const MIGRATIONS: string[] = [
@@ -108,7 +108,7 @@ export class ResultsStore {
   /** Runs this process claimed, released when each finishes or the store closes. */
   private readonly claimed = new Set<string>();
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.db = openSqliteFile(path, 'results store', () => {
       const db = new Database(path);
       try {
@@ -294,7 +294,20 @@ export class ResultsStore {
     }));
   }
 
+  /** Runs a read; a file damaged past its first pages is found only here, and is bad input like one damaged at the start. */
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw damaged(this.path, 'results store', error);
+    }
+  }
+
   private read(runId: string, withTraces: boolean): { attempt: StoredAttempt; trace?: string }[] {
+    return this.reading(() => this.readRows(runId, withTraces));
+  }
+
+  private readRows(runId: string, withTraces: boolean): { attempt: StoredAttempt; trace?: string }[] {
     const rows = this.db
       .prepare(
         `SELECT id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
@@ -345,7 +358,7 @@ export class ResultsStore {
 
   /** Runs in this file, newest first. */
   runs(): { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown }[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC').all() as Record<string, any>[]).map((row) => ({
+    return (this.reading(() => this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC').all()) as Record<string, any>[]).map((row) => ({
       id: row.id,
       startedAt: row.started_at,
       finishedAt: row.finished_at,
@@ -356,12 +369,13 @@ export class ResultsStore {
 
   trace(key: { runId: string; suite: string; config?: string; caseId: string; target: string; repeat?: number }): Trace | undefined {
     this.traceLookup ??= this.db.prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?');
-    const row = this.traceLookup.get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0) as { trace: string } | undefined;
+    const lookup = this.traceLookup;
+    const row = this.reading(() => lookup.get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0)) as { trace: string } | undefined;
     return row ? (JSON.parse(row.trace) as Trace) : undefined;
   }
 
   run(id: string): { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown } | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, any> | undefined;
+    const row = this.reading(() => this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id)) as Record<string, any> | undefined;
     return row && { id: row.id, startedAt: row.started_at, finishedAt: row.finished_at, status: row.status, config: JSON.parse(row.config) };
   }
 

@@ -38,6 +38,23 @@ describe('bad input is one line and exit 2', () => {
     expect(readFileSync(join(home, 'results.db')).equals(GARBAGE)).toBe(true);
   });
 
+  it('a results.db damaged past its first pages: lunar report', async () => {
+    const dir = scratch();
+    const home = join(dir, 'home');
+    const cases = Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `c${i}`, input: `echo ${'words '.repeat(60)}${i}`, category: 'k', expected_contains: 'words' }));
+    writeFileSync(join(dir, 'many.jsonl'), `${cases.join('\n')}\n`);
+    writeFileSync(join(dir, 'many.yaml'), 'name: many\ndataset: many.jsonl\nscorers: [answer_contains]\n');
+    const ran = await lunar(['bench', join(dir, 'many.yaml'), '-t', 'baseline', '--home', home]);
+    expect(ran.code).toBe(0);
+    const runId = /run (\S+) completed/.exec(ran.stdout)![1]!;
+    const file = join(home, 'results.db');
+    const bytes = readFileSync(file);
+    // The header and schema stay; the pages holding the attempts become garbage.
+    for (let i = Math.floor(bytes.length / 2); i < bytes.length; i++) bytes[i] = GARBAGE[i % GARBAGE.length]!;
+    writeFileSync(file, bytes);
+    expectOneLine(await lunar(['report', runId, '--home', home]), `${file}: not a Lunar results store (the file is not an SQLite database, or is damaged); move it aside and Lunar starts a new one`);
+  });
+
   it('a cache.db of garbage bytes: lunar cache stats and lunar bench', async () => {
     const dir = scratch();
     const home = join(dir, 'home');

@@ -12,7 +12,7 @@ import { CacheEntry, splitId, type ChatEntry, type ChatRequestSummary } from './
 import { cacheKey, canonicalJson, embeddingKey } from './cache-keys.ts';
 import type { ChatResult } from './types.ts';
 import { scrubDeep } from '../../core/secrets.ts';
-import { checkIsOurs, identify, openSqliteFile } from '../../core/sqlite-file.ts';
+import { checkIsOurs, damaged, identify, openSqliteFile } from '../../core/sqlite-file.ts';
 
 export const CACHE_MODES = ['on', 'off', 'refresh', 'replay'] as const;
 /** on: read, call and write on a miss · off: no reads, no writes · refresh: always call, overwrite · replay: cached answers only. */
@@ -120,14 +120,23 @@ export class CallCache {
   /** Only the answer of a stored chat call (a fresh copy each time): what serving a call needs. */
   getChatResult(key: string): object | undefined {
     const pending = this.pendingChats.get(key);
-    const text = pending ? pending.result : this.lookup().chatResult.get(key);
+    const text = pending ? pending.result : this.reading(() => this.lookup().chatResult.get(key));
     return text === undefined ? undefined : (JSON.parse(text) as object);
   }
 
   /** A stored embedding (a fresh copy each time), queued writes included. */
   getEmbedding(key: string): Float32Array | undefined {
-    const row = this.pendingEmbeddings.get(key) ?? this.lookup().embedding.get(key);
+    const row = this.pendingEmbeddings.get(key) ?? this.reading(() => this.lookup().embedding.get(key));
     return row && floatsOf(row.vector);
+  }
+
+  /** Runs a read; a file damaged past its first pages is found only here, and is bad input like one damaged at the start. */
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw damaged(this.path, 'model-call cache', error);
+    }
   }
 
   private lookup(): NonNullable<CallCache['lookups']> {
@@ -270,14 +279,14 @@ export class CallCache {
   /** Entries per kind, provider and model. */
   stats(): CacheStat[] {
     this.flush();
-    return this.db
+    return this.reading(() => this.db
       .prepare(
         `SELECT 'chat' AS kind, provider, model, count(*) AS entries FROM chat_calls GROUP BY provider, model
          UNION ALL
          SELECT 'embedding' AS kind, provider, model, count(*) AS entries FROM embeddings GROUP BY provider, model
          ORDER BY kind, provider, model`,
       )
-      .all() as CacheStat[];
+      .all()) as CacheStat[];
   }
 
   private queued(): void {
