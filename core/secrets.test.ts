@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownSecrets, registerSecret, scrubDeep, scrubSecrets } from './secrets.ts';
+import { knownSecrets, registerSecret, scrubDeep, scrubJson, scrubSecrets } from './secrets.ts';
 
 describe('secrets', () => {
   it('replaces each known key from the environment by its name, and any other *_API_KEY too', () => {
@@ -26,5 +26,11 @@ describe('secrets', () => {
   it('returns the same object when nothing is found', () => {
     const value = { a: ['ok'], b: { c: 'fine' } };
     expect(scrubDeep(value, { OPENAI_API_KEY: 'sk-zzzzzzzzzz' })).toBe(value);
+  });
+
+  it('scrubs serialised JSON, a secret with characters JSON escapes included', () => {
+    const env = { OPENAI_API_KEY: 'sk-plain-12345', GROQ_API_KEY: 'gsk"quoted\\slash' };
+    const json = JSON.stringify({ text: 'a sk-plain-12345 b gsk"quoted\\slash c' });
+    expect(JSON.parse(scrubJson(json, env))).toEqual({ text: 'a [redacted:OPENAI_API_KEY] b [redacted:GROQ_API_KEY] c' });
   });
 });

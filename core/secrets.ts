@@ -19,6 +19,10 @@ export const SECRET_ENV_NAMES = [
 
 const MIN_LENGTH = 8;
 const registered = new Map<string, string>();
+/** The process environment's secrets, read once: reading process.env costs a call into Node per variable. */
+let processSecrets: Map<string, string> | undefined;
+/** What knownSecrets() returns for process.env, until a secret is registered. */
+let known: [string, string][] | undefined;
 
 /**
  * Adds a value to the secrets scrubbed from everything Lunar writes from now on in this process
@@ -26,21 +30,33 @@ const registered = new Map<string, string>();
  */
 export function registerSecret(value: string | undefined, name = 'secret'): void {
   const trimmed = value?.trim();
-  if (trimmed && trimmed.length >= MIN_LENGTH) registered.set(trimmed, name);
+  if (!trimmed || trimmed.length < MIN_LENGTH) return;
+  registered.set(trimmed, name);
+  known = undefined;
 }
 
 /** The secrets known now: value → name, longest first (so a key containing another is replaced whole). */
 export function knownSecrets(env: NodeJS.ProcessEnv = process.env): [string, string][] {
-  const found = new Map(registered);
+  if (env !== process.env) return sorted(new Map([...registered, ...secretsIn(env)]));
+  processSecrets ??= secretsIn(env);
+  return (known ??= sorted(new Map([...registered, ...processSecrets])));
+}
+
+function secretsIn(env: NodeJS.ProcessEnv): Map<string, string> {
+  const found = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
     if (!(SECRET_ENV_NAMES as readonly string[]).includes(name) && !name.endsWith('_API_KEY')) continue;
     const trimmed = value?.trim();
     if (trimmed && trimmed.length >= MIN_LENGTH) found.set(trimmed, name);
   }
-  return [...found].sort((a, b) => b[0].length - a[0].length);
+  return found;
 }
 
-/** A scrubber over the secrets known now: one text in, the same text with each secret replaced by `[redacted:NAME]`. */
+function sorted(secrets: Map<string, string>): [string, string][] {
+  return [...secrets].sort((a, b) => b[0].length - a[0].length);
+}
+
+/** A scrubber over the secrets known now, or undefined when none is: text in, each secret replaced by `[redacted:NAME]`. */
 export function secretScrubber(env: NodeJS.ProcessEnv = process.env): ((text: string) => string) | undefined {
   const secrets = knownSecrets(env);
   if (secrets.length === 0) return undefined;
@@ -54,6 +70,20 @@ export function secretScrubber(env: NodeJS.ProcessEnv = process.env): ((text: st
 /** `text` without any known secret. */
 export function scrubSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
   return secretScrubber(env)?.(text) ?? text;
+}
+
+/**
+ * JSON text without any known secret, in string values and keys alike: each secret is looked for
+ * as it is and as JSON escapes it. For what a writer has already serialised (a trace, a cached
+ * answer), which is cheaper than walking the value.
+ */
+export function scrubJson(json: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = json;
+  for (const [value, name] of knownSecrets(env)) {
+    const escaped = JSON.stringify(value).slice(1, -1);
+    for (const form of escaped === value ? [value] : [value, escaped]) if (out.includes(form)) out = out.split(form).join(`[redacted:${name}]`);
+  }
+  return out;
 }
 
 /**

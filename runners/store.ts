@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import type { Trace } from '../agent/trace.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
-import { scrubDeep } from '../core/secrets.ts';
+import { scrubDeep, scrubJson } from '../core/secrets.ts';
 import { checkIsOurs, damaged, identify, openSqliteFile } from '../core/sqlite-file.ts';
 import type { Score } from '../metrics/score.ts';
 
@@ -184,8 +184,7 @@ export class ResultsStore {
    * caller flushes (the bench does on a timer and on Ctrl-C), and when the run finishes.
    */
   add(row: AttemptRow, batchSize = 64): void {
-    // A model that echoes a key must not put it into the file, nor into the reports made from it.
-    this.pending.push(scrubDeep(row));
+    this.pending.push(row);
     if (this.pending.length >= batchSize) this.flush();
   }
 
@@ -234,10 +233,12 @@ export class ResultsStore {
       ),
       score: this.db.prepare('INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
-    const summary = summariseAttempt(row);
-    const { scores: _scores, ...columns } = summary;
-    const { lastInsertRowid } = this.statements.attempt.run({ ...columns, error: row.error ?? null, trace: JSON.stringify(row.trace), finishedAt });
-    for (const s of row.scores) {
+    // A model that echoes a key must not put it into the file, nor into the reports made from it
+    // (they read this summary and the stored trace).
+    const summary = scrubDeep(summariseAttempt(row));
+    const { scores, ...columns } = summary;
+    const { lastInsertRowid } = this.statements.attempt.run({ ...columns, error: summary.error ?? null, trace: scrubJson(JSON.stringify(row.trace)), finishedAt });
+    for (const s of scores) {
       this.statements.score.run(lastInsertRowid, s.scorer, s.value, s.pass === null ? null : Number(s.pass), s.status, s.reason, s.details ? JSON.stringify(s.details) : null);
     }
     return summary;

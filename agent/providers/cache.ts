@@ -11,7 +11,7 @@ import type { EmbedKind } from '../rag/types.ts';
 import { CacheEntry, splitId, type ChatEntry, type ChatRequestSummary } from './cache-entries.ts';
 import { cacheKey, canonicalJson, embeddingKey } from './cache-keys.ts';
 import type { ChatResult } from './types.ts';
-import { scrubDeep } from '../../core/secrets.ts';
+import { scrubJson } from '../../core/secrets.ts';
 import { checkIsOurs, damaged, identify, openSqliteFile } from '../../core/sqlite-file.ts';
 
 export const CACHE_MODES = ['on', 'off', 'refresh', 'replay'] as const;
@@ -322,8 +322,8 @@ function chatRowOf(entry: Omit<ChatEntry, 'kind'>): ChatRow {
   const r = entry.result;
   // Exactly the ChatResult fields, so a replay returns what the first run returned and nothing else.
   // Secrets scrubbed: a recording is committed and shared, and an answer echoing a key is replayed scrubbed.
-  const result = scrubDeep({ text: r.text, toolCalls: r.toolCalls, usage: r.usage, finishReason: r.finishReason, latencyMs: r.latencyMs, costUsd: r.costUsd, attempts: r.attempts });
-  return { key: entry.key, provider: entry.provider, model: entry.model, request: canonicalJson(scrubDeep(entry.request)), result: canonicalJson(result) };
+  const result = { text: r.text, toolCalls: r.toolCalls, usage: r.usage, finishReason: r.finishReason, latencyMs: r.latencyMs, costUsd: r.costUsd, attempts: r.attempts };
+  return { key: entry.key, provider: entry.provider, model: entry.model, request: scrubJson(canonicalJson(entry.request)), result: scrubJson(canonicalJson(result)) };
 }
 
 function chatEntryOf(row: ChatRow): ChatEntry {
