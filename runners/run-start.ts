@@ -50,6 +50,7 @@ export function startOrResume(
     store.reopenRun(options.resume);
     return { runId: options.resume, plan: fullPlan.filter((a) => !done.has(plannedKey(a))), earlier };
   }
+  checkSomethingToRun(options, fullPlan);
   const runId = newRunId();
   const config: RunConfig = {
     invocation: {
@@ -91,6 +92,17 @@ export function recordedInvocation(home: string, runId: string): RunConfig['invo
   }
 }
 
+
+/**
+ * A new run with nothing in its plan is bad input, not a run that passes: every suite was left out,
+ * or no case matches --filter. A shard may be empty (more shards than cases); its run still counts.
+ */
+function checkSomethingToRun(options: BenchOptions, plan: readonly PlannedAttempt[]): void {
+  if (plan.length > 0 || options.shard) return;
+  if (options.suites.length === 0) throw new InputError('nothing to run: no suite is left (see the lines above for why each was left out)');
+  if (options.filter?.length) throw new InputError(`nothing to run: no case of ${options.suites.map((s) => s.name).join(', ')} matches --filter ${options.filter.join(' ')}`);
+  throw new InputError(`nothing to run: ${options.suites.map((s) => s.name).join(', ')} plan no attempt`);
+}
 
 /** A sortable, unique id: the start time to the second and six random hex digits. */
 function newRunId(now = new Date()): string {

@@ -93,6 +93,16 @@ describe('bad input is one line and exit 2', () => {
     expectOneLine(await lunar(['bench', '-t', 'baseline', '--home', join(dir, 'home')], {}, dir), `${join(dir, 'suites')}: no suite files (*.yaml) in this folder; add one, or name a suite file`);
   });
 
+  it('a suites folder whose every suite is left out, and a --filter no case matches: no empty run that exits 0', async () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'suites'));
+    writeFileSync(join(dir, 'suites', 'gone.yaml'), 'name: gone\ndataset: missing.jsonl\nscorers: [answer_contains]\n');
+    const leftOut = await lunar(['bench', '-t', 'baseline', '--home', join(dir, 'home')], {}, dir);
+    expect(leftOut.stdout).toContain('suite gone left out');
+    expectOneLine(leftOut, 'nothing to run: no suite is left (see the lines above for why each was left out)');
+    expectOneLine(await lunar(['bench', suiteIn(dir), '-t', 'baseline', '--home', join(dir, 'home'), '--filter', 'no-such-case']), 'nothing to run: no case of small matches --filter no-such-case');
+  });
+
   it("a suite whose workspace: is not there", async () => {
     const dir = scratch();
     const suite = suiteIn(dir, { suite: 'workspace: no-such-folder\n' });
