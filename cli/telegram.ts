@@ -119,18 +119,19 @@ export async function runTelegram(options: RunTelegramOptions): Promise<void> {
 
 /**
  * Once the bot runs: a long poll that fails is a line (grammY retries it every 3 s, silently),
- * and once stopping, no call may hold the exit longer than a few seconds (bot.stop() confirms
- * the last update with a call of its own, which an unreachable Bot API would keep for minutes).
+ * and once stopping, the poll bot.stop() makes to confirm the last update may not hold the exit
+ * longer than a few seconds (an unreachable Bot API would keep it for minutes). Replies still
+ * being sent keep grammY's own timeout.
  */
 function stopPromptly(channel: TelegramChannel, settings: TelegramSettings, stop: AbortSignal, apiRoot: string, log: (line: string) => void): void {
   channel.bot.api.config.use(async (prev, method, payload, signal) => {
-    const deadline = stop.aborted ? AbortSignal.timeout(STOPPING_CALL_MS) : undefined;
+    const deadline = stop.aborted && method === 'getUpdates' ? AbortSignal.timeout(STOPPING_CALL_MS) : undefined;
     try {
       // grammY types its signals with a shim's AbortSignal; Node's is what it gets at run time.
       return await prev(method, payload, (deadline ? (signal ? AbortSignal.any([signal as AbortSignal, deadline]) : deadline) : signal) as never);
     } catch (error) {
       if (method === 'getUpdates' && !stop.aborted && error instanceof packages.grammy.HttpError) {
-        log(`telegram: cannot reach the Telegram Bot API at ${apiRoot} (${reason(error, settings.token, 0)}); trying again in 3 s, Ctrl-C to stop`);
+        log(`telegram: cannot reach the Telegram Bot API at ${apiRoot} (${reason(error, settings.token)}); trying again in 3 s, Ctrl-C to stop`);
       }
       throw error;
     }

@@ -53,11 +53,11 @@ export async function connectBot(bot: Bot, options: ConnectOptions): Promise<Use
 }
 
 /** Why a call failed, in a few words and without the token (a fetch error's message holds the URL, token and all). */
-export function reason(error: unknown, token: string, tryMs: number): string {
+export function reason(error: unknown, token: string, tryMs?: number): string {
   if (error instanceof packages.grammy.GrammyError) return `Telegram answered ${error.error_code}: ${describeError(error.description, token)}`;
   const cause = error instanceof packages.grammy.HttpError ? error.error : error;
   const name = (cause as { name?: unknown })?.name;
-  if (name === 'AbortError' || name === 'TimeoutError') return `no answer within ${tryMs / 1000} s`;
+  if (name === 'AbortError' || name === 'TimeoutError') return tryMs === undefined ? 'no answer in time' : `no answer within ${tryMs / 1000} s`;
   const code = (cause as { code?: unknown })?.code;
   if (typeof code === 'string' && code) return code === 'ECONNREFUSED' ? 'connection refused' : code;
   const status = (cause as { status?: unknown; statusText?: unknown })?.status;
