@@ -216,7 +216,10 @@ async function announceDetected(): Promise<string[]> {
  * SIGTERM: the run writes what finished and is marked interrupted (synchronously, as the abort
  * signal fires), then the process exits, 130 (143 on SIGTERM). The handlers go when the run ends.
  */
-export async function withInterrupts<T>(run: (signals: { stop: AbortSignal; abort: AbortSignal }) => Promise<T>): Promise<T> {
+export async function withInterrupts<T>(
+  run: (signals: { stop: AbortSignal; abort: AbortSignal }) => Promise<T>,
+  notice = 'stopping: finishing attempts in flight, keeping what finished (Ctrl-C again to quit now)',
+): Promise<T> {
   const stop = new AbortController();
   const abort = new AbortController();
   const quit = (code: number) => {
@@ -225,7 +228,7 @@ export async function withInterrupts<T>(run: (signals: { stop: AbortSignal; abor
   };
   const onSigint = () => {
     if (stop.signal.aborted) return quit(130);
-    process.stderr.write('\nstopping: finishing attempts in flight, keeping what finished (Ctrl-C again to quit now)\n');
+    process.stderr.write(`\n${notice}\n`);
     stop.abort(new Error('interrupted'));
   };
   const onSigterm = () => quit(143);

@@ -51,7 +51,7 @@ export function registerServeCommand(program: Command, home: () => string, conve
     .action(async (flags: ServeFlags & { home?: string }) => {
       const conversations = conversationsFor(flags.home ? resolve(flags.home) : home());
       try {
-        await withInterrupts(({ stop }) => runServe({ flags, ...conversations, stop }));
+        await withInterrupts(({ stop }) => runServe({ flags, ...conversations, stop }), 'serve: stopping: no new requests are taken; those in flight finish (Ctrl-C again to quit now)');
       } finally {
         conversations.sessions.close?.();
       }
@@ -104,6 +104,7 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   options.onReady?.(address);
   await untilAborted(options.stop);
   await app.close();
+  log('serve: stopped');
 }
 
 function collect(value: string, previous: string[] = []): string[] {

@@ -1,7 +1,8 @@
 // `lunar telegram`: the agent as a Telegram bot. Long polling by default; --webhook serves
 // Telegram's POSTs with Fastify instead. The token comes from TELEGRAM_BOT_TOKEN and goes nowhere
-// else: not into a log line, an error message or a trace. Ctrl-C stops taking messages and lets
-// answers in progress finish; a second Ctrl-C quits at once.
+// else: not into a log line, an error message or a trace. While the Bot API cannot be reached
+// (TELEGRAM_API_ROOT, else api.telegram.org) each try is a line and the tries back off to a minute.
+// Ctrl-C stops taking messages and lets answers in progress finish; a second Ctrl-C quits at once.
 //
 // Conversations and memory (agent/memory, through agent/channels/memory-sessions.ts): each chat
 // is a transcript under <home>/sessions/ (`telegram-<chat id>`, then `telegram-<chat id>.2` ...
@@ -18,6 +19,7 @@ import { Allowlist } from '../agent/channels/telegram/allowlist.ts';
 import { createTelegramChannel, type TelegramChannel } from '../agent/channels/telegram/channel.ts';
 import { telegramSettings, type TelegramFlags, type TelegramSettings } from '../agent/channels/telegram/config.ts';
 import { describeError } from '../agent/channels/telegram/redact.ts';
+import { connectBot, reason } from '../agent/channels/telegram/connect.ts';
 import { webhookServer } from '../agent/channels/telegram/webhook.ts';
 import { MemoryChatSessions } from '../agent/channels/memory-sessions.ts';
 import { memoryConversations, withMemoryTools } from '../agent/channels/memory-turn.ts';
@@ -52,7 +54,10 @@ export function registerTelegramCommand(program: Command, home: () => string, co
     .action(async (flags: TelegramFlags & { home?: string }) => {
       const conversations = conversationsFor(flags.home ? resolve(flags.home) : home());
       try {
-        await withInterrupts(({ stop, abort }) => runTelegram({ flags, ...conversations, stop, abort }));
+        await withInterrupts(
+          ({ stop, abort }) => runTelegram({ flags, ...conversations, stop, abort }),
+          'telegram: stopping: no new messages are taken; answers in progress finish (Ctrl-C again to quit now)',
+        );
       } finally {
         conversations.sessions.close?.();
       }
@@ -91,7 +96,7 @@ export async function runTelegram(options: RunTelegramOptions): Promise<void> {
   const model = resolveTarget(settings.target, { env }).model();
   const channel = createTelegramChannel({
     token: settings.token,
-    client: options.client,
+    client: { apiRoot: settings.apiRoot, ...options.client },
     allowlist: settings.allowlist,
     // A store with long-term memory behind its chats gets the memory tools offered.
     agent: { model, tools: options.sessions.memory ? withMemoryTools(builtinRegistry()) : builtinRegistry(), system: settings.system, workspaceRoot: settings.workspace },
@@ -101,25 +106,39 @@ export async function runTelegram(options: RunTelegramOptions): Promise<void> {
     signal: options.abort,
     log,
   });
-  await connect(channel, settings);
-  const username = channel.bot.botInfo.username;
-  log(`telegram: @${username} answers with ${model.id}${settings.configFile ? ` (settings from ${settings.configFile})` : ''}; ${describeAllowlist(settings.allowlist)}`);
-  if (settings.webhook) await serveWebhook(channel, settings, options, log);
-  else await poll(channel, settings, options, log);
+  const apiRoot = options.client?.apiRoot ?? settings.apiRoot;
+  const me = await connectBot(channel.bot, { apiRoot, token: settings.token, stop: options.stop, log });
+  if (me) {
+    log(`telegram: @${me.username} answers with ${model.id}${settings.configFile ? ` (settings from ${settings.configFile})` : ''}; ${describeAllowlist(settings.allowlist)}`);
+    stopPromptly(channel, settings, options.stop, apiRoot, log);
+    if (settings.webhook) await serveWebhook(channel, settings, options, log);
+    else await poll(channel, settings, options, log);
+  }
+  log('telegram: stopped');
 }
 
-/** getMe: a wrong token is bad configuration (exit 2), said without the token. */
-async function connect(channel: TelegramChannel, settings: TelegramSettings): Promise<void> {
-  try {
-    await channel.bot.init();
-  } catch (error) {
-    if (error instanceof packages.grammy.GrammyError && (error.error_code === 401 || error.error_code === 404)) {
-      throw new InputError('Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token with @BotFather');
+/**
+ * Once the bot runs: a long poll that fails is a line (grammY retries it every 3 s, silently),
+ * and once stopping, the poll bot.stop() makes to confirm the last update may not hold the exit
+ * longer than a few seconds (an unreachable Bot API would keep it for minutes). Replies still
+ * being sent keep grammY's own timeout.
+ */
+function stopPromptly(channel: TelegramChannel, settings: TelegramSettings, stop: AbortSignal, apiRoot: string, log: (line: string) => void): void {
+  channel.bot.api.config.use(async (prev, method, payload, signal) => {
+    const deadline = stop.aborted && method === 'getUpdates' ? AbortSignal.timeout(STOPPING_CALL_MS) : undefined;
+    try {
+      // grammY types its signals with a shim's AbortSignal; Node's is what it gets at run time.
+      return await prev(method, payload, (deadline ? (signal ? AbortSignal.any([signal as AbortSignal, deadline]) : deadline) : signal) as never);
+    } catch (error) {
+      if (method === 'getUpdates' && !stop.aborted && error instanceof packages.grammy.HttpError) {
+        log(`telegram: cannot reach the Telegram Bot API at ${apiRoot} (${reason(error, settings.token)}); trying again in 3 s, Ctrl-C to stop`);
+      }
+      throw error;
     }
-    const detail = error instanceof packages.grammy.HttpError ? 'the network request failed' : describeError(error, settings.token);
-    throw new Error(`cannot reach the Telegram Bot API: ${detail}`);
-  }
+  });
 }
+
+const STOPPING_CALL_MS = 3_000;
 
 async function poll(channel: TelegramChannel, settings: TelegramSettings, options: RunTelegramOptions, log: (line: string) => void): Promise<void> {
   const { bot } = channel;

@@ -1,10 +1,10 @@
 // Reads a JSONL dataset. Every line is checked before anything runs; the first bad line stops
 // the load with `file:line: field: what is wrong`.
 
-import { readFileSync } from 'node:fs';
 import { Case } from './case.ts';
 import { parseJsonl } from './jsonl.ts';
 import { InputError } from '../core/errors.ts';
+import { readUtf8 } from './text-file.ts';
 
 export interface Dataset {
   path: string;
@@ -12,12 +12,7 @@ export interface Dataset {
 }
 
 export function loadDataset(path: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${path}: cannot read dataset (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+  const text = readUtf8(path, 'dataset');
   const seen = new Map<string, number>();
   const cases = parseJsonl(text, path, Case, { comments: true }).map(({ value, line }) => {
     const first = seen.get(value.id);

@@ -2,7 +2,7 @@
 // documents, so a public collection such as Vaswani runs through the same indexer, search and
 // scorers as the project's own corpus.
 
-import { readFileSync } from 'node:fs';
+import { readUtf8 } from './text-file.ts';
 import { parseQrels, TrecEvalError } from './trec-files.ts';
 import { InputError } from '../core/errors.ts';
 import { type SourceDocument } from './documents.ts';
@@ -10,7 +10,7 @@ import { Case } from './case.ts';
 
 /** `<DOC><DOCNO>id</DOCNO> text </DOC>` blocks; the docno is the document id. */
 export function readTrecDocuments(file: string): SourceDocument[] {
-  const text = readText(file);
+  const text = readUtf8(file);
   const docs: SourceDocument[] = [];
   for (const match of text.matchAll(/<DOC>\s*<DOCNO>\s*(.*?)\s*<\/DOCNO>([\s\S]*?)<\/DOC>/g)) {
     docs.push({ path: match[1]!, text: match[2]!.replace(/\s+/g, ' ').trim() });
@@ -21,10 +21,10 @@ export function readTrecDocuments(file: string): SourceDocument[] {
 
 /** Topics as cases: `<top><num>N</num><title>text</title></top>`, judged by the qrels. */
 export function readTrecTopics(topicsFile: string, qrelsFile: string, category = 'trec'): Case[] {
-  const text = readText(topicsFile);
+  const text = readUtf8(topicsFile);
   let qrels: Map<string, Map<string, number>>;
   try {
-    qrels = parseQrels(readText(qrelsFile), qrelsFile);
+    qrels = parseQrels(readUtf8(qrelsFile), qrelsFile);
   } catch (error) {
     if (error instanceof TrecEvalError) throw new InputError(error.message);
     throw error;
@@ -47,10 +47,3 @@ export function readTrecTopics(topicsFile: string, qrelsFile: string, category =
   return cases;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}

@@ -65,7 +65,13 @@ function readShard(input: string): ShardRun {
   const path = resolve(input);
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'results.db') : path;
   if (!existsSync(file)) throw new InputError(`merge: ${file}: no results file here`);
-  const store = new ResultsStore(file);
+  let store: ResultsStore;
+  try {
+    store = new ResultsStore(file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(`merge: ${file}: not a results store (give each shard run's results.db, or its --home folder)`);
+  }
   try {
     const runs = store.runs();
     if (runs.length !== 1) throw new InputError(`merge: ${file}: holds ${runs.length} runs; give each shard job its own --home so its file holds its one run`);

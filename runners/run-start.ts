@@ -39,11 +39,18 @@ export function startOrResume(
     if (!recorded.success) throw new InputError(`--resume: run ${options.resume} has no lock to check against (made by an older Lunar)`);
     const changes = lockDifferences(recorded.data, lock);
     if (changes.length) throw new InputError(`--resume ${options.resume}: ${changes.join('; ')}; start a new run instead`);
+    const holder = store.claimRun(options.resume);
+    if (holder) {
+      throw new InputError(
+        `--resume ${options.resume}: the run is being resumed elsewhere (process ${holder.pid} on ${holder.host}, since ${holder.claimedAt}); wait for it to finish, or stop it and resume again`,
+      );
+    }
     const earlier = store.attempts(options.resume);
     const done = new Set(earlier.map(attemptKey));
     store.reopenRun(options.resume);
     return { runId: options.resume, plan: fullPlan.filter((a) => !done.has(plannedKey(a))), earlier };
   }
+  checkSomethingToRun(options, fullPlan);
   const runId = newRunId();
   const config: RunConfig = {
     invocation: {
@@ -67,6 +74,8 @@ export function startOrResume(
     gates: recordGates(prepared),
   };
   store.startRun(runId, config);
+  // Held while it runs, so a `--resume` of it meanwhile is refused rather than run twice.
+  store.claimRun(runId);
   return { runId, plan: fullPlan, earlier: [] };
 }
 
@@ -95,6 +104,17 @@ export function recordedInvocation(home: string, runId: string): RunConfig['invo
   }
 }
 
+
+/**
+ * A new run with nothing in its plan is bad input, not a run that passes: every suite was left out,
+ * or no case matches --filter. A shard may be empty (more shards than cases); its run still counts.
+ */
+function checkSomethingToRun(options: BenchOptions, plan: readonly PlannedAttempt[]): void {
+  if (plan.length > 0 || options.shard) return;
+  if (options.suites.length === 0) throw new InputError('nothing to run: no suite is left (see the lines above for why each was left out)');
+  if (options.filter?.length) throw new InputError(`nothing to run: no case of ${options.suites.map((s) => s.name).join(', ')} matches --filter ${options.filter.join(' ')}`);
+  throw new InputError(`nothing to run: ${options.suites.map((s) => s.name).join(', ')} plan no attempt`);
+}
 
 /** A sortable, unique id: the start time to the second and six random hex digits. */
 function newRunId(now = new Date()): string {

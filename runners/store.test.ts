@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../agent/trace.ts';
@@ -68,7 +69,7 @@ describe('ResultsStore', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => new ResultsStore(path)).toThrow(/newer than this Lunar/);
+    expect(() => new ResultsStore(path)).toThrow(`written by a newer Lunar (schema ${SCHEMA_VERSION + 1}; this one knows ${SCHEMA_VERSION}); upgrade Lunar`);
   });
 
   it('refuses to store the same attempt twice', () => {
@@ -108,5 +109,31 @@ describe('ResultsStore', () => {
     expect(() => store.close()).toThrow(/UNIQUE/);
     expect(store.open).toBe(false);
     expect(() => store.close()).not.toThrow();
+  });
+
+  it('claims a run for one live process at a time, and takes over the claim of a dead one', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lunar-store-')), 'results.db');
+    const store = new ResultsStore(path);
+    store.startRun('r', {});
+    const plant = (pid: number, host = hostname()) => {
+      const db = new Database(path);
+      db.prepare('INSERT OR REPLACE INTO run_claims (run_id, pid, host, claimed_at) VALUES (?, ?, ?, ?)').run('r', pid, host, '2026-01-01T00:00:00.000Z');
+      db.close();
+    };
+    // The parent of this test process is alive, and is not this process.
+    plant(process.ppid);
+    expect(store.claimRun('r')).toEqual({ pid: process.ppid, host: hostname(), claimedAt: '2026-01-01T00:00:00.000Z' });
+    plant(4242, 'another-machine');
+    expect(store.claimRun('r')).toMatchObject({ pid: 4242, host: 'another-machine' });
+    // A process that has exited: its claim is stale.
+    const gone = spawnSync('true').pid!;
+    plant(gone);
+    expect(store.claimRun('r')).toBeUndefined();
+    expect(store.claimRun('r')).toBeUndefined();
+    store.finishRun('r', 'completed');
+    store.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM run_claims').get()).toEqual({ n: 0 });
+    db.close();
   });
 });

@@ -3,10 +3,11 @@
 // migration moves it one version forward, so an older file opens in a newer Lunar.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { hostname } from 'node:os';
 import type { Trace } from '../agent/trace.ts';
 import { compareBytes } from '../core/compare-bytes.ts';
+import { scrubDeep, scrubJson } from '../core/secrets.ts';
+import { checkIsOurs, damaged, identify, openSqliteFile } from '../core/sqlite-file.ts';
 import type { Score } from '../metrics/score.ts';
 
 const MIGRATIONS: string[] = [
@@ -51,6 +52,13 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (attempt_id, scorer)
    );
    CREATE INDEX attempts_by_run ON attempts(run_id, suite, config, target);`,
+  // Which process is running a run: two `--resume` of one run would both write its attempts.
+  `CREATE TABLE run_claims (
+     run_id TEXT PRIMARY KEY,
+     pid INTEGER NOT NULL,
+     host TEXT NOT NULL,
+     claimed_at TEXT NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -69,6 +77,13 @@ export interface AttemptRow {
   error?: string;
   trace: Trace;
   scores: Score[];
+}
+
+/** The process running a run, as its claim records it. */
+export interface RunClaim {
+  pid: number;
+  host: string;
+  claimedAt: string;
 }
 
 export interface StoredAttempt extends Omit<AttemptRow, 'trace'> {
@@ -90,20 +105,53 @@ export class ResultsStore {
   private statements?: { attempt: Database.Statement; score: Database.Statement };
   /** Prepared once: a report reads hundreds of traces. */
   private traceLookup?: Database.Statement;
+  /** Runs this process claimed, released when each finishes or the store closes. */
+  private readonly claimed = new Set<string>();
 
-  constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
+  constructor(private readonly path: string) {
+    this.db = openSqliteFile(path, 'results store', () => {
+      const db = new Database(path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+        migrate(db, path);
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    });
   }
 
   startRun(id: string, config: unknown, startedAt = new Date()): void {
     this.db
       .prepare('INSERT INTO runs (id, started_at, status, config) VALUES (?, ?, ?, ?)')
-      .run(id, startedAt.toISOString(), 'running', JSON.stringify(config));
+      .run(id, startedAt.toISOString(), 'running', JSON.stringify(scrubDeep(config)));
+  }
+
+  /**
+   * Claims the run for this process, unless a live process holds it: then that process's claim is
+   * returned and nothing changes. A claim whose process is gone (killed with -9, the machine
+   * restarted) is taken over. A claim from another host is taken as live: its process cannot be
+   * checked from here.
+   */
+  claimRun(id: string): RunClaim | undefined {
+    const host = hostname();
+    return this.db
+      .transaction((): RunClaim | undefined => {
+        const row = this.db.prepare('SELECT pid, host, claimed_at FROM run_claims WHERE run_id = ?').get(id) as { pid: number; host: string; claimed_at: string } | undefined;
+        if (row && !(row.host === host && (row.pid === process.pid || !processAlive(row.pid)))) return { pid: row.pid, host: row.host, claimedAt: row.claimed_at };
+        this.db.prepare('INSERT OR REPLACE INTO run_claims (run_id, pid, host, claimed_at) VALUES (?, ?, ?, ?)').run(id, process.pid, host, new Date().toISOString());
+        this.claimed.add(id);
+        return undefined;
+      })
+      .immediate();
+  }
+
+  private releaseRun(id: string): void {
+    if (!this.claimed.delete(id)) return;
+    this.db.prepare('DELETE FROM run_claims WHERE run_id = ? AND pid = ? AND host = ?').run(id, process.pid, hostname());
   }
 
   /** A resumed run is running again; its earlier attempts stay. */
@@ -113,7 +161,7 @@ export class ResultsStore {
 
   /** Replaces a run's recorded configuration (a merge records its shards). */
   setRunConfig(id: string, config: unknown): void {
-    this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(config), id);
+    this.db.prepare('UPDATE runs SET config = ? WHERE id = ?').run(JSON.stringify(scrubDeep(config)), id);
   }
 
   /** Writes what is queued, then the run's status; a run whose attempts could not be written is 'failed'. */
@@ -124,9 +172,11 @@ export class ResultsStore {
       this.flush();
     } catch (error) {
       setStatus('failed');
+      this.releaseRun(id);
       throw error;
     }
     setStatus(status);
+    this.releaseRun(id);
   }
 
   /**
@@ -183,10 +233,12 @@ export class ResultsStore {
       ),
       score: this.db.prepare('INSERT INTO scores (attempt_id, scorer, value, pass, status, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)'),
     };
-    const summary = summariseAttempt(row);
-    const { scores: _scores, ...columns } = summary;
-    const { lastInsertRowid } = this.statements.attempt.run({ ...columns, error: row.error ?? null, trace: JSON.stringify(row.trace), finishedAt });
-    for (const s of row.scores) {
+    // A model that echoes a key must not put it into the file, nor into the reports made from it
+    // (they read this summary and the stored trace).
+    const summary = scrubDeep(summariseAttempt(row));
+    const { scores, ...columns } = summary;
+    const { lastInsertRowid } = this.statements.attempt.run({ ...columns, error: summary.error ?? null, trace: scrubJson(JSON.stringify(row.trace)), finishedAt });
+    for (const s of scores) {
       this.statements.score.run(lastInsertRowid, s.scorer, s.value, s.pass === null ? null : Number(s.pass), s.status, s.reason, s.details ? JSON.stringify(s.details) : null);
     }
     return summary;
@@ -208,7 +260,7 @@ export class ResultsStore {
          (SELECT id FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?)`,
     );
     this.db.transaction(() => {
-      for (const u of updates) update.run(JSON.stringify(u.details), u.scorer, runId, u.suite, u.config, u.caseId, u.target, u.repeat);
+      for (const u of updates) update.run(JSON.stringify(scrubDeep(u.details)), u.scorer, runId, u.suite, u.config, u.caseId, u.target, u.repeat);
     })();
     const key = (a: { suite: string; config: string; caseId: string; target: string; repeat: number }, scorer: string) =>
       `${a.suite}\u0000${a.config}\u0000${a.caseId}\u0000${a.target}\u0000${a.repeat}\u0000${scorer}`;
@@ -243,7 +295,20 @@ export class ResultsStore {
     }));
   }
 
+  /** Runs a read; a file damaged past its first pages is found only here, and is bad input like one damaged at the start. */
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw damaged(this.path, 'results store', error);
+    }
+  }
+
   private read(runId: string, withTraces: boolean): { attempt: StoredAttempt; trace?: string }[] {
+    return this.reading(() => this.readRows(runId, withTraces));
+  }
+
+  private readRows(runId: string, withTraces: boolean): { attempt: StoredAttempt; trace?: string }[] {
     const rows = this.db
       .prepare(
         `SELECT id, suite, config, case_id, category, target, repeat, status, error, stop_reason, final_answer,
@@ -294,7 +359,7 @@ export class ResultsStore {
 
   /** Runs in this file, newest first. */
   runs(): { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown }[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC').all() as Record<string, any>[]).map((row) => ({
+    return (this.reading(() => this.db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC').all()) as Record<string, any>[]).map((row) => ({
       id: row.id,
       startedAt: row.started_at,
       finishedAt: row.finished_at,
@@ -305,12 +370,13 @@ export class ResultsStore {
 
   trace(key: { runId: string; suite: string; config?: string; caseId: string; target: string; repeat?: number }): Trace | undefined {
     this.traceLookup ??= this.db.prepare('SELECT trace FROM attempts WHERE run_id = ? AND suite = ? AND config = ? AND case_id = ? AND target = ? AND repeat = ?');
-    const row = this.traceLookup.get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0) as { trace: string } | undefined;
+    const lookup = this.traceLookup;
+    const row = this.reading(() => lookup.get(key.runId, key.suite, key.config ?? 'default', key.caseId, key.target, key.repeat ?? 0)) as { trace: string } | undefined;
     return row ? (JSON.parse(row.trace) as Trace) : undefined;
   }
 
   run(id: string): { id: string; startedAt: string; finishedAt: string | null; status: string; config: unknown } | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, any> | undefined;
+    const row = this.reading(() => this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id)) as Record<string, any> | undefined;
     return row && { id: row.id, startedAt: row.started_at, finishedAt: row.finished_at, status: row.status, config: JSON.parse(row.config) };
   }
 
@@ -320,7 +386,11 @@ export class ResultsStore {
     try {
       this.flush();
     } finally {
-      this.db.close();
+      try {
+        for (const id of [...this.claimed]) this.releaseRun(id);
+      } finally {
+        this.db.close();
+      }
     }
   }
 
@@ -374,11 +444,20 @@ export function compareAttempts(a: StoredAttempt, b: StoredAttempt): number {
   );
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > SCHEMA_VERSION) {
-    throw new Error(`results store has schema version ${version}, newer than this Lunar (${SCHEMA_VERSION}); upgrade Lunar`);
+/** Whether a process with this id runs on this machine (one we may not signal runs too). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function migrate(db: Database.Database, path: string): void {
+  const identity = identify(db);
+  checkIsOurs(path, 'results store', identity, SCHEMA_VERSION, 'runs');
+  const { version } = identity;
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,13 @@ const messageOf = (fn: () => unknown) => {
 };
 
 describe('loadSuite', () => {
+  it('refuses a workspace: that is not a folder, naming the suite and the path', () => {
+    const path = write('missing-ws.yaml', 'dataset: data/x.jsonl\nworkspace: nowhere\nscorers: [answer_contains]\n');
+    expect(messageOf(() => loadSuite(path))).toBe(`${path}: workspace: ${join(dir, 'nowhere')} is not a folder`);
+  });
+
   it('resolves paths against the suite file and reads scorer options', () => {
+    mkdirSync(join(dir, 'ws'), { recursive: true });
     const path = write('ok.yaml', 'dataset: data/x.jsonl\nworkspace: ws\nscorers: [answer_contains, { tool_args_match: { strict: true } }]\n');
     const suite = loadSuite(path);
     expect(suite).toMatchObject({ name: 'ok', datasetPath: join(dir, 'data/x.jsonl') });

@@ -3,7 +3,7 @@
 // a file of a reference data set, wherever that set is (../shared/data or the home's data/, one
 // resolver in datasets/reference/locate.ts). Errors name the file, the field and what is wrong.
 
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
@@ -300,7 +300,7 @@ function parseShape(file: string, raw: unknown, context: string): z.infer<typeof
 function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file: string): SuiteVariant {
   return {
     config,
-    workspaceRoot: resolve(here, s.workspace ?? '.'),
+    workspaceRoot: workspaceOf(file, here, s.workspace),
     system: s.system,
     tools: s.tools,
     knowledge: s.knowledge && {
@@ -336,6 +336,15 @@ function toVariant(config: string, s: z.infer<typeof Suite>, here: string, file:
   };
 }
 
+/** The folder the file tools may read; one named that is not there is bad input, not a run whose tools all fail. */
+function workspaceOf(file: string, here: string, workspace: string | undefined): string {
+  const root = resolve(here, workspace ?? '.');
+  if (workspace !== undefined && !statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError(`${file}: workspace: ${root} is not a folder`);
+  }
+  return root;
+}
+
 /** The suite with every configuration's per-call timeout set to `ms` (`lunar bench --timeout`). */
 export function withCallTimeout(suite: Suite, ms: number): Suite {
   return { ...suite, variants: suite.variants.map((variant) => ({ ...variant, timeoutMs: ms })) };
@@ -350,12 +359,13 @@ function judgeId(id: string, here: string): string {
 
 /** Every suite file in a folder, in name order. */
 export function suiteFiles(folder: string): string[] {
+  let files: string[];
   try {
-    return readdirSync(folder)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => join(folder, f));
+    files = readdirSync(folder).filter((f) => /\.ya?ml$/.test(f));
   } catch {
     throw new InputError(`${folder}: no suites folder here; name a suite file, e.g. lunar bench suites/tools.yaml`);
   }
+  // An empty run that exits 0 would pass a CI job that benchmarked nothing.
+  if (files.length === 0) throw new InputError(`${folder}: no suite files (*.yaml) in this folder; add one, or name a suite file`);
+  return files.sort().map((f) => join(folder, f));
 }

@@ -13,6 +13,7 @@ import { CallCache, type CacheMode } from './cache.ts';
 import { cacheKey } from './cache-keys.ts';
 import { CacheMissError, cachedChatModel, cachedEmbedder, isCachedResult } from './cached-models.ts';
 import { ProviderError } from './errors.ts';
+import { registerSecret } from '../../core/secrets.ts';
 import { openaiProvider } from './openai.ts';
 import type { ChatModel, ChatRequest, StreamEvent } from './types.ts';
 
@@ -58,6 +59,20 @@ describe('cachedChatModel', () => {
     // Latency, cost and tool-call ids as recorded: a replayed report is the same report.
     expect(again).toEqual(first);
     expect(again.toolCalls[0]!.id).toBe(first.toolCalls[0]!.id);
+  });
+
+  it('records an answer that echoes a known secret scrubbed, and replays the scrubbed answer', async () => {
+    registerSecret('hdr-value-0123456789', 'X-Api-Token');
+    fake.say({ text: 'the header was hdr-value-0123456789', toolCalls: [{ name: 'search', arguments: { q: 'hdr-value-0123456789' } }] });
+    const live = await cached('on').chat(hi);
+    expect(live.text).toBe('the header was hdr-value-0123456789');
+    const replayed = await cached('on').chat(hi);
+    expect(isCachedResult(replayed)).toBe(true);
+    expect(replayed.text).toBe('the header was [redacted:X-Api-Token]');
+    expect(replayed.toolCalls[0]!.arguments).toEqual({ q: '[redacted:X-Api-Token]' });
+    cache.flush();
+    const files = readdirSync(dir).map((f) => readFileSync(join(dir, f)));
+    expect(files.some((bytes) => bytes.includes('hdr-value-0123456789'))).toBe(false);
   });
 
   it('repeat 0..4 makes five distinct calls, then replays the same five with no request', async () => {

@@ -6,12 +6,13 @@
 // process exit.
 
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { EmbedKind } from '../rag/types.ts';
 import { CacheEntry, splitId, type ChatEntry, type ChatRequestSummary } from './cache-entries.ts';
 import { cacheKey, canonicalJson, embeddingKey } from './cache-keys.ts';
 import type { ChatResult } from './types.ts';
+import { scrubJson } from '../../core/secrets.ts';
+import { checkIsOurs, damaged, identify, openSqliteFile } from '../../core/sqlite-file.ts';
 
 export const CACHE_MODES = ['on', 'off', 'refresh', 'replay'] as const;
 /** on: read, call and write on a miss · off: no reads, no writes · refresh: always call, overwrite · replay: cached answers only. */
@@ -92,12 +93,19 @@ export class CallCache {
     this.path = path;
     this.flushMs = options.flushMs ?? 250;
     this.batchSize = options.batchSize ?? 64;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    this.db = openSqliteFile(path, 'model-call cache', () => {
+      const db = new Database(path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+        migrate(db, path);
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    });
     open.add(this);
     if (!exitHookInstalled) {
       exitHookInstalled = true;
@@ -112,14 +120,23 @@ export class CallCache {
   /** Only the answer of a stored chat call (a fresh copy each time): what serving a call needs. */
   getChatResult(key: string): object | undefined {
     const pending = this.pendingChats.get(key);
-    const text = pending ? pending.result : this.lookup().chatResult.get(key);
+    const text = pending ? pending.result : this.reading(() => this.lookup().chatResult.get(key));
     return text === undefined ? undefined : (JSON.parse(text) as object);
   }
 
   /** A stored embedding (a fresh copy each time), queued writes included. */
   getEmbedding(key: string): Float32Array | undefined {
-    const row = this.pendingEmbeddings.get(key) ?? this.lookup().embedding.get(key);
+    const row = this.pendingEmbeddings.get(key) ?? this.reading(() => this.lookup().embedding.get(key));
     return row && floatsOf(row.vector);
+  }
+
+  /** Runs a read; a file damaged past its first pages is found only here, and is bad input like one damaged at the start. */
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw damaged(this.path, 'model-call cache', error);
+    }
   }
 
   private lookup(): NonNullable<CallCache['lookups']> {
@@ -262,14 +279,14 @@ export class CallCache {
   /** Entries per kind, provider and model. */
   stats(): CacheStat[] {
     this.flush();
-    return this.db
+    return this.reading(() => this.db
       .prepare(
         `SELECT 'chat' AS kind, provider, model, count(*) AS entries FROM chat_calls GROUP BY provider, model
          UNION ALL
          SELECT 'embedding' AS kind, provider, model, count(*) AS entries FROM embeddings GROUP BY provider, model
          ORDER BY kind, provider, model`,
       )
-      .all() as CacheStat[];
+      .all()) as CacheStat[];
   }
 
   private queued(): void {
@@ -289,11 +306,10 @@ export class CallCache {
   }
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) {
-    throw new Error(`${db.name}: the model-call cache was written by a newer Lunar (schema ${version}; this one knows ${MIGRATIONS.length})`);
-  }
+function migrate(db: Database.Database, path: string): void {
+  const identity = identify(db);
+  checkIsOurs(path, 'model-call cache', identity, MIGRATIONS.length, 'chat_calls');
+  const { version } = identity;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
@@ -305,8 +321,9 @@ function migrate(db: Database.Database): void {
 function chatRowOf(entry: Omit<ChatEntry, 'kind'>): ChatRow {
   const r = entry.result;
   // Exactly the ChatResult fields, so a replay returns what the first run returned and nothing else.
+  // Secrets scrubbed: a recording is committed and shared, and an answer echoing a key is replayed scrubbed.
   const result = { text: r.text, toolCalls: r.toolCalls, usage: r.usage, finishReason: r.finishReason, latencyMs: r.latencyMs, costUsd: r.costUsd, attempts: r.attempts };
-  return { key: entry.key, provider: entry.provider, model: entry.model, request: canonicalJson(entry.request), result: canonicalJson(result) };
+  return { key: entry.key, provider: entry.provider, model: entry.model, request: scrubJson(canonicalJson(entry.request)), result: scrubJson(canonicalJson(result)) };
 }
 
 function chatEntryOf(row: ChatRow): ChatEntry {

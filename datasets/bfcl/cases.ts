@@ -2,7 +2,7 @@
 // conversation, the offered functions the case's tools, the possible answers its expectation.
 // Read with datasets/bfcl/parse.ts, which keeps BFCL's int/float distinction (lossless-json).
 
-import { readFileSync } from 'node:fs';
+import { readUtf8 } from '../text-file.ts';
 import { basename } from 'node:path';
 import { bfclCategoryRule } from './categories.ts';
 import { parsePossibleAnswers, parseQuestions, type Located } from './parse.ts';
@@ -36,8 +36,8 @@ export function readBfclCases({ questions: questionsFile, answers: answersFile, 
   if (!known.success) throw new InputError(`${questionsFile}: category: "${category}" is not a BFCL single-turn category (${BfclCategory.options.join(', ')})`);
   const { needsAnswers } = bfclCategoryRule(category);
   if (needsAnswers && !answersFile) throw new InputError(`${questionsFile}: answers: category ${category} needs its possible-answer file`);
-  const questions = parseQuestions(readText(questionsFile), questionsFile, category);
-  const answers = answersFile && needsAnswers ? parsePossibleAnswers(readText(answersFile), answersFile) : undefined;
+  const questions = parseQuestions(readUtf8(questionsFile), questionsFile, category);
+  const answers = answersFile && needsAnswers ? parsePossibleAnswers(readUtf8(answersFile), answersFile) : undefined;
   const cases: Case[] = [];
   for (const [id, question] of questions) {
     const answer = answers?.get(id);
@@ -72,10 +72,3 @@ function bfclCase(category: string, question: Located<Question>, answer: Located
   return parsed.data;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InputError } from '../../../core/errors.ts';
 import { configFileToRead, readJsonConfig, workspaceFolder } from '../config-file.ts';
 import { Allowlist } from './allowlist.ts';
+import { DEFAULT_API_ROOT } from './connect.ts';
 
 export const DEFAULT_CONFIG_FILE = 'lunar.telegram.json';
 
@@ -54,6 +55,8 @@ export interface TelegramSettings {
   webhook?: WebhookSettings;
   /** The config file read, if any. */
   configFile?: string;
+  /** Where the Bot API is: TELEGRAM_API_ROOT (a local Bot API server), else api.telegram.org. */
+  apiRoot: string;
 }
 
 const TOKEN_SHAPE = /^\d+:[A-Za-z0-9_-]+$/;
@@ -77,7 +80,21 @@ export function telegramSettings(flags: TelegramFlags, env: NodeJS.ProcessEnv = 
     typingEveryMs: file.typing_every_ms,
     webhook: flags.webhook ? webhookSettings(flags.webhook, flags.listen ?? '127.0.0.1:8443', env) : undefined,
     configFile,
+    apiRoot: apiRootOf(env),
   };
+}
+
+function apiRootOf(env: NodeJS.ProcessEnv): string {
+  const root = env.TELEGRAM_API_ROOT?.trim();
+  if (!root) return DEFAULT_API_ROOT;
+  let parsed: URL;
+  try {
+    parsed = new URL(root);
+  } catch {
+    throw new InputError(`TELEGRAM_API_ROOT: "${root}" is not a URL; give the Bot API server's address, e.g. http://127.0.0.1:8081`);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new InputError(`TELEGRAM_API_ROOT: expected an http:// or https:// address (got ${parsed.protocol}//)`);
+  return root.replace(/\/+$/, '');
 }
 
 function webhookSettings(url: string, listen: string, env: NodeJS.ProcessEnv): WebhookSettings {
