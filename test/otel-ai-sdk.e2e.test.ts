@@ -4,6 +4,7 @@
 
 import { createOpenAI } from '@ai-sdk/openai';
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
@@ -12,9 +13,9 @@ import { z } from 'zod';
 import { newTraceparent, type SpanCollector } from '../agent/external/span-collector.ts';
 import { startSpanCollector } from '../agent/otel/collector.ts';
 import { fakeCallId, OpenAiFake, TEST_KEY } from './fakes/openai-server.ts';
-import { useAsyncContext } from './otel-context.ts';
 
-useAsyncContext();
+// What NodeSDK registers: spans started inside another's callback nest under it, across awaits.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 let fake: OpenAiFake;
 let collector: SpanCollector;
 let provider: BasicTracerProvider;
