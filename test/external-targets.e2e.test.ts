@@ -172,6 +172,23 @@ describe('exec targets', () => {
     expect(result.attempts[0]!.finalAnswer).toBe('exec saw What is 6*7?; traceparent matches; token set');
   });
 
+  it("tells a command where to export its spans when a receiver runs, under the attempt's traceparent", async () => {
+    const asked: string[] = [];
+    const spans: SpanCollector = {
+      endpoint: 'http://127.0.0.1:4318',
+      async trajectory(traceId) {
+        asked.push(traceId);
+        return { spans: 0, modelCalls: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 } };
+      },
+      async close() {},
+    };
+    const { dir, file } = suiteWith(`  - exec:node ${EXEC} env`, { cases: [{ id: 'one', category: 'c', input: 'hi', expected_contains: 'http://127.0.0.1:4318' }] });
+    const result = await bench(file, dir, { spanCollector: spans });
+    expect(verdicts(result)).toEqual({ one: { answer_contains: 'pass' } });
+    const [traceparent] = result.attempts[0]!.finalAnswer!.split(' ');
+    expect(traceparent).toBe(`00-${asked[0]}-${traceparent!.split('-')[2]}-01`);
+  });
+
   it('makes a non-zero exit an errored attempt whose reason is the last 20 lines of stderr', async () => {
     const { dir, file } = suiteWith(`  - exec:node ${EXEC} fail`, { cases: [CASES[0]!] });
     const result = await bench(file, dir);
