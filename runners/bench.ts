@@ -3,6 +3,7 @@
 // run (done, stopped, abandoned, a failure), what finished is written, the run gets its status,
 // the store is closed and results.json is written.
 
+import type { RunMaker } from './run-start.ts';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { McpConnections } from '../agent/mcp/connections.ts';
@@ -48,6 +49,8 @@ export interface BenchOptions extends PlanOptions {
   budget?: number;
   /** Continue this run: its finished attempts are kept, the rest of its plan runs. */
   resume?: string;
+  /** The command making the run when not `lunar bench` (recorded in its invocation). */
+  madeBy?: RunMaker;
   /** Who plays the user of every episode (--user: provider:model or scripted), over the suites' own. */
   user?: string;
   /** Targets for every suite (--target); when absent each suite's own, else fallbackTargets. */
@@ -283,7 +286,8 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const runPlan = (planned: PlannedAttempt[]) =>
     runPool(
       planned,
-      options.concurrency,
+      // A person playing the user holds one conversation at a time.
+      planned.some((a) => a.user?.strategy === 'human') ? 1 : options.concurrency,
       async (attempt: PlannedAttempt) => {
         const row = await runAttempt(attempt, options.abort, options.scheduler!, cache && { cache, mode }, options.spanCollector);
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.

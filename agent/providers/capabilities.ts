@@ -28,6 +28,8 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities
   http: EXTERNAL_AGENT,
   module: EXTERNAL_AGENT,
   exec: EXTERNAL_AGENT,
+  // Replays the finished trace each case carries (agent/otel/imported.ts): no model, nothing to pay.
+  imported: LOCAL_POLICY,
 };
 
 export function capabilitiesOf(provider: string): ProviderCapabilities {

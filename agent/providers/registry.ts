@@ -11,6 +11,7 @@ import { groqProvider } from './groq.ts';
 import { ollamaProvider } from './ollama.ts';
 import { openaiClient, openaiProvider } from './openai.ts';
 import { scriptedProvider } from './scripted.ts';
+import { importedProvider } from '../otel/imported.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import type { ChatModel, ProviderDefinition, ProviderOptions } from './types.ts';
 
@@ -34,6 +35,7 @@ export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
   http: externalAgent('http'),
   module: externalAgent('module'),
   exec: externalAgent('exec'),
+  imported: importedProvider,
 };
 
 export interface TargetId {
