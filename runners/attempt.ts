@@ -90,7 +90,9 @@ function runExternal(attempt: PlannedAttempt, agent: ResolvedAgent, abort: Abort
     ...(spans ? { otlpEndpoint: spans.endpoint } : {}),
   };
   const run = {
-    model: forAttempt(agent.bind(binding), scheduler, caching, repeat, c.id),
+    target: target.id,
+    bind: (mcpUrl?: string) => forAttempt(agent.bind({ ...binding, ...(mcpUrl ? { mcpUrl } : {}) }), scheduler, mcpUrl ? undefined : caching, repeat, c.id),
+    seed: DEFAULT_SEED + repeat,
     traceId,
     ...(spans ? { spans } : {}),
     ...(abort ? { signal: abort } : {}),
@@ -98,7 +100,8 @@ function runExternal(attempt: PlannedAttempt, agent: ResolvedAgent, abort: Abort
     // The same time budget as Lunar's own agent gets (max_steps and max_tokens are the agent's own business).
     maxTimeMs: variant.budget.maxTimeMs ?? DEFAULT_BUDGET.maxTimeMs,
   };
-  return externalChannelFor(variant.channel, c, target.id)(c, run);
+  const episode = variant.episode && attempt.user ? { settings: variant.episode, user: attempt.user, scheduler, caching, repeat } : undefined;
+  return externalChannelFor(variant.channel, c, target.id)(c, run, { episode });
 }
 
 /**

@@ -5,14 +5,15 @@
 // picks episode); otherwise a case with sessions goes as sessions and any other case directly. A
 // new way in is one more row. An external agent (agent/external/) replaces the tool loop: the
 // channels that can carry one call it per turn (direct: one request on the case's conversation;
-// sessions: one per user turn, one session id for the attempt).
+// sessions: one per user turn, one session id for the attempt; episode: one per turn of the
+// conversation with the simulated user, the environment's tools served to it over MCP).
 
 import { replayThroughTelegram } from '../agent/channels/telegram/replay.ts';
 import { runAgent, type RunOptions } from '../agent/loop.ts';
 import { runSessions } from '../agent/memory/run-sessions.ts';
 import type { Trace } from '../agent/trace.ts';
 import { caseMessages, type Case } from '../datasets/case.ts';
-import { runEpisodeCase, type EpisodeContext } from './episodes.ts';
+import { runEpisodeCase, runExternalEpisodeCase, type EpisodeContext } from './episodes.ts';
 import { runExternalTurns, type ExternalRun } from '../agent/external/turns.ts';
 
 /** Everything of one attempt's agent run but the conversation, which the channel makes from the case. */
@@ -26,7 +27,7 @@ export interface ChannelContext {
 export interface Channel {
   run(c: Case, agent: AgentRun, context: ChannelContext): Promise<Trace>;
   /** The case through an external agent; absent: this way in needs Lunar's own agent. */
-  external?(c: Case, agent: ExternalRun): Promise<Trace>;
+  external?(c: Case, agent: ExternalRun, context: ChannelContext): Promise<Trace>;
 }
 
 export const CHANNELS = {
@@ -42,7 +43,7 @@ export const CHANNELS = {
     external: (c, agent) => runExternalTurns((c.sessions ?? []).map((turns) => ({ prior: [], turns: [...turns] })), agent),
   },
   telegram: { run: (c, agent) => replayThroughTelegram(c, agent) },
-  episode: { run: (c, agent, context) => runEpisodeCase(c, agent, context.episode) },
+  episode: { run: (c, agent, context) => runEpisodeCase(c, agent, context.episode), external: (c, agent, context) => runExternalEpisodeCase(c, agent, context.episode) },
 } satisfies Record<string, Channel>;
 
 export type ChannelName = keyof typeof CHANNELS;
@@ -57,7 +58,7 @@ function channelName(suiteChannel: ChannelName | undefined, c: Case): ChannelNam
 }
 
 /** How a case reaches an external agent; a channel that needs Lunar's own agent is an error saying so. */
-export function externalChannelFor(suiteChannel: ChannelName | undefined, c: Case, target: string): (c: Case, agent: ExternalRun) => Promise<Trace> {
+export function externalChannelFor(suiteChannel: ChannelName | undefined, c: Case, target: string): NonNullable<Channel['external']> {
   const name = channelName(suiteChannel, c);
   const channel: Channel = CHANNELS[name];
   if (!channel.external) throw new Error(`target ${target} is an external agent: the ${name} channel runs Lunar's own agent, so it cannot go through it (run it on a dataset suite)`);

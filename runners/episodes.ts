@@ -18,6 +18,8 @@ import type { Trace } from '../agent/trace.ts';
 import type { Case } from '../datasets/case.ts';
 import { InputError } from '../core/errors.ts';
 import type { AgentRun } from './channels.ts';
+import { runExternalEpisode } from '../agent/external/episode.ts';
+import type { ExternalRun } from '../agent/external/turns.ts';
 import type { DatasetSource, EpisodeSettings, SuiteVariant } from './suite.ts';
 
 type TauSource = Extract<DatasetSource, { kind: 'tau' }>;
@@ -142,6 +144,25 @@ export function runEpisodeCase(c: Case, agent: AgentRun, context: EpisodeContext
     seed: agent.seed,
     maxOutputTokens: agent.maxOutputTokens,
     signal: agent.signal,
+  });
+}
+
+/** Plays a case's episode with an external agent: the environment's tools served to it over MCP (agent/external/episode.ts). */
+export function runExternalEpisodeCase(c: Case, run: ExternalRun, context: EpisodeContext | undefined): Promise<Trace> {
+  const e = c.episode;
+  if (!e || !context) throw new Error(`case ${c.id}: the episode channel needs an environment's case`);
+  const task = tasksOf(e.domain, e.split, e.data)[e.index];
+  if (!task) throw new InputError(`${e.data}: task ${e.index} of ${e.domain} ${e.split} is not there`);
+  const { user, settings } = context;
+  const userModel = user.target ? forAttempt(user.target.model(c), context.scheduler, context.caching, context.repeat, `${c.id} (user)`) : undefined;
+  return runExternalEpisode({
+    environment: environmentOf(e.domain, e.data),
+    task,
+    taskName: `${e.domain} ${e.split} ${e.index}`,
+    user: userSimulator({ strategy: user.strategy, model: userModel, script: e.user_script, seed: run.seed }),
+    toolCalls: settings.toolCalls,
+    maxSteps: settings.maxSteps,
+    run,
   });
 }
 

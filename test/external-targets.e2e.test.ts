@@ -15,6 +15,9 @@ import type { SpanCollector, SpanTrajectory } from '../agent/external/span-colle
 import { InMemoryChatSessions } from '../agent/channels/sessions.ts';
 import { runServe } from '../cli/serve.ts';
 import { InputError } from '../core/errors.ts';
+import { ResultsStore } from '../runners/store.ts';
+import { loadTauTasks } from '../agent/environments/tau/index.ts';
+import { referenceData } from './reference-data.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const agents = join(root, 'test', 'fakes', 'agents');
@@ -168,6 +171,23 @@ describe('exec targets', () => {
     const result = await bench(file, dir, { env: { ...process.env, EXEC_AGENT_TOKEN: 'exec-secret-value-123' } });
     expect(verdicts(result)).toEqual({ calc: { tool_name_match: 'pass', tool_args_match: 'pass', answer_contains: 'pass' } });
     expect(result.attempts[0]!.finalAnswer).toBe('exec saw What is 6*7?; traceparent matches; token set');
+  });
+
+  it("tells a command where to export its spans when a receiver runs, under the attempt's traceparent", async () => {
+    const asked: string[] = [];
+    const spans: SpanCollector = {
+      endpoint: 'http://127.0.0.1:4318',
+      async trajectory(traceId) {
+        asked.push(traceId);
+        return { spans: 0, modelCalls: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 } };
+      },
+      async close() {},
+    };
+    const { dir, file } = suiteWith(`  - exec:node ${EXEC} env`, { cases: [{ id: 'one', category: 'c', input: 'hi', expected_contains: 'http://127.0.0.1:4318' }] });
+    const result = await bench(file, dir, { spanCollector: spans });
+    expect(verdicts(result)).toEqual({ one: { answer_contains: 'pass' } });
+    const [traceparent] = result.attempts[0]!.finalAnswer!.split(' ');
+    expect(traceparent).toBe(`00-${asked[0]}-${traceparent!.split('-')[2]}-01`);
   });
 
   it('makes a non-zero exit an errored attempt whose reason is the last 20 lines of stderr', async () => {
@@ -352,5 +372,35 @@ describe('the cache', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('answer: data.reply', 'answer: data.reply\n      timeout_ms: 5000'));
     const changed = await bench(file, dir, { env: { ...process.env, T: TOKEN }, cache: 'replay' });
     expect(verdicts(changed).hi).toMatch(/^error: replay: no cached answer for case hi on service/);
+  });
+});
+
+const tau = referenceData('tau_bench', ['retail/tasks.test.json', 'retail/orders.json', 'retail/products.json', 'retail/users.json', 'retail/wiki.md', 'retail/tools.json']);
+
+describe.skipIf(!tau.present)('τ-bench episodes through MCP', () => {
+  it("serves the environment's tools to an external agent per attempt and scores the state it leaves", async () => {
+    const TAU_DATA_DIR = tau.path;
+    process.env.TAU_SOLVER_DATA = TAU_DATA_DIR;
+    cleanups.push(() => delete process.env.TAU_SOLVER_DATA);
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-external-tau-'));
+    const file = join(dir, 'tau.yaml');
+    const agent = join(agents, 'tau-mcp-agent.ts');
+    writeFileSync(file, `name: tau-ext\nenvironment: { kind: tau, domain: retail, split: test, data: ${JSON.stringify(TAU_DATA_DIR)} }\nuser: { strategy: scripted }\nscorers: [tau_reward]\ntargets:\n  - module:${agent}#solver\n  - module:${agent}#idle\n`);
+    const result = await runBench({ suites: [loadSuite(file)], fallbackTargets: ['baseline'], home: join(dir, 'home'), progressStream: null, cache: 'on', limit: 2 });
+    const rewards = result.attempts.map((a) => [a.caseId, a.target.split('#')[1], a.status, a.scores.find((s) => s.scorer === 'tau_reward')?.value]).sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`));
+    expect(rewards).toEqual([
+      ['retail-test-0', 'idle', 'ok', 0],
+      ['retail-test-0', 'solver', 'ok', 1],
+      ['retail-test-1', 'idle', 'ok', 0],
+      ['retail-test-1', 'solver', 'ok', 1],
+    ]);
+    // The calls the agent made over MCP are the Trace's, run on the episode's state, in the task's order.
+    const store = new ResultsStore(join(dir, 'home', 'results.db'));
+    cleanups.push(() => store.close());
+    const trace = store.trace({ runId: result.runId, suite: 'tau-ext', config: 'default', caseId: 'retail-test-0', target: `module:${agent}#solver`, repeat: 0 })!;
+    const task = loadTauTasks('retail', 'test', TAU_DATA_DIR)[0]!;
+    expect(trace.toolCalls.map((t) => [t.step, t.name, typeof t.result])).toEqual(task.actions.map((a) => [1, a.name, 'string']));
+    expect(trace.messages[0]!.role).toBe('system');
+    expect(trace.episode).toMatchObject({ endedBy: 'stop', steps: 1, reward: 1 });
   });
 });

@@ -101,32 +101,7 @@ export async function runEpisode(options: EpisodeOptions): Promise<Trace> {
     error = `the episode failed: ${caught instanceof Error ? caught.message : String(caught)}`;
   }
 
-  const ended = endedBy !== 'step_limit';
-  const reward = episode.score({ ended });
-  const user = options.user;
-  const record: EpisodeRecord = {
-    environment: options.environment.name,
-    task: options.taskName,
-    reward: reward.reward,
-    ended,
-    endedBy,
-    steps,
-    maxSteps,
-    toolCalls: mode,
-    stateMatches: reward.stateMatches,
-    differences: reward.differences,
-    outputs: reward.outputs,
-    writes: reward.writes,
-    unexpectedWrites: reward.unexpectedWrites,
-    summary: reward.summary,
-    user: {
-      target: user.target,
-      strategy: user.strategy,
-      calls: user.usage.calls,
-      costUsd: user.usage.costUsd,
-      usage: { inputTokens: user.usage.inputTokens, outputTokens: user.usage.outputTokens },
-    },
-  };
+  const record = episodeRecord({ ...options, toolCalls: mode, maxSteps }, episode, endedBy, steps);
   return {
     target: options.model.id,
     messages,
@@ -142,6 +117,41 @@ export async function runEpisode(options: EpisodeOptions): Promise<Trace> {
     // The agent's cost alone; the user's is in episode.user.
     costUsd: sum(modelCalls, (c) => c.costUsd),
     episode: record,
+  };
+}
+
+/** What an episode's Trace records of it: how it ended, its reward and why, its user's calls. */
+export function episodeRecord(
+  options: Pick<EpisodeOptions, 'environment' | 'taskName' | 'user'> & { toolCalls: ToolCallMode; maxSteps: number },
+  episode: TauEpisode,
+  endedBy: EpisodeRecord['endedBy'],
+  steps: number,
+): EpisodeRecord {
+  const ended = endedBy !== 'step_limit';
+  const reward = episode.score({ ended });
+  const user = options.user;
+  return {
+    environment: options.environment.name,
+    task: options.taskName,
+    reward: reward.reward,
+    ended,
+    endedBy,
+    steps,
+    maxSteps: options.maxSteps,
+    toolCalls: options.toolCalls,
+    stateMatches: reward.stateMatches,
+    differences: reward.differences,
+    outputs: reward.outputs,
+    writes: reward.writes,
+    unexpectedWrites: reward.unexpectedWrites,
+    summary: reward.summary,
+    user: {
+      target: user.target,
+      strategy: user.strategy,
+      calls: user.usage.calls,
+      costUsd: user.usage.costUsd,
+      usage: { inputTokens: user.usage.inputTokens, outputTokens: user.usage.outputTokens },
+    },
   };
 }
 

@@ -17,7 +17,7 @@ export const AgentRequest = z.object({
   vars: z.record(z.string(), z.unknown()),
   /** W3C trace context of the attempt: spans the agent emits under it become the attempt's trajectory. */
   traceparent: z.string(),
-  /** Where the attempt's tools are served over MCP (streamable HTTP), when the suite's tools are offered that way. */
+  /** In an environment's episode (τ-bench): where its tools are served over MCP (streamable HTTP) for this attempt. */
   mcpUrl: z.string().optional(),
 });
 export type AgentRequest = z.infer<typeof AgentRequest>;

@@ -6,16 +6,23 @@
 // scorers skip, never pass.
 
 import { isCachedResult } from '../providers/cached-models.ts';
-import { ProviderError } from '../providers/errors.ts';
-import type { ChatModel, Message } from '../providers/types.ts';
+import type { ChatModel, ChatResult, Message } from '../providers/types.ts';
 import type { ModelCallRecord, SessionRecord, ToolCallRecord, Trace } from '../trace.ts';
 import { isAgentTurnResult } from './agent.ts';
 import type { SpanCollector } from './span-collector.ts';
 
 /** One attempt of an external agent, as a channel runs it. */
 export interface ExternalRun {
-  /** The agent behind its lane and the cache (forAttempt), bound to this attempt. */
-  model: ChatModel;
+  /** The target's id, which the Trace carries. */
+  target: string;
+  /**
+   * The agent bound to this attempt, behind its lane and the cache (forAttempt); with `mcpUrl`,
+   * the attempt's tools are served there and the cache is left out (the agent's tool calls change
+   * the environment, which a recorded answer would not).
+   */
+  bind(mcpUrl?: string): ChatModel;
+  /** The attempt's sampling seed: what a simulated user of an episode samples with. */
+  seed: number;
   /** The attempt's W3C trace id, which its spans carry. */
   traceId: string;
   /** The run's OTLP receiver, when one runs. */
@@ -45,6 +52,7 @@ export async function runExternalTurns(conversations: readonly Conversation[], r
   let finalAnswer: string | null = null;
   let failure: { stopReason: Trace['stopReason']; error: string } | undefined;
   let step = 0;
+  const model = run.bind();
   outer: for (const [s, conversation] of conversations.entries()) {
     const history: Message[] = [...conversation.prior];
     sessions.push({ id: `session-${s + 1}`, firstMessage: messages.length, turns: conversation.turns.length });
@@ -55,28 +63,14 @@ export async function runExternalTurns(conversations: readonly Conversation[], r
       messages.push(user);
       step += 1;
       try {
-        const result = await run.model.chat({ messages: [...history], ...(signal ? { signal } : {}), ...(run.callTimeoutMs ? { timeoutMs: run.callTimeoutMs } : {}) });
-        const agent = isAgentTurnResult(result) ? result.agent : undefined;
-        reported ||= agent?.toolCallsReported ?? false;
-        const assistant: Message = { role: 'assistant', content: result.text, ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}) };
-        history.push(assistant);
-        messages.push(assistant);
+        const result = await model.chat({ messages: [...history], ...(signal ? { signal } : {}), ...(run.callTimeoutMs ? { timeoutMs: run.callTimeoutMs } : {}) });
+        const turn = recordTurn(result, step, history.length);
+        reported ||= turn.reported;
+        history.push(turn.assistant);
+        messages.push(turn.assistant);
         finalAnswer = result.text;
-        modelCalls.push({
-          step,
-          request: { messageCount: history.length - 1, tools: [] },
-          response: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason },
-          usage: result.usage,
-          latencyMs: result.latencyMs,
-          costUsd: result.costUsd,
-          attempts: result.attempts,
-          priced: agent?.costReported ?? false,
-          ...(isCachedResult(result) ? { cached: true } : {}),
-        });
-        result.toolCalls.forEach((call, i) => {
-          const outcome = agent?.toolResults[i] ?? {};
-          toolCalls.push({ step, id: `${step}_${call.id}`, name: call.name, arguments: call.arguments, ...outcome, latencyMs: 0 });
-        });
+        modelCalls.push(turn.modelCall);
+        toolCalls.push(...turn.toolCalls);
       } catch (error) {
         const stopReason = budget?.aborted ? 'max_time' : run.signal?.aborted ? 'aborted' : 'error';
         failure = { stopReason, error: stopReason === 'max_time' ? `the time budget of ${run.maxTimeMs} ms was spent` : error instanceof Error ? error.message : String(error) };
@@ -86,7 +80,7 @@ export async function runExternalTurns(conversations: readonly Conversation[], r
   }
   const sum = (pick: (c: ModelCallRecord) => number) => modelCalls.reduce((n, c) => n + pick(c), 0);
   const trace: Trace = {
-    target: run.model.id,
+    target: run.target,
     messages,
     modelCalls,
     toolCalls,
@@ -103,6 +97,27 @@ export async function runExternalTurns(conversations: readonly Conversation[], r
   };
   if (reported || failure) return trace;
   return withSpans(trace, run);
+}
+
+/** One turn's answer as Trace parts: the assistant message, the call, the tool calls it reports. */
+export function recordTurn(result: ChatResult, step: number, messageCount: number): { assistant: Message; modelCall: ModelCallRecord; toolCalls: ToolCallRecord[]; reported: boolean } {
+  const agent = isAgentTurnResult(result) ? result.agent : undefined;
+  return {
+    assistant: { role: 'assistant', content: result.text, ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}) },
+    modelCall: {
+      step,
+      request: { messageCount, tools: [] },
+      response: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason },
+      usage: result.usage,
+      latencyMs: result.latencyMs,
+      costUsd: result.costUsd,
+      attempts: result.attempts,
+      priced: agent?.costReported ?? false,
+      ...(isCachedResult(result) ? { cached: true } : {}),
+    },
+    toolCalls: result.toolCalls.map((call, i) => ({ step, id: `${step}_${call.id}`, name: call.name, arguments: call.arguments, ...(agent?.toolResults[i] ?? {}), latencyMs: 0 })),
+    reported: agent?.toolCallsReported ?? false,
+  };
 }
 
 /** The agent said nothing of its tool calls: its spans tell them, or the trajectory is unknown. */

@@ -15,6 +15,8 @@ process.stdin.on('end', () => {
       text: `exec saw ${request.input}; traceparent ${process.env.TRACEPARENT === request.traceparent ? 'matches' : 'differs'}; token ${process.env.AGENT_TOKEN ? 'set' : 'unset'}`,
       toolCalls: [{ name: 'calculator', arguments: { expression: '6*7' } }],
     }));
+  } else if (mode === 'env') {
+    process.stdout.write(JSON.stringify({ text: `${process.env.TRACEPARENT} ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'no endpoint'}` }));
   } else if (mode === 'fail') {
     for (let i = 1; i <= 30; i++) process.stderr.write(`trace line ${i}\n`);
     process.stderr.write('ValueError: the model key is wrong\n');
