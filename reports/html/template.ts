@@ -12,6 +12,8 @@ import type { RunTotals } from '../totals.ts';
 import { chartJsScript, clientScript, contentSecurityPolicy } from './assets.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import type { PageData } from './model.ts';
+import type { ReportNoise } from '../noise.ts';
+import { noiseSection } from './noise-section.ts';
 import { caseTableFrame, htmlPage } from './page-shell.ts';
 import { PAGE_STYLE } from './style.ts';
 
@@ -23,6 +25,8 @@ export interface PageInput {
   intervals: Map<string, AggregateIntervals>;
   totals: RunTotals;
   lock: Lock | null;
+  /** With repeats: the noise figures (reports/noise.ts); null without. */
+  noise: ReportNoise | null;
 }
 
 export function renderPage(input: PageInput): string {
@@ -39,6 +43,7 @@ export function renderPage(input: PageInput): string {
     main: `${totalsSection(input.totals)}
 ${overviewSection(input.aggregates, input.intervals)}
 ${chartsSection(data)}
+${noiseSection(input.noise)}
 ${casesSection(data)}
 ${lockSection(input.lock)}`,
     tail: `<script type="application/json" id="lunar-data">${jsonForScript(input.json)}</script>
