@@ -31,10 +31,13 @@ describe('renderHtmlReport', () => {
     const block = scripts(html)[0]!.text;
     expect(block).not.toMatch(/[<>]/);
     const data = JSON.parse(block) as PageData & { traceData: { finalAnswer: string }[] };
-    expect(data.rows[0]!.answer).toBe(XSS.script);
+    // The first row is ollama's failed c2, whose answer is the <img> payload.
+    expect(data.rows[0]!.answer).toBe(XSS.img);
+    expect(data.rows.find((r) => r.id === 'c1')!.answer).toBe(XSS.script);
     expect(data.rows.some((r) => r.id === XSS_CASE)).toBe(true);
     expect(data.traceData).toHaveLength(64);
-    expect(data.traceData[data.traceIndex[2]!]!.finalAnswer).toBe(XSS.closeScript);
+    const c3 = data.rows.findIndex((r) => r.id === 'c3');
+    expect(data.traceData[data.traceIndex[c3]!]!.finalAnswer).toBe(XSS.closeScript);
   });
 
   it('lets the Content-Security-Policy run exactly the two inlined scripts, and nothing from the network', () => {
@@ -61,7 +64,8 @@ describe('renderHtmlReport', () => {
 
   it('says which traces are left out when they are bounded, and how to get them', () => {
     const bounded = renderHtmlReport({ run, aggregates: aggregate(attempts), attempts, trace: (a) => traces.get(attemptKey(a)) }, { maxFailureTraces: 10, maxOtherTraces: 2, maxTraceChars: Infinity, maxPageChars: Infinity, maxStringChars: Infinity });
-    expect(bounded).toContain('Traces embedded for 12 of 64 attempts: failed and errored attempts first (6 of them left out), then 2 others spread over the run (46 left out).');
+    expect(bounded).toContain('Traces embedded for 12 of 64 attempts: failed and errored attempts first (6 of them left out), then 2 others (46 left out), shared fairly across suites and targets.');
+    expect(bounded).toContain('opened through `lunar view`, this page loads any other trace from it when you click its row');
     expect(bounded).toContain('lunar report r1 --all-traces');
   });
 });
