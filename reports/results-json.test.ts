@@ -20,7 +20,7 @@ describe('results.json', () => {
     const { runId: _runId, ...stored } = attempt;
     // Two repeats of a case: the run has a noise block (reports/noise.test.ts checks its figures).
     expect(JSON.parse(text)).toEqual({ schema: 'lunar.results', version: 1, run, aggregates: [], noise: expect.objectContaining({ maxRepeats: 2 }), attempts: [stored, { ...stored, repeat: 1 }] });
-    expect(text.split('\n').filter((line) => line.includes('"caseId"'))).toHaveLength(2);
+    expect(text.split('\n').filter((line) => line.startsWith('    {"suite"'))).toHaveLength(2);
   });
 
   it('writes a valid file for a run with no attempts', () => {

@@ -358,6 +358,27 @@
     return section('Model calls', [el('table', null, [el('thead', null, [el('tr', null, ['step', 'tokens in / out', 'ms', 'cost $', '', 'finish / error'].map(function (h) { return el('th', null, [h]); }))]), el('tbody', null, rows)])]);
   }
 
+  // Served by lunar view (http, not file://): a trace the page does not embed is fetched from the
+  // store, /runs/<id>/trace beside this page, carrying the ?token= the page was opened with.
+  var served = location.protocol === 'http:' || location.protocol === 'https:';
+  var fetched = {};
+  function loadTrace(index) {
+    if (fetched[index] === 'loading') return;
+    fetched[index] = 'loading';
+    var r = data.rows[index];
+    var query = new URLSearchParams({ suite: data.suites[r.s], config: data.configs[r.c], case: r.id, target: data.targets[r.t], repeat: String(r.r) });
+    var token = new URLSearchParams(location.search).get('token');
+    if (token) query.set('token', token);
+    fetch('trace?' + query.toString(), { credentials: 'same-origin' })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; })
+      .then(function (trace) {
+        // false: the store had none (or the viewer could not be reached); the drill-down says so.
+        fetched[index] = trace || false;
+        if (selected === index) showAttempt(index);
+      });
+  }
+
   function showAttempt(index) {
     selected = index;
     var r = data.rows[index];
@@ -370,16 +391,20 @@
       el('p', { class: 'muted' }, ['suite ' + data.suites[r.s] + ' · configuration ' + data.configs[r.c] + ' · category ' + data.categories[r.k] + ' · repeat ' + r.r]),
     ];
     if (r.error !== undefined) parts = parts.concat(section('Error', [pre(r.error)]));
-    var trace = data.traceIndex[index] >= 0 ? data.traceData[data.traceIndex[index]] : null;
+    var got = fetched[index];
+    var trace = data.traceIndex[index] >= 0 ? data.traceData[data.traceIndex[index]] : got && got !== 'loading' ? got : null;
     var answer = trace ? trace.finalAnswer : r.answer;
     parts = parts.concat(section('Final answer', [answer === null ? el('p', { class: 'muted' }, ['none']) : pre(answer)]));
     parts = parts.concat(scoresPart(r));
     if (trace) {
       parts.push(el('p', { class: 'muted' }, ['stop reason ' + trace.stopReason + ' · ' + num(trace.latencyMs, 1) + ' ms · tokens ' + trace.usage.inputTokens + ' in / ' + trace.usage.outputTokens + ' out · $' + num(trace.costUsd, 5)]));
       parts = parts.concat(episodePart(trace), messagesPart(trace), toolCallsPart(trace), retrievedPart(trace), modelCallsPart(trace));
+    } else if (served && data.traces.available && fetched[index] !== false) {
+      parts.push(el('p', { class: 'muted trace-loading' }, ['Loading this attempt\'s trace from the results store…']));
+      loadTrace(index);
     } else {
       parts.push(el('p', { class: 'muted trace-missing' }, [data.traces.available
-        ? 'This attempt\'s trace is not embedded in this file (see the note above the table). The results store has it: lunar report ' + data.run.id + ' --all-traces embeds every trace.'
+        ? 'This attempt\'s trace is not embedded in this file (see the note above the table). The results store has it: open the run in lunar view, which loads it on demand, or lunar report ' + data.run.id + ' --all-traces, which embeds every trace.'
         : 'This report holds no traces.']));
     }
     parts.forEach(function (p) { drill.appendChild(p); });

@@ -36,7 +36,7 @@ export function renderPage(input: PageInput): string {
   const client = clientScript();
   return htmlPage({
     title: `Lunar run ${data.run.id}`,
-    csp: contentSecurityPolicy([chart, client]),
+    csp: contentSecurityPolicy([chart, client], { connectSelf: true }),
     style: PAGE_STYLE,
     header: `<h1>Lunar run <code>${e(data.run.id)}</code> <span class="status status-${e(data.run.status)}">${e(data.run.status)}</span></h1>
 <p class="muted">started ${e(data.run.startedAt)}${data.run.finishedAt ? `, finished ${e(data.run.finishedAt)}` : ''}</p>
