@@ -166,5 +166,7 @@ describe('the plan against simulated runs judged by the gate', () => {
     let alarms = 0;
     for (let s = 0; s < 200; s += 1) if (gateFails(random, truth, n, repeats, (p) => p, 0)) alarms += 1;
     expect(alarms).toBeLessThanOrEqual(11);
+    // And the done-when of issue 17 itself: at or under α on these 200 pairs (α · 200 = 5).
+    expect(alarms / 200).toBeLessThanOrEqual(0.025);
   });
 });

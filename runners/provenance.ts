@@ -11,7 +11,9 @@ import { z } from 'zod';
 import { withoutCredentials } from '../agent/providers/errors.ts';
 import { lunarVersion, PACKAGE_ROOT } from '../core/package.ts';
 import type { PreparedSuite } from './plan.ts';
-import { datasetFiles } from './suite.ts';
+import { datasetFiles, type Suite } from './suite.ts';
+import { bfclCategoryOf } from '../datasets/bfcl/cases.ts';
+import type { Case } from '../datasets/case.ts';
 import { parseTargetId } from '../agent/providers/registry.ts';
 import { judgePromptHashes } from '../judges/prompts/index.ts';
 import { needsJudge } from '../judges/registry.ts';
@@ -54,7 +56,7 @@ export function buildLock(input: {
     git: gitState(),
     seed: input.seed,
     suites: suites.map((s) => ({ name: s.name, file: s.file, sha256: hashFile(s.file) })),
-    datasets: suites.flatMap((s) => datasetFiles(s.dataset).map((path) => ({ path, sha256: hashFile(path), cases: countCases(input.prepared, s.name) }))),
+    datasets: datasetCases(suites.map((s) => ({ dataset: s.dataset, cases: input.prepared.find((p) => p.suite.name === s.name)?.cases ?? [] }))).map((d) => ({ path: d.path, sha256: hashFile(d.path), cases: d.cases })),
     corpora: corpora.map((c) => ({ path: c.path, ...hashCorpus(c.path) })),
     // Judge prompts and judge models only where a judge scores: they decide those numbers.
     judgePrompts: judged.length ? judgePromptHashes() : [],
@@ -125,8 +127,30 @@ function walk(dir: string): string[] {
     .flatMap((e) => (e.name.startsWith('.') ? [] : e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
 }
 
-function countCases(prepared: readonly PreparedSuite[], suite: string): number {
-  return prepared.find((p) => p.suite.name === suite)?.cases.length ?? 0;
+/**
+ * One row per dataset file, with the cases the run took from that file: a BFCL question file and
+ * its possible answers count their own category's cases, not the whole suite's; τ-bench's wiki
+ * and tools files hold no case (0); a file two suites read is one row (the larger count).
+ */
+export function datasetCases(suites: readonly { dataset: Suite['dataset']; cases: readonly Pick<Case, 'bfcl'>[] }[]): { path: string; cases: number }[] {
+  const rows = new Map<string, number>();
+  const add = (path: string, cases: number) => rows.set(path, Math.max(cases, rows.get(path) ?? 0));
+  for (const { dataset, cases } of suites) {
+    if (dataset.kind === 'bfcl') {
+      for (const set of dataset.sets) {
+        const category = set.category ?? bfclCategoryOf(set.questions);
+        const own = cases.filter((c) => c.bfcl?.category === category).length;
+        for (const path of [set.questions, ...(set.answers ? [set.answers] : [])]) add(path, own);
+      }
+    } else if (dataset.kind === 'tau') {
+      const [tasks, ...rest] = datasetFiles(dataset);
+      add(tasks!, cases.length);
+      for (const path of rest) add(path, 0);
+    } else {
+      for (const path of datasetFiles(dataset)) add(path, cases.length);
+    }
+  }
+  return [...rows].map(([path, cases]) => ({ path, cases }));
 }
 
 function unique<T>(items: readonly T[], key: (item: T) => string): T[] {

@@ -50,7 +50,7 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
 
   it('loads with no console error, page error or network request, and every chart has drawn', async () => {
     const charts = await canvases(page);
-    expect(charts.map((c) => c.id)).toEqual(['chart-categories', 'chart-latency', 'chart-tradeoff', 'chart-passk']);
+    expect(charts.map((c) => c.id)).toEqual(['chart-categories-0', 'chart-latency-0', 'chart-tradeoff-0', 'chart-passk-0']);
     for (const c of charts) {
       expect(c.chart, c.id).toBe(true);
       expect(c.width, c.id).toBeGreaterThan(100);
@@ -72,7 +72,8 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
     // ollama failed c2 and c7 in 2 configurations × 2 repeats.
     await page.selectOption('#filter-outcome', 'failed');
     expect(await rowCount()).toBe(8);
-    expect(await page.locator('#case-table tbody tr td:first-child').allTextContents()).toEqual(['c2', 'c2', 'c7', 'c7', 'c2', 'c2', 'c7', 'c7']);
+    // By case id, then configuration and repeat.
+    expect(await page.locator('#case-table tbody tr td:first-child').allTextContents()).toEqual(['c2', 'c2', 'c2', 'c2', 'c7', 'c7', 'c7', 'c7']);
     await page.selectOption('#filter-outcome', 'errored');
     expect(await rowCount()).toBe(4);
     await page.selectOption('#filter-target', { label: TARGETS.paid });
@@ -89,9 +90,9 @@ describe.skipIf(skip)('report.html in headless Chromium', () => {
   });
 
   it('moves the Pareto front when the x axis changes from cost to latency', async () => {
-    const front = page.locator('#tradeoff-front');
+    const front = page.locator('#tradeoff-front-0');
     expect(await front.textContent()).toContain(`Pareto front (quality against cost): ${TARGETS.local} · concise, ${TARGETS.local} · default, ${TARGETS.paid} · concise.`);
-    await page.selectOption('#tradeoff-axis', 'latency');
+    await page.selectOption('#tradeoff-axis-0', 'latency');
     expect(await front.textContent()).toContain(`Pareto front (quality against latency): ${TARGETS.paid} · concise.`);
     expect(problems).toEqual([]);
   });

@@ -135,6 +135,28 @@ describe('lunar compare', () => {
     return { ...out, exitCode: exitCodeOf(program) };
   }
 
+  it('compares the two targets of one run given twice: the first it ran as the base, the known difference of the pair', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'lunar-compare-'));
+    const store = new ResultsStore(join(home, 'results.db'));
+    storeRun(store, 'both', 'baseline', specs(basePasses, 'c21'));
+    for (const spec of specs(candidatePasses, 'c22')) {
+      store.add({ runId: 'both', suite: 's', config: 'default', caseId: spec.caseId, category: spec.category!, target: 'openai:ft-1', repeat: 0, status: 'ok', trace: { ...emptyTrace(), target: 'openai:ft-1' }, scores: spec.scores! });
+    }
+    store.flush();
+    const report = compareStoredRuns(store, 'both', 'both');
+    expect([report.a.targets, report.b.targets]).toEqual([['baseline'], ['openai:ft-1']]);
+    expect(report.groups[0]!.outcome).toMatchObject({ passRateA: 8 / 20, passRateB: 18 / 20, onlyA: 1, onlyB: 11, mcnemarP: 26 / 4096 });
+    expect(compareStoredRuns(store, 'both', 'both', { targetB: 'baseline' }).groups.map((g) => `${g.targetA}→${g.targetB}`)).toEqual(['openai:ft-1→baseline']);
+    expect(() => compareStoredRuns(store, 'both', 'both', { targetA: 'baseline', targetB: 'baseline' })).toThrow('compare: run both against itself with --target-a and --target-b both baseline: name two different targets');
+    storeRun(store, 'one', 'baseline', specs(basePasses, 'c21'));
+    expect(() => compareStoredRuns(store, 'one', 'one')).toThrow('compare: run one against itself compares two of its targets, and it has only target baseline: compare it with another run');
+    store.close();
+    const { stdout, exitCode } = await run(home, ['both', 'both']);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('A (base):      run both (completed), baseline\nB (candidate): run both (completed), openai:ft-1');
+    expect(stdout).toContain('s  default  baseline → openai:ft-1  20 pairs (A 21, B 21 attempts)');
+  });
+
   it('prints each scorer with n, wins/losses/ties, means, the difference and its interval, and McNemar p; names the unpaired cases', async () => {
     const { store, home } = storeWithPair();
     store.close();

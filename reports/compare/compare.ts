@@ -122,7 +122,30 @@ export function loadComparison(store: ResultsStore, idA: string, idB: string, op
   });
   const attemptsA = store.attempts(idA);
   const attemptsB = idB === idA ? attemptsA : store.attempts(idB);
-  return { report: compareRuns(runA!, attemptsA, runB!, attemptsB, options), attemptsA, attemptsB };
+  const picked = idA === idB ? targetsWithinRun(idA, attemptsA, options) : options;
+  return { report: compareRuns(runA!, attemptsA, runB!, attemptsB, picked), attemptsA, attemptsB };
+}
+
+/**
+ * One run against itself compares two of its targets: with exactly two (and neither picked), the
+ * first the run ran is the base and the second the candidate; with one picked, the other of two.
+ * Anything else must be said with --target-a/--target-b: pairing a target with itself is no comparison.
+ */
+export function targetsWithinRun(runId: string, attempts: readonly StoredAttempt[], options: CompareOptions): CompareOptions {
+  const targets = [...new Set(attempts.filter((a) => !options.suites || options.suites.includes(a.suite)).map((a) => a.target))];
+  const { targetA, targetB } = options;
+  if (targetA && targetB) {
+    if (targetA === targetB) throw new InputError(`compare: run ${runId} against itself with --target-a and --target-b both ${targetA}: name two different targets`);
+    return options;
+  }
+  const others = (t: string | undefined) => targets.filter((x) => x !== t);
+  if (targets.length === 2) {
+    if (targetA) return { ...options, targetB: others(targetA)[0] };
+    if (targetB) return { ...options, targetA: others(targetB)[0] };
+    return { ...options, targetA: targets[0], targetB: targets[1] };
+  }
+  const which = targets.length === 1 ? `only target ${targets[0]}` : `targets ${targets.join(', ')}`;
+  throw new InputError(`compare: run ${runId} against itself compares two of its targets, and it has ${which}: ${targets.length > 2 ? 'pick two with --target-a/--target-b' : 'compare it with another run'}`);
 }
 
 export function compareRuns(runA: Run, attemptsA: readonly StoredAttempt[], runB: Run, attemptsB: readonly StoredAttempt[], options: CompareOptions = {}): ComparisonReport {

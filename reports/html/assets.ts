@@ -66,10 +66,13 @@ export function pageScriptPath(name: string): string {
 /**
  * A report page's policy: exactly its inlined scripts (by hash), inline styles, data: images, and
  * nothing from the network; no <base>, no form submission. Even markup that slipped through
- * escaping could neither run nor load anything.
+ * escaping could neither run nor load anything. With `connectSelf` the page may fetch from its
+ * own origin only: the run report served by `lunar view` loads traces it does not embed (from
+ * file:// 'self' matches nothing).
  */
-export function contentSecurityPolicy(scripts: readonly InlineScript[]): string {
-  return `default-src 'none'; script-src ${scripts.map((s) => s.hash).join(' ')}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
+export function contentSecurityPolicy(scripts: readonly InlineScript[], options: { connectSelf?: boolean } = {}): string {
+  const connect = options.connectSelf ? " connect-src 'self';" : '';
+  return `default-src 'none'; script-src ${scripts.map((s) => s.hash).join(' ')};${connect} style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
 }
 
 function inline(text: string, name: string): InlineScript {

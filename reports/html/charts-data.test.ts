@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { summariseAttempt, type StoredAttempt } from '../../runners/store.ts';
 import { aggregate } from '../../runners/aggregate.ts';
 import { fixtureRows, TARGETS, XSS_CATEGORY } from '../test-fixtures.ts';
-import { categoryBars, latencyHistogram, passKChart, tradeoff } from './charts-data.ts';
+import { categoryBars, chartsData, latencyHistogram, passKChart, tradeoff } from './charts-data.ts';
 
 const fixture = fixtureRows('r').map(summariseAttempt);
 
@@ -11,43 +11,56 @@ function ran(target: string, latencyMs: number, status: 'ok' | 'error' = 'ok'): 
 }
 
 describe('latencyHistogram', () => {
-  it('bins the latencies of attempts that ran, per target, with Sturges bins over the shared range', () => {
-    // 6 latencies: 1 + ⌈log2 6⌉ = 4 bins over 100..400, 75 ms wide. The errored attempt is left out.
-    const h = latencyHistogram([ran('a', 100), ran('a', 200), ran('a', 300), ran('a', 400), ran('b', 150), ran('b', 400), ran('b', 5, 'error')]);
-    expect(h.edges).toEqual([100, 175, 250, 325, 400]);
-    expect(h.clippedAbove).toBeNull();
+  it('bins the latencies of attempts that ran, per target, in bins evenly spaced on a log scale', () => {
+    // 6 latencies from 10 to 10,000 ms: 1 + ⌈log2 6⌉ = 4 bins, edges 10·1000^(i/4):
+    // 10, 56.2, 316.2, 1778.3, 10000. The errored attempt is left out.
+    const h = latencyHistogram([ran('a', 10), ran('a', 100), ran('a', 1000), ran('a', 10_000), ran('b', 20), ran('b', 5000), ran('b', 5, 'error')]);
+    expect(h.edges.map((x) => Number(x.toFixed(1)))).toEqual([10, 56.2, 316.2, 1778.3, 10000]);
     expect(h.series).toEqual([
       { label: 'a', counts: [1, 1, 1, 1] },
       { label: 'b', counts: [1, 0, 0, 1] },
     ]);
   });
 
-  it('stops the range at the 99th percentile from 100 latencies on, the last bin taking the rest', () => {
-    // 1..100 ms: p99 (type 7) = 99.01; 1 + ⌈log2 100⌉ = 8 bins of 12.25125 ms from 1;
-    // bin i holds v with ⌊(v − 1) / 12.25125⌋ = i, the last also 100.
-    const h = latencyHistogram(Array.from({ length: 100 }, (_, i) => ran('a', i + 1)));
-    expect(h.clippedAbove).toBeCloseTo(99.01, 10);
+  it('keeps a fast attempt apart from a slow one however far apart they are (no outlier squeezes the rest)', () => {
+    // 99 attempts at 1–2 ms and one at 60 s: 8 bins from 1 to 60,000 ms, each ×3.96; the fast
+    // ones fill the first bin and the slow one the last, instead of 99 in one linear bin of 7.5 s.
+    const h = latencyHistogram([...Array.from({ length: 99 }, (_, i) => ran('a', 1 + i / 98)), ran('a', 60_000)]);
     expect(h.edges).toHaveLength(9);
-    expect(h.series[0]!.counts).toEqual([13, 12, 12, 13, 12, 12, 12, 14]);
+    expect(h.series[0]!.counts).toEqual([99, 0, 0, 0, 0, 0, 0, 1]);
   });
 
-  it('makes one bin when every latency is the same, and none when nothing ran', () => {
-    expect(latencyHistogram([ran('a', 7), ran('a', 7)])).toEqual({ edges: [7, 7], clippedAbove: null, series: [{ label: 'a', counts: [2] }] });
-    expect(latencyHistogram([ran('a', 7, 'error')])).toEqual({ edges: [], clippedAbove: null, series: [] });
+  it('makes one bin when every latency is the same, puts 0 ms at a floor of 0.01 ms, and none when nothing ran', () => {
+    expect(latencyHistogram([ran('a', 7), ran('a', 7)])).toEqual({ edges: [7, 7], series: [{ label: 'a', counts: [2] }] });
+    // Two latencies, 2 bins from 0.01 to 1 ms: the middle edge at 0.1.
+    expect(latencyHistogram([ran('a', 0), ran('a', 1)]).edges.map((x) => Number(x.toFixed(6)))).toEqual([0.01, 0.1, 1]);
+    expect(latencyHistogram([ran('a', 7, 'error')])).toEqual({ edges: [], series: [] });
   });
 });
 
 describe('categoryBars', () => {
-  it('gives each target × configuration its pass rate per category (fixture, worked by hand)', () => {
+  it('gives each target × configuration its pass rate per category, the categories lowest first (fixture, worked by hand)', () => {
     // ollama: lookup = c3 passed, c6 errored (a failure), c4 unscored → 1 of 2 per repeat;
     // math = c1, c8 passed, c2, c7 failed → 2 of 4. openai: lookup 2 of 2, math 3 of 4.
+    // Pooled: math (8 + 12)/32 = 0.625, lookup (4 + 8)/16 = 0.75, the XSS category 8/8.
     const bars = categoryBars(fixture);
-    expect(bars.categories).toEqual([XSS_CATEGORY, 'lookup', 'math']);
+    expect(bars.categories).toEqual(['math', 'lookup', XSS_CATEGORY]);
     expect(bars.series).toEqual([
-      { label: `${TARGETS.local} · concise`, passRate: [1, 0.5, 0.5], judged: [2, 4, 8] },
-      { label: `${TARGETS.local} · default`, passRate: [1, 0.5, 0.5], judged: [2, 4, 8] },
-      { label: `${TARGETS.paid} · concise`, passRate: [1, 1, 0.75], judged: [2, 4, 8] },
-      { label: `${TARGETS.paid} · default`, passRate: [1, 1, 0.75], judged: [2, 4, 8] },
+      { label: `${TARGETS.local} · concise`, passRate: [0.5, 0.5, 1], judged: [8, 4, 2] },
+      { label: `${TARGETS.local} · default`, passRate: [0.5, 0.5, 1], judged: [8, 4, 2] },
+      { label: `${TARGETS.paid} · concise`, passRate: [0.75, 1, 1], judged: [8, 4, 2] },
+      { label: `${TARGETS.paid} · default`, passRate: [0.75, 1, 1], judged: [8, 4, 2] },
+    ]);
+  });
+
+  it('tells "not applicable" (nothing checked: null) from 0%, and puts such categories last', () => {
+    const unscored = (target: string, category: string): StoredAttempt => ({ ...ran(target, 1), category, scores: [{ scorer: 'j', value: null, pass: null, status: 'skipped', reason: 'no judge' }] });
+    const failed = (target: string, category: string): StoredAttempt => ({ ...ran(target, 1), category, scores: [{ scorer: 'x', value: 0, pass: false, status: 'scored', reason: '' }] });
+    const bars = categoryBars([failed('a', 'k1'), unscored('b', 'k1'), unscored('a', 'k2'), unscored('b', 'k2')]);
+    expect(bars.categories).toEqual(['k1', 'k2']);
+    expect(bars.series).toEqual([
+      { label: 'a', passRate: [0, null], judged: [1, 0] },
+      { label: 'b', passRate: [null, null], judged: [0, 0] },
     ]);
   });
 
@@ -82,5 +95,17 @@ describe('passKChart', () => {
     expect(chart.series[0]!.passAtK).toEqual([4 / 7, 4 / 7]);
     expect(chart.series[1]!.passHatK).toEqual([6 / 7, 6 / 7]);
     expect(passKChart(aggregate([ran('a', 1)]))).toBeNull();
+  });
+});
+
+describe('chartsData', () => {
+  it('draws each suite apart: its own categories, latencies, trade-off front and pass@k', () => {
+    const other = fixture.map((a) => ({ ...a, suite: 'zz', category: `${a.category}-z`, latencyMs: a.latencyMs * 10 }));
+    const charts = chartsData(aggregate([...fixture, ...other]), [...fixture, ...other]);
+    expect(charts.suites.map((s) => s.suite)).toEqual(['qa', 'zz']);
+    expect(charts.suites[0]!.categories.categories).toEqual(['math', 'lookup', XSS_CATEGORY]);
+    expect(charts.suites[1]!.categories.categories).toEqual(['math-z', 'lookup-z', `${XSS_CATEGORY}-z`]);
+    expect(charts.suites[1]!.tradeoff.points.map((p) => p.latencyP50)).toEqual([30_000, 30_000, 6000, 8000]);
+    expect(charts.suites[0]!.passK!.series).toHaveLength(4);
   });
 });

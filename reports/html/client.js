@@ -28,59 +28,89 @@
 
   var common = { animation: false, responsive: true, maintainAspectRatio: false };
 
-  function drawCategories() {
-    var canvas = document.getElementById('chart-categories');
+  // Writes "n/a" where a category had nothing to check for a series (no bar), and "0%" on a bar of
+  // zero length: a missing bar and an empty one must not look alike.
+  var valueLabels = {
+    id: 'lunarValueLabels',
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.font = '11px system-ui, sans-serif';
+      ctx.fillStyle = '#5b6478';
+      ctx.textBaseline = 'middle';
+      chart.data.datasets.forEach(function (set, d) {
+        var meta = chart.getDatasetMeta(d);
+        if (meta.hidden) return;
+        meta.data.forEach(function (bar, i) {
+          var v = set.data[i];
+          if (v !== null && v !== 0) return;
+          var x = chart.scales.x.getPixelForValue(0);
+          ctx.fillText(v === null ? 'n/a' : '0%', x + 4, bar.y);
+        });
+      });
+      ctx.restore();
+    },
+  };
+
+  function drawCategories(c, i) {
+    var canvas = document.getElementById('chart-categories-' + i);
     if (!canvas) return;
-    var c = data.charts.categories;
     new Chart(canvas, {
       type: 'bar',
+      plugins: [valueLabels],
       data: {
         labels: c.categories,
-        datasets: c.series.map(function (s, i) {
-          return { label: s.label, data: s.passRate.map(function (v) { return v === null ? null : v * 100; }), backgroundColor: color(i), judged: s.judged };
+        datasets: c.series.map(function (s, j) {
+          return { label: s.label, data: s.passRate.map(function (v) { return v === null ? null : v * 100; }), backgroundColor: color(j), judged: s.judged };
         }),
       },
       options: Object.assign({}, common, {
-        scales: { y: { min: 0, max: 100, title: { display: true, text: 'pass rate %' } } },
+        indexAxis: 'y',
+        scales: { x: { min: 0, max: 100, title: { display: true, text: 'pass rate %' } }, y: { ticks: { autoSkip: false } } },
         plugins: { tooltip: { callbacks: { label: function (ctx) {
           var n = ctx.dataset.judged[ctx.dataIndex];
-          return ctx.dataset.label + ': ' + (ctx.raw === null ? '-' : ctx.raw.toFixed(1) + '%') + ' of ' + n;
+          return ctx.dataset.label + ': ' + (ctx.raw === null ? 'n/a (nothing could be checked)' : ctx.raw.toFixed(1) + '% of ' + n);
         } } } },
       }),
     });
   }
 
-  function drawLatency() {
-    var canvas = document.getElementById('chart-latency');
+  function drawLatency(h, i) {
+    var canvas = document.getElementById('chart-latency-' + i);
     if (!canvas) return;
-    var h = data.charts.latency;
-    var labels = [];
-    for (var i = 0; i + 1 < h.edges.length; i += 1) {
-      var last = i + 2 === h.edges.length;
-      labels.push(num(h.edges[i], 0) + '–' + num(h.edges[i + 1], 0) + (last && h.clippedAbove !== null ? '+' : ''));
-    }
+    // A frequency polygon on a log axis: each bin's count at its geometric middle.
+    var mids = [];
+    for (var b = 0; b + 1 < h.edges.length; b += 1) mids.push(Math.sqrt(h.edges[b] * h.edges[b + 1]));
     new Chart(canvas, {
-      type: 'bar',
-      data: { labels: labels, datasets: h.series.map(function (s, i) { return { label: s.label, data: s.counts, backgroundColor: color(i) }; }) },
+      type: 'line',
+      data: { datasets: h.series.map(function (s, j) {
+        return { label: s.label, data: s.counts.map(function (n, b) { return { x: mids[b], y: n }; }), borderColor: color(j), backgroundColor: color(j), pointRadius: 3 };
+      }) },
       options: Object.assign({}, common, {
-        scales: { x: { title: { display: true, text: 'latency (ms)' } }, y: { beginAtZero: true, title: { display: true, text: 'attempts' }, ticks: { precision: 0 } } },
+        scales: {
+          x: { type: 'logarithmic', title: { display: true, text: 'latency (ms, log scale)' } },
+          y: { beginAtZero: true, title: { display: true, text: 'attempts' }, ticks: { precision: 0 } },
+        },
+        plugins: { tooltip: { callbacks: { label: function (ctx) {
+          var b = ctx.dataIndex;
+          return ctx.dataset.label + ': ' + ctx.raw.y + ' attempts in ' + num(h.edges[b], 1) + '–' + num(h.edges[b + 1], 1) + ' ms';
+        } } } },
       }),
     });
   }
 
-  var tradeoffChart = null;
-  function tradeoffDatasets(axis) {
+  function tradeoffDatasets(t, i, axis) {
     var byCost = axis === 'cost';
-    var points = data.charts.tradeoff.points.filter(function (p) { return p.quality !== null && (byCost || p.latencyP50 !== null); });
+    var points = t.points.filter(function (p) { return p.quality !== null && (byCost || p.latencyP50 !== null); });
     var x = function (p) { return byCost ? p.costPerAttempt : p.latencyP50; };
     var onFront = function (p) { return byCost ? p.onCostFront : p.onLatencyFront; };
-    var sets = points.map(function (p, i) {
+    var sets = points.map(function (p, j) {
       return {
         type: 'scatter',
         label: p.label + (onFront(p) ? ' (front)' : ''),
         data: [{ x: x(p), y: p.quality * 100, point: p }],
-        backgroundColor: color(i),
-        borderColor: color(i),
+        backgroundColor: color(j),
+        borderColor: color(j),
         pointStyle: onFront(p) ? 'rectRot' : 'circle',
         pointRadius: onFront(p) ? 9 : 6,
       };
@@ -96,23 +126,23 @@
       fill: false,
       showLine: true,
     });
-    var note = document.getElementById('tradeoff-front');
+    var note = document.getElementById('tradeoff-front-' + i);
     if (note) {
       note.textContent = 'Pareto front (' + (byCost ? 'quality against cost' : 'quality against latency') + '): ' +
         (front.length ? front.map(function (p) { return p.label; }).join(', ') : 'none') +
-        '. No other target × configuration is at least as good on both and better on one.' +
+        '. No other target × configuration is at least as good on both and better on one, in this suite.' +
         (byCost && points.some(function (p) { return p.unpriced; }) ? ' Some calls had no price: those costs are lower bounds.' : '');
     }
     return sets;
   }
-  function drawTradeoff() {
-    var canvas = document.getElementById('chart-tradeoff');
+  function drawTradeoff(t, i) {
+    var canvas = document.getElementById('chart-tradeoff-' + i);
     if (!canvas) return;
-    var select = document.getElementById('tradeoff-axis');
+    var select = document.getElementById('tradeoff-axis-' + i);
     var axisTitle = function (axis) { return axis === 'cost' ? 'cost per attempt ($)' : 'median latency (ms)'; };
-    tradeoffChart = new Chart(canvas, {
+    var chart = new Chart(canvas, {
       type: 'scatter',
-      data: { datasets: tradeoffDatasets(select.value) },
+      data: { datasets: tradeoffDatasets(t, i, select.value) },
       options: Object.assign({}, common, {
         scales: {
           x: { type: 'linear', beginAtZero: true, title: { display: true, text: axisTitle(select.value) } },
@@ -126,21 +156,20 @@
       }),
     });
     select.addEventListener('change', function () {
-      tradeoffChart.data.datasets = tradeoffDatasets(select.value);
-      tradeoffChart.options.scales.x.title.text = axisTitle(select.value);
-      tradeoffChart.update();
+      chart.data.datasets = tradeoffDatasets(t, i, select.value);
+      chart.options.scales.x.title.text = axisTitle(select.value);
+      chart.update();
     });
   }
 
-  function drawPassK() {
-    var canvas = document.getElementById('chart-passk');
-    if (!canvas || !data.charts.passK) return;
-    var p = data.charts.passK;
+  function drawPassK(p, i) {
+    var canvas = document.getElementById('chart-passk-' + i);
+    if (!canvas || !p) return;
     var sets = [];
-    p.series.forEach(function (s, i) {
+    p.series.forEach(function (s, j) {
       var scale = function (v) { return v === null ? null : v * 100; };
-      sets.push({ label: s.label + ' pass@k', data: s.passAtK.map(scale), borderColor: color(i), backgroundColor: color(i) });
-      sets.push({ label: s.label + ' pass^k', data: s.passHatK.map(scale), borderColor: color(i), backgroundColor: color(i), borderDash: [6, 4] });
+      sets.push({ label: s.label + ' pass@k', data: s.passAtK.map(scale), borderColor: color(j), backgroundColor: color(j) });
+      sets.push({ label: s.label + ' pass^k', data: s.passHatK.map(scale), borderColor: color(j), backgroundColor: color(j), borderDash: [6, 4] });
     });
     new Chart(canvas, {
       type: 'line',
@@ -329,6 +358,27 @@
     return section('Model calls', [el('table', null, [el('thead', null, [el('tr', null, ['step', 'tokens in / out', 'ms', 'cost $', '', 'finish / error'].map(function (h) { return el('th', null, [h]); }))]), el('tbody', null, rows)])]);
   }
 
+  // Served by lunar view (http, not file://): a trace the page does not embed is fetched from the
+  // store, /runs/<id>/trace beside this page, carrying the ?token= the page was opened with.
+  var served = location.protocol === 'http:' || location.protocol === 'https:';
+  var fetched = {};
+  function loadTrace(index) {
+    if (fetched[index] === 'loading') return;
+    fetched[index] = 'loading';
+    var r = data.rows[index];
+    var query = new URLSearchParams({ suite: data.suites[r.s], config: data.configs[r.c], case: r.id, target: data.targets[r.t], repeat: String(r.r) });
+    var token = new URLSearchParams(location.search).get('token');
+    if (token) query.set('token', token);
+    fetch('trace?' + query.toString(), { credentials: 'same-origin' })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; })
+      .then(function (trace) {
+        // false: the store had none (or the viewer could not be reached); the drill-down says so.
+        fetched[index] = trace || false;
+        if (selected === index) showAttempt(index);
+      });
+  }
+
   function showAttempt(index) {
     selected = index;
     var r = data.rows[index];
@@ -341,16 +391,20 @@
       el('p', { class: 'muted' }, ['suite ' + data.suites[r.s] + ' · configuration ' + data.configs[r.c] + ' · category ' + data.categories[r.k] + ' · repeat ' + r.r]),
     ];
     if (r.error !== undefined) parts = parts.concat(section('Error', [pre(r.error)]));
-    var trace = data.traceIndex[index] >= 0 ? data.traceData[data.traceIndex[index]] : null;
+    var got = fetched[index];
+    var trace = data.traceIndex[index] >= 0 ? data.traceData[data.traceIndex[index]] : got && got !== 'loading' ? got : null;
     var answer = trace ? trace.finalAnswer : r.answer;
     parts = parts.concat(section('Final answer', [answer === null ? el('p', { class: 'muted' }, ['none']) : pre(answer)]));
     parts = parts.concat(scoresPart(r));
     if (trace) {
       parts.push(el('p', { class: 'muted' }, ['stop reason ' + trace.stopReason + ' · ' + num(trace.latencyMs, 1) + ' ms · tokens ' + trace.usage.inputTokens + ' in / ' + trace.usage.outputTokens + ' out · $' + num(trace.costUsd, 5)]));
       parts = parts.concat(episodePart(trace), messagesPart(trace), toolCallsPart(trace), retrievedPart(trace), modelCallsPart(trace));
+    } else if (served && data.traces.available && fetched[index] !== false) {
+      parts.push(el('p', { class: 'muted trace-loading' }, ['Loading this attempt\'s trace from the results store…']));
+      loadTrace(index);
     } else {
       parts.push(el('p', { class: 'muted trace-missing' }, [data.traces.available
-        ? 'This attempt\'s trace is not embedded in this file (see the note above the table). The results store has it: lunar report ' + data.run.id + ' --all-traces embeds every trace.'
+        ? 'This attempt\'s trace is not embedded in this file (see the note above the table). The results store has it: open the run in lunar view, which loads it on demand, or lunar report ' + data.run.id + ' --all-traces, which embeds every trace.'
         : 'This report holds no traces.']));
     }
     parts.forEach(function (p) { drill.appendChild(p); });
@@ -362,10 +416,12 @@
 
   // ---- start --------------------------------------------------------------------------------
 
-  drawCategories();
-  drawLatency();
-  drawTradeoff();
-  drawPassK();
+  data.charts.suites.forEach(function (c, i) {
+    drawCategories(c.categories, i);
+    drawLatency(c.latency, i);
+    drawTradeoff(c.tradeoff, i);
+    drawPassK(c.passK, i);
+  });
   fillSelect('suite', data.suites);
   fillSelect('config', data.configs);
   fillSelect('target', data.targets);

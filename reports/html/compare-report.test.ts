@@ -10,6 +10,8 @@ import { pageScriptPath } from './assets.ts';
 import { answerOf, BASE, CANDIDATE, ERROR_A, writeComparedRuns } from './compare-fixtures.ts';
 import type { ComparePageData } from './compare-model.ts';
 import { renderComparisonHtml } from './compare-report.ts';
+import { comparePaired, observe } from '../../metrics/paired-cases.ts';
+import { pValue } from '../compare/text.ts';
 
 function fixture(): LoadedComparison {
   const store = new ResultsStore(':memory:');
@@ -123,5 +125,30 @@ describe('renderComparisonHtml', () => {
     expect(judge).toContain(`Pairwise judge scripted:${XSS.svg}: the candidate's preference rate is 75.0% (ties count half) over 8 pairs judged of 9: B preferred on 5, A on 1, ties 2 (1 of them position flips: the two orders disagreed); sign test p = 0.2188.`);
     expect(judge).toContain('not judged: 1 without a final answer');
     expect(page).not.toContain(XSS.svg);
+  });
+
+  // ci/cluster-gate.test.ts's pair: 10 cases × 3 repeats, the candidate breaks c01 and c02 in every
+  // repeat. McNemar over 30 attempt pairs: 6 lost, 0 gained, p = 2/2⁶ = 0.03125 ("significant");
+  // over cases, a resample misses both broken cases with chance 0.8¹⁰ = 0.107: p ≈ 0.21.
+  it('shows cases × repeats and the cluster bootstrap over cases when the runs have repeats', () => {
+    const store = new ResultsStore(':memory:');
+    const broken = new Set(['c01', 'c02']);
+    const specs = (passes: (id: string) => boolean) => caseIds(10).flatMap((caseId) => [0, 1, 2].map((repeat) => ({ caseId, repeat, scores: [passFail('exact', passes(caseId))] })));
+    storeRun(store, 'ref', 'baseline', specs(() => true));
+    storeRun(store, 'now', 'baseline', specs((id) => !broken.has(id)), { startedAt: new Date('2026-02-01T00:00:00Z') });
+    const comparison = loadComparison(store, 'ref', 'now');
+    const cluster = comparePaired(comparison.attemptsA.map(observe), comparison.attemptsB.map(observe)).outcome.cluster!;
+    store.close();
+    const page = renderComparisonHtml(comparison);
+    expect(text(/<p class="muted group-size">([\s\S]*?)<\/p>/.exec(page)![1]!)).toBe(
+      '10 cases × 3 repeats (30 attempt pairs; A 30, B 30 attempts). With repeats the case is the unit: the figures marked * are a cluster bootstrap over the 10 cases, not 30 independent draws.',
+    );
+    const whole = verdictRow(page, 'whole attempt');
+    const ci = `[${(cluster.low * 100).toFixed(1)}, ${cluster.high === 0 ? '0.0' : `+${(cluster.high * 100).toFixed(1)}`}]`;
+    expect(whole.slice(0, 11)).toEqual(['whole attempt (pass rate, by case)', 'no significant difference', '10', '0 / 6 / 24', '-', '-', '-20.0 pts', ci, '100.0%', '80.0%', `${pValue(cluster.pValue)}*`]);
+    expect(cluster.pValue).toBeGreaterThan(0.17);
+    expect(whole[11]).toBe('* cluster bootstrap over 10 cases (A 30, B 30 verdicts; 10,000 resamples, seed 0); McNemar over the 30 attempt pairs, taken as independent, would give p = 0.03125');
+    // The scorer's p is the cluster one too, marked.
+    expect(verdictRow(page, 'exact')[10]).toBe(`${pValue(cluster.pValue)}*`);
   });
 });

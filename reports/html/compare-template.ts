@@ -8,6 +8,8 @@ import type { ComparisonReport, GroupComparison, JudgedPreference, UnpairedGroup
 import { interval, points, pointsInterval, pValue, signed } from '../compare/text.ts';
 import { fixed, percent } from '../format.ts';
 import { caseLabel, type CaseKey, type NotCompared, type ScorerComparison } from '../../metrics/paired-cases.ts';
+import type { ClusterComparison } from '../../metrics/cluster-bootstrap.ts';
+import type { BootstrapInterval } from '../../metrics/paired.ts';
 import { chartJsScript, contentSecurityPolicy, pageScript } from './assets.ts';
 import { ATTEMPT_MEASURE, groupLabel } from './compare-model.ts';
 import { VERDICT_LABELS, verdictOf, type VerdictResult } from './compare-verdict.ts';
@@ -62,8 +64,8 @@ function groupSection(g: GroupComparison, index: number): string {
   const unscored = o.unscoredA || o.unscoredB ? ` Left out of the whole-attempt row as unscored: A ${o.unscoredA}, B ${o.unscoredB}.` : '';
   return `<section class="group" id="group-${index}">
 <h2>${e(groupLabel(g))}</h2>
-<p class="muted">${g.pairs} pairs (A ${g.attemptsA}, B ${g.attemptsB} attempts).${unscored}</p>
-<div class="scroll"><table class="verdicts"><thead><tr>${['measure', 'verdict', 'n', 'wins / losses / ties', 'mean A', 'mean B', 'difference', '95% CI', 'pass A', 'pass B', 'McNemar p', 'notes'].map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead>
+<p class="muted group-size">${e(groupSize(g))}${unscored}</p>
+<div class="scroll"><table class="verdicts"><thead><tr>${['measure', 'verdict', 'n', 'wins / losses / ties', 'mean A', 'mean B', 'difference', '95% CI', 'pass A', 'pass B', g.outcome.cluster ? 'p (* cluster)' : 'McNemar p', 'notes'].map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead>
 <tbody>
 ${attemptRow(g)}
 ${g.scorers.map(scorerRow).join('\n')}
@@ -85,41 +87,67 @@ function verdictCell(v: VerdictResult): string {
 
 function attemptRow(g: GroupComparison): string {
   const o = g.outcome;
-  const v = verdictOf(o.interval, o);
+  const c = o.cluster;
+  // With repeats the case is the unit: the verdict, difference, interval and p are the cluster
+  // bootstrap's (as the gate's), and McNemar over attempt pairs is only mentioned.
+  const v = c ? verdictOf(clusterInterval(c), null) : verdictOf(o.interval, o);
   const cells = [
-    `<strong>${e(ATTEMPT_MEASURE)}</strong> <span class="muted">(pass rate)</span>`,
+    `<strong>${e(ATTEMPT_MEASURE)}</strong> <span class="muted">(pass rate${c ? ', by case' : ''})</span>`,
     verdictCell(v),
-    String(o.n),
+    String(c ? c.cases : o.n),
     `${o.onlyB} / ${o.onlyA} / ${o.bothPass + o.neither}`,
     '-',
     '-',
-    e(points(o.difference)),
-    e(pointsInterval(o.interval)),
-    e(percent(o.passRateA)),
-    e(percent(o.passRateB)),
-    o.n ? e(pValue(o.mcnemarP)) : '-',
-    notes([v.disagreement]),
+    e(points(c ? c.difference : o.difference)),
+    e(pointsInterval(c ?? o.interval)),
+    e(percent(c ? c.passRateA : o.passRateA)),
+    e(percent(c ? c.passRateB : o.passRateB)),
+    c ? `${e(pValue(c.pValue))}*` : o.n ? e(pValue(o.mcnemarP)) : '-',
+    notes([c ? clusterNote(c, o.n, o.n ? o.mcnemarP : null) : undefined, v.disagreement]),
   ];
   return `<tr class="measure" data-measure="${e(ATTEMPT_MEASURE)}">${cells.map((c, i) => `<td${i === cells.length - 1 ? ' class="notes"' : ''}>${c}</td>`).join('')}</tr>`;
 }
 
+/** "70 cases × 10 repeats (700 attempt pairs; A 700, B 700 attempts)", or "20 pairs (…)" without repeats. */
+export function groupSize(g: GroupComparison): string {
+  const c = g.outcome.cluster;
+  const attempts = `A ${g.attemptsA}, B ${g.attemptsB} attempts`;
+  if (!c) return `${g.pairs} pairs (${attempts}).`;
+  const perCase = g.pairs / c.cases;
+  const repeats = Number.isInteger(perCase) ? `${perCase} repeats` : `${perCase.toFixed(1)} repeats on average`;
+  return `${c.cases} cases × ${repeats} (${g.pairs} attempt pairs; ${attempts}). With repeats the case is the unit: the figures marked * are a cluster bootstrap over the ${c.cases} cases, not ${g.pairs} independent draws.`;
+}
+
+function clusterInterval(c: ClusterComparison): BootstrapInterval {
+  return { mean: c.difference, low: c.low, high: c.high, level: c.level, n: c.cases, resamples: c.resamples, seed: c.seed };
+}
+
+function clusterNote(c: ClusterComparison, pairs: number, mcnemarP: number | null): string {
+  const mcnemar = mcnemarP === null ? '' : `; McNemar over the ${pairs} attempt pairs, taken as independent, would give p = ${pValue(mcnemarP)}`;
+  return `* cluster bootstrap over ${c.cases} cases (A ${c.verdictsA}, B ${c.verdictsB} verdicts; ${c.resamples.toLocaleString('en-US')} resamples, seed ${c.seed})${mcnemar}`;
+}
+
 function scorerRow(s: ScorerComparison): string {
-  const v = verdictOf(s.values.difference, s.passFail);
   const pf = s.passFail;
+  const c = s.values.cluster;
+  const pc = pf.cluster;
+  // With repeats: the mean's difference and interval, and the pass/fail p, over cases (marked *).
+  const v = c ? verdictOf(clusterInterval(c), null) : pc && !s.values.difference ? verdictOf(clusterInterval(pc), null) : verdictOf(s.values.difference, pf);
   const cells = [
     `<strong>${e(s.scorer)}</strong>`,
     verdictCell(v),
-    String(s.values.n),
+    String(c ? c.cases : s.values.n),
     `${s.values.wins} / ${s.values.losses} / ${s.values.ties}`,
     e(fixed(s.values.meanA)),
     e(fixed(s.values.meanB)),
-    e(signed(s.values.difference?.mean ?? null)),
-    e(interval(s.values.difference)),
+    c ? `${e(signed(c.difference))}*` : e(signed(s.values.difference?.mean ?? null)),
+    c ? `${e(interval(c))}*` : e(interval(s.values.difference)),
     e(percent(pf.passRateA)),
     e(percent(pf.passRateB)),
-    pf.n ? e(pValue(pf.mcnemarP)) : '-',
+    pc ? `${e(pValue(pc.pValue))}*` : pf.n ? e(pValue(pf.mcnemarP)) : '-',
     notes([
       v.basis === 'mcnemar' ? `no pair has values on both sides: the verdict rests on McNemar's test over ${pf.n} pass/fail pairs` : undefined,
+      c ?? pc ? clusterNote((c ?? pc)!, pf.n, null) : undefined,
       v.disagreement,
       notComparedText(s.notCompared),
       s.advisory ? `advisory: ${s.advisory}` : undefined,

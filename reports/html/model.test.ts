@@ -16,17 +16,31 @@ describe('buildPageModel', () => {
   it('interns names in first-seen order and gives each attempt a compact row', () => {
     const { data } = buildPageModel(input, ALL_TRACES);
     expect(data.suites).toEqual(['qa']);
-    expect(data.targets).toEqual([TARGETS.paid, TARGETS.local]);
-    expect(data.configs).toEqual(['default', 'concise']);
+    // Names in the table's order: the first row is a failure, ollama's c2 in the concise configuration.
+    expect(data.targets).toEqual([TARGETS.local, TARGETS.paid]);
+    expect(data.configs).toEqual(['concise', 'default']);
     expect(data.categories).toEqual(['math', 'lookup', XSS_CATEGORY]);
     expect(data.scorers).toEqual(['answer_contains', 'rubric']);
     expect(data.rows).toHaveLength(64);
-    // Row 33: ollama default repeat 0, case c2, failed by both scorers.
-    const row = data.rows[33]!;
+    // ollama default repeat 0, case c2, failed by both scorers.
+    const row = data.rows.find((r) => data.targets[r.t] === TARGETS.local && data.configs[r.c] === 'default' && r.id === 'c2' && r.r === 0)!;
     expect([data.targets[row.t], data.configs[row.c], data.categories[row.k], row.id, row.r, row.o, row.ms, row.usd]).toEqual([TARGETS.local, 'default', 'math', 'c2', 0, 'failed', 3000, 0]);
     expect(row.answer).toBe(XSS.img);
     expect(row.scores.map((s) => [s.scorer, s.value, s.pass])).toEqual([['answer_contains', 0, false], ['rubric', 0.2, false]]);
-    expect(data.rows[36]!.id).toBe(XSS_CASE);
+    expect(data.rows.filter((r) => r.id === XSS_CASE)).toHaveLength(8);
+  });
+
+  it('lists failed and errored attempts first, then unscored, then passed, each by case id in number order', () => {
+    const ids = [...rows.slice(0, 4).map(summariseAttempt)].map((a, i) => ({ ...a, caseId: ['c10', 'c2', 'c1', 'c9'][i]! }));
+    const { data } = buildPageModel({ ...input, attempts: ids, trace: undefined });
+    // Rows 0–3 of the fixture (openai default r0, c1–c4) pass, pass, pass and are unscored; renamed
+    // c10, c2, c1, c9: the unscored c9 first, then c1, c2, c10 (not c1, c10, c2 as strings sort).
+    expect(data.rows.map((r) => [r.id, r.o])).toEqual([['c9', 'unscored'], ['c1', 'passed'], ['c2', 'passed'], ['c10', 'passed']]);
+    const all = buildPageModel(input, ALL_TRACES).data.rows;
+    const rank = { failed: 0, errored: 0, unscored: 1, passed: 2 };
+    expect(all.map((r) => rank[r.o])).toEqual([...all.map((r) => rank[r.o])].sort((a, b) => a - b));
+    // The 16 failures by case id, then target: ollama c2 ×4, c6 ×4 (errored), c7 ×4, then openai c7 ×4.
+    expect(all.slice(0, 16).map((r) => r.id)).toEqual([...Array(4).fill('c2'), ...Array(4).fill('c6'), ...Array(8).fill('c7')]);
   });
 
   it('counts outcomes as the reports do: openai 24/4/0/4, ollama 16/8/4/4 (passed/failed/errored/unscored)', () => {
@@ -36,9 +50,9 @@ describe('buildPageModel', () => {
       for (const r of data.rows) if (r.t === target) c[r.o]! += 1;
       return c;
     };
-    expect(count(0)).toEqual({ passed: 24, failed: 4, errored: 0, unscored: 4 });
-    expect(count(1)).toEqual({ passed: 16, failed: 8, errored: 4, unscored: 4 });
-    expect(data.rows[37]).toMatchObject({ o: 'errored', error: 'ollama: connection refused <b>boom</b>', answer: null, scores: [] });
+    expect(count(data.targets.indexOf(TARGETS.paid))).toEqual({ passed: 24, failed: 4, errored: 0, unscored: 4 });
+    expect(count(data.targets.indexOf(TARGETS.local))).toEqual({ passed: 16, failed: 8, errored: 4, unscored: 4 });
+    expect(data.rows.find((r) => r.o === 'errored')).toMatchObject({ id: 'c6', error: 'ollama: connection refused <b>boom</b>', answer: null, scores: [] });
   });
 
   it('cuts a long answer, error or reason in a row', () => {
@@ -86,7 +100,9 @@ describe('pageJson', () => {
     const parsed = JSON.parse(pageJson(model)) as PageData & { traceData: unknown[] };
     expect(parsed.rows).toEqual(JSON.parse(JSON.stringify(model.data.rows)));
     expect(parsed.traceData).toHaveLength(3);
-    expect(parsed.traceData[parsed.traceIndex[6]!]).toEqual(rows[6]!.trace);
+    // The first row, a failure, has its trace: ollama c2 concise repeat 0.
+    const first = rows.find((r) => r.target === TARGETS.local && r.config === 'concise' && r.caseId === 'c2' && r.repeat === 0)!;
+    expect(parsed.traceData[parsed.traceIndex[0]!]).toEqual(first.trace);
     expect(parsed.traces.embedded).toBe(3);
   });
 });

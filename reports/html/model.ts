@@ -79,7 +79,7 @@ export interface PageModel {
 }
 
 export function buildPageModel(input: RunReportInput, limits: TraceLimits = DEFAULT_TRACE_LIMITS): PageModel {
-  const { attempts } = input;
+  const attempts = tableOrder(input.attempts);
   const suites = interner();
   const configs = interner();
   const targets = interner();
@@ -126,6 +126,23 @@ export function buildPageModel(input: RunReportInput, limits: TraceLimits = DEFA
     rowsText,
     traceTexts: traces.texts,
   };
+}
+
+// Case ids in natural order: c2 before c10, bfcl_simple_9 before bfcl_simple_10.
+const natural = new Intl.Collator('en', { numeric: true }).compare;
+const OUTCOME_RANK: Record<ReportOutcome, number> = { failed: 0, errored: 0, unscored: 1, passed: 2 };
+
+/**
+ * The attempts as the case table lists them: failed and errored first (what a reader opens the
+ * report for), then unscored, then passed; within each, by suite (in the run's order), case id
+ * in natural order, target, configuration and repeat.
+ */
+export function tableOrder(attempts: readonly StoredAttempt[]): StoredAttempt[] {
+  const suites = new Map<string, number>();
+  for (const a of attempts) if (!suites.has(a.suite)) suites.set(a.suite, suites.size);
+  const ranked = attempts.map((a) => ({ a, rank: OUTCOME_RANK[reportOutcome(a)], suite: suites.get(a.suite)! }));
+  ranked.sort((x, y) => x.rank - y.rank || x.suite - y.suite || natural(x.a.caseId, y.a.caseId) || natural(x.a.target, y.a.target) || natural(x.a.config, y.a.config) || x.a.repeat - y.a.repeat);
+  return ranked.map((r) => r.a);
 }
 
 /** The page's JSON: the data, with the rows and the embedded traces (as `traceData`) spliced in as serialised. */

@@ -31,17 +31,20 @@ describe('renderHtmlReport', () => {
     const block = scripts(html)[0]!.text;
     expect(block).not.toMatch(/[<>]/);
     const data = JSON.parse(block) as PageData & { traceData: { finalAnswer: string }[] };
-    expect(data.rows[0]!.answer).toBe(XSS.script);
+    // The first row is ollama's failed c2, whose answer is the <img> payload.
+    expect(data.rows[0]!.answer).toBe(XSS.img);
+    expect(data.rows.find((r) => r.id === 'c1')!.answer).toBe(XSS.script);
     expect(data.rows.some((r) => r.id === XSS_CASE)).toBe(true);
     expect(data.traceData).toHaveLength(64);
-    expect(data.traceData[data.traceIndex[2]!]!.finalAnswer).toBe(XSS.closeScript);
+    const c3 = data.rows.findIndex((r) => r.id === 'c3');
+    expect(data.traceData[data.traceIndex[c3]!]!.finalAnswer).toBe(XSS.closeScript);
   });
 
-  it('lets the Content-Security-Policy run exactly the two inlined scripts, and nothing from the network', () => {
+  it('lets the Content-Security-Policy run exactly the two inlined scripts, and fetch from its own origin only (lunar view)', () => {
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1]!.replace(/&#39;/g, "'");
     const [, chart, client] = scripts(html);
     const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
-    expect(csp).toBe(`default-src 'none'; script-src ${hash(chart!.text)} ${hash(client!.text)}; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`);
+    expect(csp).toBe(`default-src 'none'; script-src ${hash(chart!.text)} ${hash(client!.text)}; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`);
     expect(chart!.text).toContain('Chart');
     expect(html).not.toMatch(/<(link|img|iframe)\b/);
   });
@@ -61,7 +64,8 @@ describe('renderHtmlReport', () => {
 
   it('says which traces are left out when they are bounded, and how to get them', () => {
     const bounded = renderHtmlReport({ run, aggregates: aggregate(attempts), attempts, trace: (a) => traces.get(attemptKey(a)) }, { maxFailureTraces: 10, maxOtherTraces: 2, maxTraceChars: Infinity, maxPageChars: Infinity, maxStringChars: Infinity });
-    expect(bounded).toContain('Traces embedded for 12 of 64 attempts: failed and errored attempts first (6 of them left out), then 2 others spread over the run (46 left out).');
+    expect(bounded).toContain('Traces embedded for 12 of 64 attempts: failed and errored attempts first (6 of them left out), then 2 others (46 left out), shared fairly across suites and targets.');
+    expect(bounded).toContain('opened through `lunar view`, this page loads any other trace from it when you click its row');
     expect(bounded).toContain('lunar report r1 --all-traces');
   });
 });

@@ -12,6 +12,9 @@ import type { RunTotals } from '../totals.ts';
 import { chartJsScript, clientScript, contentSecurityPolicy } from './assets.ts';
 import { escapeHtml as e, jsonForScript } from './escape.ts';
 import type { PageData } from './model.ts';
+import type { SuiteCharts } from './charts-data.ts';
+import type { ReportNoise } from '../noise.ts';
+import { noiseSection } from './noise-section.ts';
 import { caseTableFrame, htmlPage } from './page-shell.ts';
 import { PAGE_STYLE } from './style.ts';
 
@@ -23,6 +26,8 @@ export interface PageInput {
   intervals: Map<string, AggregateIntervals>;
   totals: RunTotals;
   lock: Lock | null;
+  /** With repeats: the noise figures (reports/noise.ts); null without. */
+  noise: ReportNoise | null;
 }
 
 export function renderPage(input: PageInput): string {
@@ -31,7 +36,7 @@ export function renderPage(input: PageInput): string {
   const client = clientScript();
   return htmlPage({
     title: `Lunar run ${data.run.id}`,
-    csp: contentSecurityPolicy([chart, client]),
+    csp: contentSecurityPolicy([chart, client], { connectSelf: true }),
     style: PAGE_STYLE,
     header: `<h1>Lunar run <code>${e(data.run.id)}</code> <span class="status status-${e(data.run.status)}">${e(data.run.status)}</span></h1>
 <p class="muted">started ${e(data.run.startedAt)}${data.run.finishedAt ? `, finished ${e(data.run.finishedAt)}` : ''}</p>
@@ -39,6 +44,7 @@ export function renderPage(input: PageInput): string {
     main: `${totalsSection(input.totals)}
 ${overviewSection(input.aggregates, input.intervals)}
 ${chartsSection(data)}
+${noiseSection(input.noise)}
 ${casesSection(data)}
 ${lockSection(input.lock)}`,
     tail: `<script type="application/json" id="lunar-data">${jsonForScript(input.json)}</script>
@@ -114,26 +120,43 @@ function scorerCell(a: Aggregate, name: string, iv: AggregateIntervals | undefin
 }
 
 function chartsSection(data: PageData): string {
-  const { charts } = data;
-  const figure = (id: string, title: string, body: string) => `<figure id="fig-${id}"><figcaption>${e(title)}</figcaption>${body}</figure>`;
-  const canvas = (id: string) => `<div class="chart"><canvas id="chart-${id}"></canvas></div>`;
-  const none = (why: string) => `<p class="muted">${e(why)}</p>`;
-  const latencyNote = charts.latency.clippedAbove !== null ? `<p class="muted">The last bin also holds the slowest 1% (above ${millis(charts.latency.clippedAbove)} ms).</p>` : '';
+  const suites = data.charts.suites;
+  const parts = suites.map((c, i) => suiteCharts(c, i, suites.length > 1));
   return `<section id="charts">
 <h2>Charts</h2>
+<p class="muted">Per suite: a suite's cases, costs and latencies are its own, so no chart mixes suites${suites.length > 1 ? ` (${suites.length} suites)` : ''}.</p>
+${parts.join('\n') || '<p class="muted">No attempts.</p>'}
+</section>`;
+}
+
+function suiteCharts(charts: SuiteCharts, i: number, named: boolean): string {
+  const figure = (id: string, title: string, body: string) => `<figure id="fig-${id}-${i}"><figcaption>${e(title)}</figcaption>${body}</figure>`;
+  // A horizontal bar per category and series: the chart grows with them, so 40 categories stay readable.
+  const rows = charts.categories.categories.length * Math.max(1, charts.categories.series.length);
+  const canvas = (id: string, height?: number) => `<div class="chart"${height ? ` style="height:${height}px"` : ''}><canvas id="chart-${id}-${i}"></canvas></div>`;
+  const none = (why: string) => `<p class="muted">${e(why)}</p>`;
+  const hasNa = charts.categories.series.some((s) => s.passRate.some((v) => v === null));
+  return `<div class="suite-charts" data-suite="${e(charts.suite)}">
+${named ? `<h3>${e(charts.suite)}</h3>` : ''}
 <div class="charts">
-${figure('categories', 'Pass rate per category', charts.categories.categories.length ? canvas('categories') : none('No attempts.'))}
-${figure('latency', 'Latency of attempts that ran (ms)', charts.latency.edges.length ? canvas('latency') + latencyNote : none('No attempt ran to an answer.'))}
+${figure(
+  'categories',
+  'Pass rate per category, lowest first',
+  charts.categories.categories.length
+    ? canvas('categories', Math.max(160, 60 + rows * 18)) + (hasNa ? '<p class="muted">n/a: nothing in that category could be checked for that target (not the same as 0%).</p>' : '')
+    : none('No attempts.'),
+)}
+${figure('latency', 'Latency of attempts that ran (ms, log scale)', charts.latency.edges.length ? canvas('latency') : none('No attempt ran to an answer.'))}
 ${figure(
   'tradeoff',
   'Quality against cost or latency, per target × configuration',
   charts.tradeoff.points.some((p) => p.quality !== null)
-    ? `<label>x axis <select id="tradeoff-axis"><option value="cost">cost per attempt ($)</option><option value="latency">median latency (ms)</option></select></label>${canvas('tradeoff')}<p class="muted" id="tradeoff-front"></p>`
+    ? `<label>x axis <select id="tradeoff-axis-${i}"><option value="cost">cost per attempt ($)</option><option value="latency">median latency (ms)</option></select></label>${canvas('tradeoff')}<p class="muted" id="tradeoff-front-${i}"></p>`
     : none('Nothing could be checked, so there is no quality to plot.'),
 )}
 ${charts.passK ? figure('passk', 'pass@k (solid) and pass^k (dashed) across repeats', canvas('passk')) : ''}
 </div>
-</section>`;
+</div>`;
 }
 
 function casesSection(data: PageData): string {
@@ -143,7 +166,7 @@ function casesSection(data: PageData): string {
   if (!t.available) note = 'This report was written without access to the results store: it holds no traces.';
   else if (t.leftOut.failures + t.leftOut.others === 0) note = `Every attempt's trace is embedded (${t.embedded}).`;
   else {
-    note = `Traces embedded for ${t.embedded} of ${total} attempts: failed and errored attempts first${t.leftOut.failures ? ` (${t.leftOut.failures} of them left out)` : ''}, then ${t.taken.others} others spread over the run (${t.leftOut.others} left out). The results store has every trace: \`lunar report ${data.run.id} --all-traces\` writes a report that embeds them all.`;
+    note = `Traces embedded for ${t.embedded} of ${total} attempts: failed and errored attempts first${t.leftOut.failures ? ` (${t.leftOut.failures} of them left out)` : ''}, then ${t.taken.others} others (${t.leftOut.others} left out), shared fairly across suites and targets. The results store has every trace: opened through \`lunar view\`, this page loads any other trace from it when you click its row; \`lunar report ${data.run.id} --all-traces\` writes a report that embeds them all.`;
   }
   if (t.cutStrings) note += ` ${t.cutStrings} very long string(s) in embedded traces are cut.`;
   note += ` In the table, answers, errors, reasons and details past ${data.rowChars} characters are cut; results.json has them whole.`;
@@ -151,6 +174,7 @@ function casesSection(data: PageData): string {
   return `<section id="cases">
 <h2>Cases</h2>
 <p class="muted" id="traces-note">${e(note)}</p>
+<p class="muted">Failed and errored attempts first, then by suite, case id (in number order), target, configuration and repeat.</p>
 <div class="filters">
 ${select('suite', 'suite', data.suites.length > 1)}
 ${select('config', 'config', data.configs.length > 1)}
@@ -166,7 +190,7 @@ ${caseTableFrame()}
 function lockSection(lock: Lock | null): string {
   if (!lock) return `<section id="lock"><h2>Provenance</h2><p>This run recorded no lock (it was made by an older Lunar).</p></section>`;
   const table = (head: string[], rows: string[][]) =>
-    rows.length ? `<table class="lock"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>` : '<p class="muted">none</p>';
+    rows.length ? `<div class="scroll"><table class="lock"><thead><tr>${head.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></div>` : '<p class="muted">none</p>';
   const git = lock.git ? `${lock.git.commit}${lock.git.dirty ? ' (uncommitted changes)' : ''}` : 'not a git checkout';
   return `<section id="lock">
 <h2>Provenance</h2>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../agent/trace.ts';
 import { attemptKey } from '../../runners/plan.ts';
-import { summariseAttempt } from '../../runners/store.ts';
+import { summariseAttempt, type StoredAttempt } from '../../runners/store.ts';
 import { reportOutcome } from '../report-input.ts';
 import { fixtureRows } from '../test-fixtures.ts';
 import { ALL_TRACES, boundStrings, embedTraces } from './traces.ts';
@@ -28,29 +28,37 @@ describe('embedTraces', () => {
     expect(JSON.parse(e.texts[e.index[5]!]!)).toEqual(rows[5]!.trace);
   });
 
-  it('takes failed and errored attempts first, in order, and reads no more traces than it embeds', () => {
+  it('takes failed and errored attempts first, the suite × target groups in turn, and reads no more traces than it embeds', () => {
+    // Turns: openai 6, ollama 33, openai 14, ollama 37, openai 22.
     reads.length = 0;
     const e = embedTraces(attempts, outcomes, read, limits({ maxFailureTraces: 5, maxOtherTraces: 0 }));
-    expect(e.index.flatMap((t, i) => (t >= 0 ? [i] : []))).toEqual([6, 14, 22, 30, 33]);
+    expect(e.index.flatMap((t, i) => (t >= 0 ? [i] : []))).toEqual([6, 14, 22, 33, 37]);
     expect(e.leftOut).toEqual({ failures: 11, others: 48 });
     expect(reads).toHaveLength(5);
   });
 
-  it('then a bounded number of others, spread evenly over the run', () => {
-    // 3 of 48 others: others[0], others[16], others[32] = rows 0, 18 and 39 (see above).
+  it('then a bounded number of others, in turns too', () => {
+    // Others of openai start at row 0, 1, …; of ollama at row 32: turns 0, 32, 1.
     const e = embedTraces(attempts, outcomes, read, limits({ maxOtherTraces: 3 }));
     const others = e.index.flatMap((t, i) => (t >= 0 && outcomes[i] !== 'failed' && outcomes[i] !== 'errored' ? [i] : []));
-    expect(others).toEqual([0, 18, 39]);
+    expect(others).toEqual([0, 1, 32]);
     expect(e.leftOut).toEqual({ failures: 0, others: 45 });
   });
 
-  it('stops at the first trace past the character budget', () => {
-    // The first three failures are openai c7 traces of one length L: a budget of 2L + 1 holds two.
-    const length = JSON.stringify(rows[6]!.trace).length;
-    expect(JSON.stringify(rows[14]!.trace).length).toBe(length);
-    const e = embedTraces(attempts, outcomes, read, limits({ maxTraceChars: 2 * length + 1 }));
-    expect(e.texts).toHaveLength(2);
-    expect(e.leftOut.failures).toBe(14);
+  it('shares the budget fairly: a group with few failures gets them all, the rest goes to the others', () => {
+    // Suite "tau" of target t: 100 failures of 1,000-character traces; suite "tools": 3 failures of
+    // about 100. A count of 10: tools takes its 3, tau the 7 left. A budget of 5,000 characters:
+    // tau fits 4 (its fifth is past the budget, which ends its turns), tools still gets its 3.
+    const make = (suite: string, n: number, size: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...attempts[0]!, suite, target: 't', caseId: `${suite}-${i}`, finalAnswer: 'x'.repeat(size) }));
+    const many = [...make('tau', 100, 1000), ...make('tools', 3, 100)];
+    const failed = many.map(() => 'failed' as const);
+    const traceOf = (a: StoredAttempt) => ({ finalAnswer: a.finalAnswer }) as unknown as Trace;
+    const bySuite = (e: ReturnType<typeof embedTraces>) => ['tau', 'tools'].map((suite) => many.filter((a, i) => a.suite === suite && e.index[i]! >= 0).length);
+    expect(bySuite(embedTraces(many, failed, traceOf, limits({ maxFailureTraces: 10 })))).toEqual([7, 3]);
+    const byChars = embedTraces(many, failed, traceOf, limits({ maxTraceChars: 5000 }));
+    expect(bySuite(byChars)).toEqual([4, 3]);
+    expect(byChars.leftOut.failures).toBe(96);
   });
 
   it('cuts long strings and counts the cuts', () => {

@@ -2,9 +2,12 @@
 // else in it (a 10,000-attempt run with long tool results is hundreds of megabytes), and reading
 // each back from the store costs time at the end of every run, so the page embeds a bounded set:
 // the traces of failed and errored attempts first (those are the ones a person opens), then a
-// few others spread evenly over the run, each string in them cut to a bounded length. The page
-// names what was left out; `lunar report <run-id> --all-traces` embeds every one, and the results
-// store keeps them all.
+// few others, each string in them cut to a bounded length. Both are shared fairly across the
+// run's suite × target groups: the groups take turns, one trace each, so a suite of long
+// τ-bench episodes cannot use up the budget before a suite of short tool calls gets any; a group
+// that runs out (or whose next trace no longer fits) leaves its turns to the others. The page
+// names what was left out; `lunar view` loads any other trace from the store on demand, `lunar
+// report <run-id> --all-traces` embeds every one, and the results store keeps them all.
 
 import type { StoredAttempt } from '../../runners/store.ts';
 import { type ReportOutcome } from '../report-input.ts';
@@ -23,7 +26,7 @@ export interface TraceLimits {
   maxStringChars: number;
 }
 
-export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxFailureTraces: 500, maxOtherTraces: 50, maxTraceChars: 5_000_000, maxPageChars: 12_000_000, maxStringChars: 20_000 };
+export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxFailureTraces: 2_000, maxOtherTraces: 50, maxTraceChars: 5_000_000, maxPageChars: 12_000_000, maxStringChars: 20_000 };
 
 /** Every trace, whole: for `lunar report --all-traces`. */
 export const ALL_TRACES: TraceLimits = { maxFailureTraces: Infinity, maxOtherTraces: Infinity, maxTraceChars: Infinity, maxPageChars: Infinity, maxStringChars: Infinity };
@@ -52,37 +55,66 @@ export function embedTraces(attempts: readonly StoredAttempt[], outcomes: readon
   if (!read) return result;
 
   let chars = 0;
-  const take = (i: number): boolean => {
+  /** 'taken', 'absent' (the store has no trace: nothing to embed) or 'full' (past the character budget). */
+  const take = (i: number): 'taken' | 'absent' | 'full' => {
     const trace = read(attempts[i]!);
-    if (!trace) return true;
+    if (!trace) return 'absent';
     const cut = { count: 0 };
     let text = JSON.stringify(trace);
     // No string can be longer than the whole text: only a long trace needs the copy that cuts.
     if (text.length > limits.maxStringChars) text = JSON.stringify(boundStrings(trace, limits.maxStringChars, cut));
-    if (chars + text.length > limits.maxTraceChars) return false;
+    if (chars + text.length > limits.maxTraceChars) return 'full';
     chars += text.length;
     result.cutStrings += cut.count;
     index[i] = result.texts.length;
     result.texts.push(text);
-    return true;
+    return 'taken';
   };
-  let takenFailures = 0;
-  for (const i of failures.slice(0, limits.maxFailureTraces)) {
-    if (!take(i)) break;
-    if (index[i] !== -1) takenFailures += 1;
-  }
-  let takenOthers = 0;
-  const budget = Math.min(limits.maxOtherTraces, others.length);
-  // Evenly spread, so every target and suite gets some passing traces to compare against.
-  const step = budget > 0 ? others.length / budget : 0;
-  for (let j = 0; j < budget; j += 1) {
-    const i = others[Math.floor(j * step)]!;
-    if (!take(i)) break;
-    if (index[i] !== -1) takenOthers += 1;
-  }
+  const takenFailures = takeInTurns(groupsOf(attempts, failures), limits.maxFailureTraces, take);
+  const takenOthers = takeInTurns(groupsOf(attempts, others), limits.maxOtherTraces, take);
   result.taken = { failures: takenFailures, others: takenOthers };
   result.leftOut = { failures: failures.length - takenFailures, others: others.length - takenOthers };
   return result;
+}
+
+/** The attempt indices by suite × target, groups in first-seen order, each in the attempts' order. */
+function groupsOf(attempts: readonly StoredAttempt[], indices: readonly number[]): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const i of indices) {
+    const key = `${attempts[i]!.suite}\u0000${attempts[i]!.target}`;
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Round robin over the groups, one attempt per group per turn, until `max` are taken or every
+ * group is done; a group whose next trace is past the character budget is done (smaller traces
+ * of other groups may still fit). Returns how many were taken.
+ */
+function takeInTurns(groups: number[][], max: number, take: (i: number) => 'taken' | 'absent' | 'full'): number {
+  let taken = 0;
+  const next = groups.map(() => 0);
+  let open = groups.map((_, g) => g);
+  while (open.length > 0 && taken < max) {
+    const still: number[] = [];
+    for (const g of open) {
+      if (taken >= max) break;
+      const group = groups[g]!;
+      let outcome: 'taken' | 'absent' | 'full' = 'absent';
+      // An attempt without a stored trace costs its group no turn.
+      while (next[g]! < group.length && (outcome = take(group[next[g]!]!)) === 'absent') next[g]! += 1;
+      if (outcome === 'taken') {
+        taken += 1;
+        next[g]! += 1;
+        if (next[g]! < group.length) still.push(g);
+      }
+    }
+    open = still;
+  }
+  return taken;
 }
 
 /**

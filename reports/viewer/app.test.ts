@@ -11,6 +11,7 @@ import { ResultsStore } from '../../runners/store.ts';
 import { loadSuite } from '../../runners/suite.ts';
 import { XSS } from '../test-fixtures.ts';
 import { viewerApp } from './app.ts';
+import { traceOf } from '../../metrics/test-fixtures.ts';
 
 // Two real runs of one suite of four questions whose answer is 42 (as runners/compare.test.ts):
 // the baseline policy has no tool that fits and says it cannot answer (0 of 4 pass); the scripted
@@ -166,6 +167,45 @@ describe('lunar view app with a token', () => {
       expect(query.body).toContain(`<input type="hidden" name="token" value="${token}">`);
       expect((await send(`/runs/${baseRun}/report.html?token=${token}`)).statusCode).toBe(200);
       expect((await send(`/compare?a=${baseRun}&b=${candidateRun}&token=${token}`)).statusCode).toBe(200);
+    } finally {
+      await viewer.close();
+    }
+  });
+});
+
+describe('lunar view: targets in the compare form, and traces on demand', () => {
+  it('offers every target on both sides; the same run twice with blank targets compares its two targets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-view-two-'));
+    const store = new ResultsStore(join(dir, 'results.db'));
+    storeRun(store, 'two', 'baseline', [{ caseId: 'q1', scores: [passFail('exact', false)] }, { caseId: 'q2', scores: [passFail('exact', false)] }]);
+    for (const caseId of ['q1', 'q2']) {
+      store.add({ runId: 'two', suite: 's', config: 'default', caseId, category: 'general', target: 'openai:ft-1', repeat: 0, status: 'ok', trace: traceOf('42', [], { target: 'openai:ft-1', messages: [{ role: 'user', content: `question ${caseId}` }] }), scores: [passFail('exact', true)] });
+    }
+    store.flush();
+    store.close();
+    const viewer = viewerApp({ home: dir });
+    try {
+      const list = (await viewer.inject({ method: 'GET', url: '/' })).body;
+      const options = '<option value="">any (pair by name)</option><option value="baseline">baseline</option><option value="openai:ft-1">openai:ft-1</option>';
+      expect(list).toContain(`<select name="target_a">${options}</select>`);
+      expect(list).toContain(`<select name="target_b">${options}</select>`);
+      // What the form sends with both targets left blank.
+      const same = await viewer.inject({ method: 'GET', url: '/compare?a=two&target_a=&b=two&target_b=' });
+      expect(same.statusCode).toBe(200);
+      expect(same.body).toContain('<h2>s · baseline → openai:ft-1</h2>');
+      const picked = await viewer.inject({ method: 'GET', url: '/compare?a=two&target_a=openai%3Aft-1&b=two&target_b=baseline' });
+      expect(picked.body).toContain('<h2>s · openai:ft-1 → baseline</h2>');
+
+      const trace = await viewer.inject({ method: 'GET', url: '/runs/two/trace?suite=s&config=default&case=q2&target=openai%3Aft-1&repeat=0' });
+      expect(trace.statusCode).toBe(200);
+      expect(trace.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect((JSON.parse(trace.body) as { messages: { content: string }[] }).messages[0]!.content).toBe('question q2');
+      const none = await viewer.inject({ method: 'GET', url: '/runs/two/trace?suite=s&case=q9&target=baseline' });
+      expect(none.statusCode).toBe(404);
+      expect(none.body).toContain('run two has no trace for s/default/baseline case q9 repeat 0');
+      const bad = await viewer.inject({ method: 'GET', url: '/runs/two/trace?suite=s&case=q1&target=baseline&repeat=-1' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('repeat: a repeat is 0 or more');
     } finally {
       await viewer.close();
     }

@@ -1,6 +1,8 @@
 // `lunar view`'s HTTP app: the runs of a Lunar home as pages.
 //   GET /                     the runs of results.db, newest first, with their headline figures
 //   GET /runs/:id/report.html the run's report.html (written again from the store when missing)
+//   GET /runs/:id/trace?suite=&config=&case=&target=&repeat=  one attempt's trace as JSON, which
+//                             the report page fetches for an attempt whose trace it does not embed
 //   GET /compare?a=&b=        the comparison of two runs (reports/compare/compare.ts), as comparison.html
 //   GET /history?suite=&target= quality over time across the runs (reports/history.ts): a chart and a table
 // Parameters are checked with zod (a bad one is 400 naming it; an unknown run 404). Every request
@@ -20,7 +22,7 @@ import { reportFile } from '../reporters.ts';
 import { checkBind, DEFAULT_HOST, tokenAllowed } from './access.ts';
 import { hostCheck } from '../../agent/server/host-check.ts';
 import { errorPage, listPage, VIEWER_CSP } from './pages.ts';
-import { CompareQuery, describeIssues, HistoryQuery, RunParams } from './params.ts';
+import { CompareQuery, describeIssues, HistoryQuery, RunParams, TraceQuery } from './params.ts';
 import { historyChoices, historyOf } from '../history.ts';
 import { historyCsp, historyPage } from './history-page.ts';
 import { RunLister } from './run-list.ts';
@@ -111,6 +113,20 @@ export function viewerApp(options: ViewerOptions): FastifyInstance {
     return reply.type('text/html; charset=utf-8').send(createReadStream(file));
   });
 
+  app.get('/runs/:id/trace', async (request, reply) => {
+    const params = RunParams.safeParse(request.params);
+    if (!params.success) throw new PageError(400, describeIssues(params.error));
+    const query = TraceQuery.safeParse(request.query);
+    if (!query.success) throw new PageError(400, describeIssues(query.error));
+    const { id } = params.data;
+    const store = needStore();
+    if (!store.run(id)) throw new PageError(404, `no run ${id} in ${storePath}`);
+    const q = query.data;
+    const trace = store.trace({ runId: id, suite: q.suite, config: q.config, caseId: q.case, target: q.target, repeat: q.repeat });
+    if (!trace) throw new PageError(404, `run ${id} has no trace for ${q.suite}/${q.config}/${q.target} case ${q.case} repeat ${q.repeat}`);
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(trace));
+  });
+
   app.get('/compare', async (request, reply) => {
     const query = CompareQuery.safeParse(request.query);
     if (!query.success) throw new PageError(400, describeIssues(query.error));
@@ -131,7 +147,7 @@ export function viewerApp(options: ViewerOptions): FastifyInstance {
     return reply.type('text/html; charset=utf-8').header('content-security-policy', historyCsp()).send(page);
   });
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `no page ${request.method} ${request.url.split('?')[0]}: the pages are /, /runs/<run-id>/report.html, /compare?a=<run-id>&b=<run-id> and /history`));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `no page ${request.method} ${request.url.split('?')[0]}: the pages are /, /runs/<run-id>/report.html, /runs/<run-id>/trace?suite=&config=&case=&target=&repeat=, /compare?a=<run-id>&b=<run-id> and /history`));
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof PageError) return sendError(request, reply, error.status, error.message);

@@ -48,12 +48,19 @@ export function listPage(options: ListPageOptions): string {
 function compareForm(runs: readonly RunSummary[], token: string | undefined): string {
   const options = (selected: number) =>
     runs.map((r, i) => `<option value="${e(r.id)}"${i === selected ? ' selected' : ''}>${e(`${r.id} · ${r.targets.join(', ') || 'no attempts'}`)}</option>`).join('');
+  // A target per side: two of one run's targets compared with each other (pick the run twice), or
+  // one target of a run that ran several. Blank: targets pair by name, or the run's two targets.
+  const targets = [...new Set(runs.flatMap((r) => r.targets))].sort();
+  const targetOptions = `<option value="">any (pair by name)</option>${targets.map((t) => `<option value="${e(t)}">${e(t)}</option>`).join('')}`;
   // By default the newest run is the candidate and the one before it the base.
   return `<form class="compare" method="get" action="compare">
 <label>A (base) <select name="a">${options(Math.min(1, runs.length - 1))}</select></label>
+<label>target <select name="target_a">${targetOptions}</select></label>
 <label>B (candidate) <select name="b">${options(0)}</select></label>
+<label>target <select name="target_b">${targetOptions}</select></label>
 ${token === undefined ? '' : `<input type="hidden" name="token" value="${e(token)}">`}
 <button type="submit">Compare</button>
+<span class="muted">The same run on both sides compares its two targets.</span>
 </form>`;
 }
 

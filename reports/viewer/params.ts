@@ -20,10 +20,19 @@ export const CompareQuery = z.object({
   /** The candidate (B). */
   b: RunId,
   /** Which target of each run to compare, when a run has several without a same-named partner. */
-  target_a: TargetId.optional(),
-  target_b: TargetId.optional(),
+  target_a: TargetId.or(z.literal('')).optional().transform((v) => v || undefined),
+  target_b: TargetId.or(z.literal('')).optional().transform((v) => v || undefined),
 });
 export type CompareQuery = z.infer<typeof CompareQuery>;
+
+/** /runs/:id/trace: one attempt, by the key the store files it under. */
+export const TraceQuery = z.object({
+  suite: z.string({ error: 'expected one suite name' }).min(1, 'empty suite name').max(500, 'a suite name is at most 500 characters'),
+  config: z.string({ error: 'expected one configuration name' }).min(1).max(500).default('default'),
+  case: z.string({ error: 'expected one case id' }).min(1, 'empty case id').max(1000, 'a case id is at most 1000 characters'),
+  target: TargetId,
+  repeat: z.coerce.number({ error: 'expected a repeat number' }).int('expected a whole repeat number').min(0, 'a repeat is 0 or more').default(0),
+});
 
 /** /history's filters; an empty value (the form's "all") is no filter. */
 export const HistoryQuery = z.object({
