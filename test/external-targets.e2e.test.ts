@@ -275,7 +275,9 @@ describe('http targets', () => {
 
   it('never stores a header token: not in results.db, results.json, report.html nor the cache', async () => {
     const fake = await service();
-    const { dir, file } = suiteWith(block(fake.url), { cases: [...SESSION_CASES, CASES[1]!] });
+    // The last case makes the agent echo the token in its answer: scrubbed too (core/secrets.ts).
+    const echo = { id: 'echo', category: 'c', input: `repeat ${TOKEN}`, expected_contains: 'repeat' };
+    const { dir, file } = suiteWith(block(fake.url), { cases: [...SESSION_CASES, CASES[1]!, echo] });
     fake.fault({ kind: 'status', status: 401, body: { error: `token ${TOKEN} refused` } });
     const result = await bench(file, dir, { env, cache: 'on', concurrency: 1 });
     // The first call met a 401 whose body quoted the token: an errored attempt that says so, redacted.
@@ -287,6 +289,7 @@ describe('http targets', () => {
     for (const f of files) expect(readFileSync(f).includes(TOKEN), f).toBe(false);
     // ...and the run did store something about the target: its id and settings, with the header's name only.
     expect(readFileSync(join(result.outDir, 'results.json'), 'utf8')).toContain('"service"');
+    expect(result.attempts.find((a) => a.caseId === 'echo')!.finalAnswer).toContain('repeat [redacted:SERVICE_TOKEN]');
   });
 
   it('retries a 503, then reads its answer; a header naming an unset variable is exit 2 before the run', async () => {

@@ -2,10 +2,19 @@
 // its settings name (`Bearer ${MY_TOKEN}` → MY_TOKEN's value), since a server's error page or a
 // command's stderr may echo them back.
 
+import { registerSecret } from '../../core/secrets.ts';
+
 const NAMED = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}/g;
 
 export function variableValues(templates: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const values: string[] = [];
-  for (const template of templates) for (const [, name] of template.matchAll(NAMED)) if (env[name!]) values.push(env[name!]!);
+  for (const template of templates) {
+    for (const [, name] of template.matchAll(NAMED)) {
+      if (!env[name!]) continue;
+      values.push(env[name!]!);
+      // And from now on never written anywhere: results, traces, reports, the cache (core/secrets.ts).
+      registerSecret(env[name!], name!);
+    }
+  }
   return values;
 }
