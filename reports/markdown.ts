@@ -52,7 +52,8 @@ function suiteTable(suite: string, rows: readonly Aggregate[], intervals: Map<st
     });
     return [a.target, ...(showConfig ? [a.config] : []), String(a.attempts), String(a.errors), `${percent(a.passRate)} ${percentInterval(iv?.passRate)}`.trim(), ...scorerCells, millis(a.latencyMs.p50), dollars(a.costUsd, a.unpricedCalls)];
   });
-  return [`**${cell(suite)}**`, '', row(head), row(head.map(() => '---')), ...lines.map(row)];
+  const faults = rows.filter((a) => a.failedEpisodes).map((a) => `${cell(a.target)}${showConfig ? ` (${cell(a.config)})` : ''}: ${a.failedEpisodes!.userError} failed episode(s) the simulated user's fault, ${a.failedEpisodes!.agentError} the agent's (user_check)`);
+  return [`**${cell(suite)}**`, '', row(head), row(head.map(() => '---')), ...lines.map(row), ...(faults.length ? ['', ...faults] : [])];
 }
 
 function failures(attempts: readonly StoredAttempt[]): string[] {

@@ -67,6 +67,7 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
     ...runFactLines(aggregates),
     ...aggregates.filter((a) => a.judgeCostUsd > 0).map((a) => `judge ${a.suite}/${a.config}/${a.target}: the judge's calls cost $${a.judgeCostUsd.toFixed(4)} (not in the cost column)`),
     ...aggregates.filter((a) => (a.userCostUsd ?? 0) > 0).map((a) => `user ${a.suite}/${a.config}/${a.target}: the simulated user's calls cost $${a.userCostUsd!.toFixed(4)} (not in the cost column)`),
+    ...aggregates.filter((a) => a.failedEpisodes).map((a) => `user_check ${a.suite}/${a.config}/${a.target}: of the failed episodes, ${a.failedEpisodes!.userError} the simulated user's fault (user_error), ${a.failedEpisodes!.agentError} the agent's (agent_error)`),
     repeated.length ? 'pass^k: all k repeats of a case pass; pass@k: at least one does; ± sample std of the per-repeat means' : '',
     ...repeated.filter((a) => a.passKCases! < a.cases!).map(leftOutNote),
     aggregates.some((a) => a.estimatedUsage) ? '~ some token counts are estimates: the provider reported none' : '',
