@@ -77,6 +77,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
   const detach = options.signal ? onAbort(options.signal, forward) : undefined;
   if (options.signal?.aborted) forward();
   const signal = stopper.signal;
+  const offered = options.tools.specs();
   const run: RunOptions = { ...options, onEvent: listenerThatCannotThrow(options.onEvent) };
 
   const messages: Message[] = options.system
@@ -169,6 +170,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     },
     latencyMs: performance.now() - started,
     costUsd: sum(modelCalls, (c) => c.costUsd) + sum(toolCalls, (c) => c.costUsd ?? 0),
+    ...(offered.length ? { offeredTools: offered } : {}),
   };
 }
 
