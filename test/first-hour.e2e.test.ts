@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpenAiFake } from './fakes/openai-server.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const bin = join(root, 'bin', 'lunar.js');
@@ -47,5 +48,63 @@ describe('a run that mixes targets at high concurrency', () => {
     expect(ran.stdout).toContain('140 attempts');
     expect(ran.stderr).not.toContain('MaxListenersExceededWarning');
     expect(ran.stderr).not.toContain('memory leak');
+  }, 60_000);
+});
+
+describe('lunar chat from stdin', () => {
+  const fakes: OpenAiFake[] = [];
+  afterEach(async () => {
+    for (const fake of fakes.splice(0)) await fake.close();
+  });
+
+  it('does not quit on an empty line, saves the conversation, and --session continues it with its history', async () => {
+    const dir = scratch();
+    const script = join(dir, 'script.jsonl');
+    writeFileSync(script, ['first answer', 'second answer', 'third answer'].map((text) => JSON.stringify({ text })).join('\n') + '\n');
+    const home = join(dir, 'home');
+    const first = await lunar(['chat', '-t', `scripted:${script}`, '--home', home], { input: 'one\n\n   \ntwo\n' });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('first answer');
+    expect(first.stdout).toContain('second answer');
+    const id = /Saved as session (\S+): lunar chat --session \1 continues it\./.exec(first.stdout)?.[1];
+    expect(id).toBeDefined();
+
+    // The model sees the saved turns: a fake OpenAI server records what it was sent.
+    const fake = await new OpenAiFake().start();
+    fakes.push(fake);
+    fake.say({ text: 'three it is' });
+    const again = await lunar(['chat', '-t', 'openai:gpt-4o-mini', '--session', id!, '--home', home, '--no-stream'], { input: 'three\n', env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` } });
+    expect(again.stderr).toBe('');
+    expect(again.stdout).toContain(`Continuing session ${id} (2 turns).`);
+    expect(again.stdout).toContain('three it is');
+    expect(fake.lastBody.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
+      ['user', 'one'],
+      ['assistant', 'first answer'],
+      ['user', 'two'],
+      ['assistant', 'second answer'],
+      ['user', 'three'],
+    ]);
+    expect(again.stdout).toContain(`Saved as session ${id}:`);
+  }, 60_000);
+
+  it('refuses a session that does not exist: one line, exit 2', async () => {
+    const dir = scratch();
+    const ran = await lunar(['chat', '-t', 'baseline', '--session', 'nope', '--home', join(dir, 'home')], { input: 'hi\n' });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toBe(`lunar: --session: no session "nope": ${join(dir, 'home', 'sessions', 'nope.jsonl')} does not exist\n`);
+  }, 30_000);
+
+  it('says a failed turn once, and does not keep it: the next turn is sent without the unanswered message', async () => {
+    const dir = scratch();
+    const fake = await new OpenAiFake().start();
+    fakes.push(fake);
+    fake.fault({ kind: 'status', status: 400, body: { error: { message: 'bad request on purpose', type: 'invalid_request_error' } } });
+    fake.say({ text: 'fine now' });
+    const ran = await lunar(['chat', '-t', 'openai:gpt-4o-mini', '--home', join(dir, 'home'), '--no-stream'], { input: 'first\nsecond\n', env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` } });
+    expect(ran.code).toBe(0);
+    const said = `${ran.stdout}${ran.stderr}`;
+    expect(said.split('bad request on purpose').length - 1).toBe(1);
+    expect(said).toContain('fine now');
+    expect(fake.lastBody.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([['user', 'second']]);
   }, 60_000);
 });
