@@ -1,7 +1,7 @@
 // What a newcomer meets in the first hour, through the real `lunar` command as a child process:
 // a dataset without categories, a run mixing targets at high concurrency, `lunar chat` from stdin.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,5 +106,30 @@ describe('lunar chat from stdin', () => {
     expect(said.split('bad request on purpose').length - 1).toBe(1);
     expect(said).toContain('fine now');
     expect(fake.lastBody.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([['user', 'second']]);
+  }, 60_000);
+});
+
+describe('lunar search over an .mdx corpus', () => {
+  it('indexes the prose without the JSX and prints each hit with its fused score, not the MMR value', async () => {
+    const dir = scratch();
+    const docs = join(dir, 'docs');
+    mkdirSync(docs);
+    writeFileSync(
+      join(docs, 'refunds.mdx'),
+      "import { Callout } from '../components/Callout'\n\n# Refunds\n\n<Callout type=\"info\">\nRefunds are paid within 14 days of the request.\n</Callout>\n",
+    );
+    writeFileSync(join(docs, 'shipping.md'), '# Shipping\n\nParcels ship from Lyon every weekday. Refunds for lost parcels go through the carrier.\n');
+    const index = join(dir, 'index.db');
+    expect((await lunar(['index', docs, '-i', index])).code).toBe(0);
+
+    const printed = await lunar(['search', 'when are refunds paid', '-i', index]);
+    const json = JSON.parse((await lunar(['search', 'when are refunds paid', '-i', index, '--json'])).stdout) as { path: string; text: string; breakdown: Record<string, number> }[];
+    expect(json.map((h) => h.path)).toEqual(['refunds.mdx', 'shipping.md']);
+    expect(json[0]!.text).toBe('Refunds\n\nRefunds are paid within 14 days of the request.');
+    const scores = [...printed.stdout.matchAll(/^ {3}score (\S+) /gm)].map((m) => m[1]);
+    // The fused score (weighted BM25 and cosine, before MMR), as the breakdown has it; MMR puts 0.7000 on every first hit.
+    expect(scores).toEqual(json.map((h) => h.breakdown.fused!.toFixed(4)));
+    expect(scores[0]).not.toBe('0.7000');
+    expect(printed.stdout).not.toContain('Callout');
   }, 60_000);
 });
