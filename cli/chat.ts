@@ -53,6 +53,9 @@ export async function runChat(options: ChatOptions): Promise<void> {
   // (`scripted:FILE` works: the conversation plays the file's steps in order.)
   const model = resolveTarget(options.target, options.env ? { env: options.env } : {}).model();
   const tools = builtinRegistry();
+  // Opened before the prompt (and before stdin is read), so a wrong id is one line and exit 2; a
+  // new conversation's file is made with its first turn.
+  let session = options.session === undefined ? undefined : await resumed(options.home, options.session);
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const isTTY = Boolean((input as NodeJS.ReadStream).isTTY);
@@ -75,8 +78,6 @@ export async function runChat(options: ChatOptions): Promise<void> {
     ? async (call) => ((await terminal.ask(`  allow ${call.name}(${JSON.stringify(call.arguments)})? [y/N] `)) ?? '').trim().toLowerCase().startsWith('y')
     : undefined;
 
-  // Opened before the prompt, so a wrong id is one line and exit 2; a new conversation's file is made with its first turn.
-  let session = options.session === undefined ? undefined : await resumed(options.home, options.session);
   let history: Message[] = session?.messages() ?? [];
   const continuing = session ? ` Continuing session ${session.id} (${session.turns()} turns).` : '';
   write(`Talking to ${model.id} (tools: ${tools.names().join(', ')}; workspace ${options.workspace}).${continuing} Ctrl-D to quit.\n`);
