@@ -204,6 +204,12 @@ export const Trace = z.object({
   /** A multi-turn episode with a simulated user: its reward and why. */
   episode: EpisodeRecord.optional(),
   /**
+   * Where an external agent's tool calls came from (agent/external/): its responses, its
+   * OpenTelemetry spans, or nowhere — then they are unknown and the tool scorers skip with the
+   * note. Absent: Lunar's own loop ran the tools, so the calls are known.
+   */
+  trajectory: z.object({ source: z.enum(['response', 'spans', 'none']), note: z.string().optional() }).optional(),
+  /**
    * The tools the run was offered (MCP ones included), once per trace, not per model call (each
    * call's record names them); absent when none were offered, and in traces from before it.
    */

@@ -143,3 +143,37 @@ describe('evaluateGates with thresholds', () => {
     expect(formatGateReport(report)[0]).toBe('FAIL run cut is interrupted, not completed: a gate holds only for a whole run (continue it with lunar bench --resume cut)');
   });
 });
+
+describe('evaluateGates and the simulated user\'s faults', () => {
+  // The run passes c01–c08 (8 of 20). Of its twelve failed episodes, user_check blamed the simulated
+  // user for c09–c12 and the agent for c13–c20.
+  const label = (caseId: string): Score[] => {
+    const n = Number(caseId.slice(1));
+    if (n <= 8) return [];
+    const l = n <= 12 ? 'user_error' : 'agent_error';
+    return [{ scorer: 'user_check', value: l === 'agent_error' ? 1 : 0, pass: l === 'agent_error', status: 'scored', reason: l, details: { label: l } }];
+  };
+  const runSpecs = ids.map((caseId) => ({ caseId, scores: [passFail('tau_reward', runPasses.has(caseId)), ...label(caseId)] }));
+
+  it('counts user_error episodes as failures by default, and says how many there are and how to leave them out', () => {
+    const { attempts, run } = setUp([], runSpecs);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: thresholds('pass_rate >= 0.5') }]);
+    expect(report.failed).toBe(1);
+    expect(formatGateReport(report)).toEqual([
+      'FAIL s/default/baseline pass_rate = 0.400, threshold >= 0.5 (--threshold), 95% CI [0.200, 0.600], n = 20',
+      "note: 4 failed episode(s) were the simulated user's fault (user_check: user_error) and count as failures; --exclude-user-errors leaves them out",
+      'gate: run now: 1 checks, 0 held, 1 failed',
+    ]);
+  });
+
+  it('with excludeUserErrors leaves those four out of the verdict, naming each: 8 of 16 = 0.5 holds', () => {
+    const { attempts, run } = setUp([], runSpecs);
+    const report = evaluateGates(run, attempts, [{ suite: 's', thresholds: thresholds('pass_rate >= 0.5') }], undefined, { excludeUserErrors: true });
+    // Binomial(16, 0.5)/16: P(≤ 3) = 0.0106 < 0.025 ≤ P(≤ 4) = 0.0384 → 0.25; P(≤ 11) = 0.9616 < 0.975 ≤ P(≤ 12) = 0.9894 → 0.75.
+    expect(formatGateReport(report, true)).toEqual([
+      'ok   s/default/baseline pass_rate = 0.500, threshold >= 0.5 (--threshold), 95% CI [0.250, 0.750], n = 16',
+      ...['c09', 'c10', 'c11', 'c12'].map((id) => `left out: s/default/baseline ${id} repeat 0: the simulated user's fault (user_check: user_error)`),
+      'gate: run now: 1 checks, 1 held, 0 failed; 4 user_error episode(s) left out',
+    ]);
+  });
+});

@@ -15,6 +15,7 @@ import { isQuarantined, type QuarantineFile } from '../metrics/quarantine.ts';
 import type { CaseDraws } from '../metrics/reliability.ts';
 import { thresholdWarning, toleranceWarning } from './precision.ts';
 import { caseDrawsByGroup } from '../runners/run-noise.ts';
+import { userCheckLabel } from '../judges/user-check.ts';
 
 /** One suite's gates, from its `gates:` section and the command line. */
 export interface SuiteGates {
@@ -36,6 +37,12 @@ export interface GateReport {
   /** Cases of the run left out of every check because the quarantine lists them, by group then id. */
   quarantined: { group: string; caseId: string }[];
   quarantinePath?: string;
+  /**
+   * Failed episodes user_check labelled user_error (the simulated user's fault), by group, case and
+   * repeat: left out of every check with --exclude-user-errors, else only counted in a note.
+   */
+  userErrors: { group: string; caseId: string; repeat: number }[];
+  userErrorsExcluded: boolean;
   checks: CheckResult[];
   notes: string[];
   /** Gates that ask for more precision than the suite gives (ci/precision.ts): said, never failed. */
@@ -45,10 +52,21 @@ export interface GateReport {
   advisory: number;
 }
 
-export function evaluateGates(run: { id: string; status: string }, all: readonly StoredAttempt[], suites: readonly SuiteGates[], quarantine?: GateQuarantine): GateReport {
+export interface GateOptions {
+  /** Leave out the failed episodes user_check labelled user_error: the simulator failed, not the agent. */
+  excludeUserErrors?: boolean;
+}
+
+export function evaluateGates(run: { id: string; status: string }, everything: readonly StoredAttempt[], suites: readonly SuiteGates[], quarantine?: GateQuarantine, options: GateOptions = {}): GateReport {
   const checks: CheckResult[] = [];
   const notes: string[] = [];
   const warnings: string[] = [];
+  const userErrors = everything.filter((a) => userCheckLabel(a.scores) === 'user_error');
+  const excludeUserErrors = options.excludeUserErrors === true;
+  if (userErrors.length && !excludeUserErrors) {
+    notes.push(`${userErrors.length} failed episode(s) were the simulated user's fault (user_check: user_error) and count as failures; --exclude-user-errors leaves them out`);
+  }
+  const all = excludeUserErrors ? everything.filter((a) => userCheckLabel(a.scores) !== 'user_error') : everything;
   // A quarantined case fails at random: it is left out of thresholds and regressions alike, on
   // both sides of the comparison, so the verdict is about the cases that can be trusted.
   const left = (caseId: string, group: string) => quarantine !== undefined && isQuarantined(quarantine.file, caseId, group);
@@ -110,6 +128,8 @@ export function evaluateGates(run: { id: string; status: string }, all: readonly
     run,
     quarantined,
     ...(quarantine ? { quarantinePath: quarantine.path } : {}),
+    userErrors: userErrors.map((a) => ({ group: groupName(a), caseId: a.caseId, repeat: a.repeat })),
+    userErrorsExcluded: excludeUserErrors,
     checks,
     notes,
     warnings,
@@ -149,8 +169,12 @@ export function formatGateReport(report: GateReport, verbose = false): string[] 
   }
   for (const note of report.notes) lines.push(`note: ${note}`);
   for (const q of report.quarantined) lines.push(`quarantined: ${q.group} ${q.caseId} (listed in ${report.quarantinePath}): left out of the verdict`);
+  if (report.userErrorsExcluded) {
+    for (const u of report.userErrors) lines.push(`left out: ${u.group} ${u.caseId} repeat ${u.repeat}: the simulated user's fault (user_check: user_error)`);
+  }
   const advisory = report.advisory ? `, ${report.advisory} advisory` : '';
   const left = report.quarantined.length ? `; ${report.quarantined.length} quarantined case(s) left out` : '';
-  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}${left}`);
+  const userLeft = report.userErrorsExcluded ? `; ${report.userErrors.length} user_error episode(s) left out` : '';
+  lines.push(`gate: run ${report.run.id}: ${report.checks.length} checks, ${report.held} held, ${report.failed} failed${advisory}${left}${userLeft}`);
   return lines;
 }

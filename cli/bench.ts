@@ -24,6 +24,7 @@ import { DEFAULT_MAX_REPEAT, formatAutoRepeat } from '../runners/auto-repeat.ts'
 import { InputError } from '../core/errors.ts';
 
 interface BenchFlags {
+  otlpPort?: number;
   target?: string[];
   out?: string;
   home?: string;
@@ -60,11 +61,13 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
     .addOption(new Option('--budget <dollars>', 'stop starting attempts once the run has cost this much; the run is reported as partial').argParser(nonNegativeNumber))
     .addOption(new Option('--cache <mode>', 'model-call cache: on (read and record), off, refresh (record over), replay (recorded answers only; no keys needed; a miss is an error naming the case)').choices([...CACHE_MODES]).default('on'))
     .option('--resume <run-id>', 'continue a run that was stopped or killed: finished attempts are kept, the rest of its plan runs')
+    .addOption(new Option('--otlp-port <port>', "the port of the OpenTelemetry (OTLP/HTTP) receiver a run with external agents starts (default: any free port; the module and exec targets are told it; give one for an agent you start yourself)").argParser(positiveInt))
     .addOption(new Option('--timeout <ms>', "per-attempt timeout of each model call, overriding the suites' timeout_ms (default 60000); a call that times out is retried while the time budget lasts").argParser(positiveInt))
     .action(async (names: string[], flags: BenchFlags) => {
       const home = flags.home ? resolve(flags.home) : paths.home();
       const given = flags.resume ? await resumeOptions(home, flags) : await freshOptions(names, flags, home, paths.suitesFolder);
-      const options = flags.timeout === undefined ? given : { ...given, suites: given.suites.map((suite) => withCallTimeout(suite, flags.timeout!)) };
+      const timed = flags.timeout === undefined ? given : { ...given, suites: given.suites.map((suite) => withCallTimeout(suite, flags.timeout!)) };
+      const options = flags.otlpPort === undefined ? timed : { ...timed, otlpPort: flags.otlpPort };
       if (flags.dryRun) {
         const plan = await planBench(options);
         console.log(formatEstimate(plan, estimatePlan(plan)));

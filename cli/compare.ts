@@ -111,7 +111,7 @@ async function runBoth(names: string[], flags: CompareFlags, home: string, suite
   let errored = false;
   for (const [role, target] of [['base', flags.base], ['candidate', flags.candidate]] as const) {
     const result: BenchResult = await withInterrupts(({ stop, abort }) =>
-      runBench({ suites, targets: [target], fallbackTargets: [target], home, reporters: REPORTERS, repeat: flags.repeat, filter: flags.filter, limit: flags.limit, cache: flags.cache, stop, abort }),
+      runBench({ suites, targets: [target], fallbackTargets: [target], home, reporters: REPORTERS, repeat: flags.repeat, filter: flags.filter, limit: flags.limit, cache: flags.cache, madeBy: 'compare', stop, abort }),
     );
     const failures = describeFailures(result.attempts);
     for (const line of failures) output.stderr(`${line}\n`);

@@ -207,3 +207,16 @@ describe('lunar gate on precision', () => {
     expect((await gate(home, ['base', '--tolerance', String(mde)])).stderr).toBe('');
   });
 });
+
+describe('lunar gate with no run id', () => {
+  it('takes the newest run lunar bench made, passing over a newer one lunar compare made', async () => {
+    const { home, suite } = project('gates:\n  thresholds: ["answer_contains.mean >= 0.5"]\n');
+    const store = new ResultsStore(join(home, 'results.db'));
+    const all = caseIds(20).map((caseId) => ({ caseId, scores: [passFail('answer_contains', true)] }));
+    storeRun(store, 'compared', 'baseline', all, { suiteFiles: [suite], startedAt: new Date('2026-03-01T00:00:00Z'), madeBy: 'compare' });
+    store.close();
+    const checked = await gate(home, []);
+    expect(checked.stdout).toContain('gate: run now: 1 checks, 0 held, 1 failed');
+    expect((await gate(home, ['compared'])).stdout).toContain('gate: run compared: 1 checks, 1 held, 0 failed');
+  });
+});

@@ -1,4 +1,4 @@
-// `lunar gate [run-id]`: check a stored run (default: the newest) against its suites' gates
+// `lunar gate [run-id]`: check a stored run (default: the newest made by lunar bench) against its suites' gates
 // (thresholds and a reference, from each suite's `gates:` section) and those given on the command
 // line; exit 1 when one fails. `--update-reference` writes the reference from the run instead.
 
@@ -15,6 +15,7 @@ import { recordedGates, type SuiteGateSpec } from '../ci/recorded-gates.ts';
 import { setExitCode } from './exit.ts';
 import { DEFAULT_QUARANTINE, readQuarantine } from '../ci/quarantine-file.ts';
 import { recordGateVerdict } from '../runners/gate-verdict.ts';
+import { madeByBench } from '../runners/run-start.ts';
 
 /** Where --update-reference writes when neither --reference nor a suite names a file. */
 export const DEFAULT_REFERENCE = join('ci', 'reference.json');
@@ -30,6 +31,7 @@ interface GateFlags {
   updateBaseline?: boolean;
   home?: string;
   quarantine?: string;
+  excludeUserErrors: boolean;
   verbose: boolean;
 }
 
@@ -43,7 +45,7 @@ export function registerGateCommand(program: Command, home: () => string, output
         'exit 0 when every gate holds, 1 when one fails (one line per failure), 2 on bad input. ' +
         'A drop from the reference fails only when beyond the tolerance and significant (paired bootstrap; McNemar for pass rates).',
     )
-    .argument('[run-id]', 'the run to check (default: the newest in the results store)')
+    .argument('[run-id]', 'the run to check (default: the newest run made by lunar bench, not by lunar compare)')
     .option('-s, --suite <name...>', 'only these suites of the run')
     .option('--threshold <check>', "a threshold for every suite of the run that has its scorer, e.g. 'answer_contains.mean >= 0.5' (repeatable)", collect, [])
     .option('--reference <file>', "the reference for every suite (default: each suite's gates.reference.path)")
@@ -53,6 +55,7 @@ export function registerGateCommand(program: Command, home: () => string, output
     .addOption(new Option('--update-baseline', 'the old name of --update-reference').hideHelp())
     .option('--home <dir>', 'where results.db lives (default $LUNAR_HOME or .lunar)')
     .option('--quarantine <file>', `flaky cases to leave out of the verdict (default ${DEFAULT_QUARANTINE} when it exists; written by lunar noise --write-quarantine)`)
+    .option('--exclude-user-errors', "leave out failed episodes the user_check judge labelled user_error (the simulated user's fault, not the agent's), naming each", false)
     .option('-v, --verbose', 'print every check, not only failures', false)
     .action((runId: string | undefined, given: GateFlags) => {
       const { baseline, updateBaseline, ...rest } = given;
@@ -63,7 +66,7 @@ export function registerGateCommand(program: Command, home: () => string, output
       if (flags.updateReference) return updateReference(run, attempts, specs, flags, output);
       const quarantine = quarantineOf(flags.quarantine);
       const gates = collectGates(attempts, specs, flags, output);
-      const report = evaluateGates(run, attempts, gates, quarantine);
+      const report = evaluateGates(run, attempts, gates, quarantine, { excludeUserErrors: flags.excludeUserErrors });
       for (const warning of report.warnings) output.stderr(`warning: ${warning}\n`);
       output.stdout(`${formatGateReport(report, flags.verbose).join('\n')}\n`);
       recordVerdict(homeDir, report);
@@ -76,8 +79,8 @@ function readRun(home: string, runId: string | undefined, suites: string[] | und
   if (!existsSync(file)) throw new InputError(`${file}: no results store here; run lunar bench first, or point --home at one`);
   const store = new ResultsStore(file);
   try {
-    const run = runId ? store.run(runId) : store.runs()[0];
-    if (!run) throw new InputError(runId ? `run ${runId}: not in ${file}` : `${file}: holds no runs yet; run lunar bench first`);
+    const run = runId ? store.run(runId) : store.runs().find(madeByBench);
+    if (!run) throw new InputError(runId ? `run ${runId}: not in ${file}` : `${file}: holds no lunar bench run yet; run lunar bench first, or name a run`);
     let attempts = store.attempts(run.id);
     if (suites) {
       const present = new Set(attempts.map((a) => a.suite));

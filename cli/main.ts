@@ -25,6 +25,7 @@ import { registerReportCommand } from './report.ts';
 import { registerViewCommand } from './view.ts';
 import { registerExportCommands } from './export.ts';
 import { registerImportCommands } from './import.ts';
+import { registerImportTracesCommand } from './import-traces.ts';
 import { registerGateCommand } from './gate.ts';
 import { registerHistoryCommand } from './history.ts';
 import { registerDataCommands } from './data.ts';
@@ -83,6 +84,7 @@ function buildProgram(): Command {
   registerViewCommand(program, () => lunarHome());
   registerExportCommands(program, () => lunarHome(), { suitesFolder });
   registerImportCommands(program);
+  registerImportTracesCommand(program);
   registerDataCommands(program, () => lunarHome());
 
   program

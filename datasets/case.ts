@@ -46,6 +46,7 @@ const EXPECTATIONS = [
   'forbidden_tools',
   'forbidden_contains',
   'expected_refusal',
+  'rubric',
 ] as const;
 
 /**
@@ -126,6 +127,12 @@ export const Case = z
     /** true: the agent must refuse; false: it must not (an over-refusal check). */
     expected_refusal: z.boolean().optional(),
     /**
+     * What a good answer to this case does, in plain words, for the `rubric` scorer when the suite
+     * gives it no criteria of its own (promptfoo's per-test llm-rubric); several are graded as one
+     * list that must all hold.
+     */
+    rubric: z.union([z.string().trim().min(1), z.array(z.string().trim().min(1)).min(1)]).optional(),
+    /**
      * Strings no memory write may store (a password the user typed): memory_excludes checks them.
      * Not an expectation on its own: a case that plants a secret also checks the answer for it
      * (forbidden_contains), since an agent could leak it without storing it.
@@ -135,12 +142,20 @@ export const Case = z
     script: z.array(ScriptStep).min(1).optional(),
     bfcl: BfclExpectation.optional(),
     episode: EpisodeTask.optional(),
+    /**
+     * A finished trace (agent/trace.ts's Trace, checked when it is replayed) that `lunar import
+     * traces` read from OpenTelemetry exports: the `imported` target replays it instead of running an
+     * agent, so production conversations are scored offline. It needs no expectation (judges and run
+     * facts score it) and no input when the spans carried none.
+     */
+    trace: z.record(z.string(), z.unknown()).optional(),
     notes: z.string().optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
     // An episode's conversation comes from its simulated user, not from the case.
-    if (c.episode === undefined && [c.input, c.messages, c.sessions].filter((given) => given !== undefined).length !== 1) {
+    const given = [c.input, c.messages, c.sessions].filter((g) => g !== undefined).length;
+    if (c.episode === undefined && (c.trace === undefined ? given !== 1 : given > 1)) {
       ctx.addIssue({ code: 'custom', path: ['input'], message: 'give exactly one of "input", "messages" or "sessions"' });
     }
     if (c.messages && c.messages[c.messages.length - 1]?.role !== 'user') {
@@ -148,7 +163,7 @@ export const Case = z
     }
     // A BFCL entry's possible answers are its expectation (the loader builds it: not a JSONL field to name).
     // An episode's ground truth is its expectation (in the task file the loader read).
-    if (!EXPECTATIONS.some((field) => c[field] !== undefined) && c.bfcl === undefined && c.episode === undefined) {
+    if (!EXPECTATIONS.some((field) => c[field] !== undefined) && c.bfcl === undefined && c.episode === undefined && c.trace === undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['expected_tool_calls'],
@@ -172,7 +187,8 @@ export type EpisodeTask = z.infer<typeof EpisodeTask>;
 export function caseMessages(c: Case): { role: 'system' | 'user' | 'assistant'; content: string }[] {
   if (c.sessions) return c.sessions.flat().map((content) => ({ role: 'user', content }));
   if (c.episode && !c.messages && c.input === undefined) return [{ role: 'user', content: c.episode.instruction }];
-  return c.messages ?? [{ role: 'user', content: c.input! }];
+  // An imported trace whose spans carried no user message has no conversation to start from.
+  return c.messages ?? (c.input === undefined ? [] : [{ role: 'user', content: c.input }]);
 }
 
 /** Strings no memory write may store; empty when the case gives none. */

@@ -84,7 +84,7 @@ describe('loadDataset', () => {
 
   it('names every kind of expectation when a case has none', () => {
     expect(errorOf(file('none-listed.jsonl', [JSON.stringify({ id: 'a', input: 'x', category: 'c' })])).message).toBe(
-      `${join(dir, 'none-listed.jsonl')}:1: expected_tool_calls: a case needs an expectation: expected_tool_calls, expected_contains, expected_no_tool, relevant, expected_answer, forbidden_tools, forbidden_contains or expected_refusal`,
+      `${join(dir, 'none-listed.jsonl')}:1: expected_tool_calls: a case needs an expectation: expected_tool_calls, expected_contains, expected_no_tool, relevant, expected_answer, forbidden_tools, forbidden_contains, expected_refusal or rubric`,
     );
   });
 

@@ -55,6 +55,8 @@ export interface JudgeScorerDefinition<S extends z.ZodType, N extends JudgeNeeds
   options: S;
   instanceName?: (options: z.output<S>, name: string) => string;
   needs: N;
+  /** Whether a case is this scorer's at all (default: every case); one that is not gets no score (null). */
+  applies?: (c: Case, options: z.output<S>) => boolean;
   /** More the step needs, once `needs` is met and before the judge is asked: the inputs, or why the case is skipped. */
   prepare?: (inputs: JudgeInputs<N>, options: z.output<S>) => P | string;
   /** The judging step for these options (defaults applied), given the name its scores carry. */
@@ -71,6 +73,7 @@ export function judgeScorer<S extends z.ZodType, const N extends JudgeNeeds, P e
     create(options, name) {
       const step = definition.create(options, name);
       return async ({ case: c, trace, judge: access }) => {
+        if (definition.applies && !definition.applies(c, options)) return null;
         const reference = expectedAnswers(c)[0];
         if (needs.reference && reference === undefined) return null;
         if (needs.answer && trace.finalAnswer === null) {

@@ -15,6 +15,7 @@ import { faithfulness } from './faithfulness.ts';
 import { hallucination } from './hallucination.ts';
 import { pairwiseReference } from './pairwise.ts';
 import { rubric } from './rubric.ts';
+import { userCheck } from './user-check.ts';
 
 /** The model-graded scorers (judges/): LLM judges, and embedding similarity. */
 export const JUDGE_SCORERS: readonly DefinedScorer[] = [
@@ -27,6 +28,7 @@ export const JUDGE_SCORERS: readonly DefinedScorer[] = [
   pairwiseReference,
   ragAttribution,
   embeddingSimilarity,
+  userCheck,
 ];
 
 export const SCORERS: Readonly<Record<string, DefinedScorer>> = byName([...METRIC_SCORERS, ...JUDGE_SCORERS]);

@@ -57,6 +57,16 @@ describe('rubric', () => {
     expect(user).not.toContain('<reference_answer>');
   });
 
+  it("grades a case's own rubric when the suite gives no criteria, several as one numbered list, and leaves a case without one unscored", async () => {
+    fake.say({ text: json({ reasoning: 'both hold', score: 5 }) });
+    const own = { ...judgeCase(), rubric: ['Names the window.', 'Is polite.'] };
+    const score = await rubric({ steps: ['Judge.'] }).score({ case: own, trace: judgeTrace(), judge: openAiJudge(fake) });
+    expect(score).toMatchObject({ scorer: 'rubric', value: 1, pass: true });
+    expect(sentTo(fake, 0).user).toContain('<criteria>\nThe answer meets every one of these:\n1. Names the window.\n2. Is polite.\n</criteria>');
+    expect(await rubric({ steps: ['Judge.'] }).score({ case: judgeCase(), trace: judgeTrace(), judge: openAiJudge(fake) })).toBeNull();
+    expect(chatCount(fake)).toBe(1);
+  });
+
   it('records a judge error, never a score, after 3 replies off the 1-5 scale', async () => {
     fake.say({ text: json({ reasoning: 'great', score: 9 }) }, { text: json({ reasoning: 'great', score: 9 }) }, { text: json({ reasoning: 'great', score: 4.5 }) });
     const score = await rubric({ criteria: CRITERIA, steps: ['x'] }).score({ case: judgeCase(), trace: judgeTrace(), judge: openAiJudge(fake) });
@@ -81,6 +91,6 @@ describe('rubric', () => {
   it('declares itself a judge scorer and refuses unknown or missing options', () => {
     expect(rubric({ criteria: CRITERIA }).kind).toBe('judge');
     expect(() => rubric({ criteria: CRITERIA, treshold: 0.5 })).toThrow(new ScorerOptionsError('rubric: options: Unrecognized key: "treshold"'));
-    expect(() => rubric({})).toThrow(ScorerOptionsError);
+    expect(() => rubric({ criteria: '  ' })).toThrow(ScorerOptionsError);
   });
 });

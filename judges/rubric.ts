@@ -8,7 +8,7 @@
 // interface carries no log-probabilities, so the judge's one integer is taken as it is.
 
 import { z } from 'zod';
-import { expectedAnswers } from '../datasets/case.ts';
+import { expectedAnswers, type Case } from '../datasets/case.ts';
 import { scored } from '../metrics/score.ts';
 import { askJudge, type JudgeModel } from './core.ts';
 import { numbered, renderChunks } from './inputs.ts';
@@ -18,8 +18,8 @@ import type { JudgeUsage } from './usage.ts';
 
 const Options = z
   .object({
-    /** What a good answer does, in plain words. */
-    criteria: z.string().trim().min(1),
+    /** What a good answer does, in plain words; absent: each case's own `rubric` (a case without one is not scored). */
+    criteria: z.string().trim().min(1).optional(),
     /** Evaluation steps; when absent the judge writes them from the criteria. */
     steps: z.array(z.string().trim().min(1)).min(1).optional(),
     /** The normalised score at or above which the case passes. */
@@ -36,11 +36,13 @@ export const rubric = judgeScorer({
   name: 'rubric',
   options: Options,
   instanceName: (options, name) => (options.name ? `${name}:${options.name}` : name),
+  applies: (c, options) => options.criteria !== undefined || c.rubric !== undefined,
   needs: { answer: 'fails' },
   create: (options, name) => async (inputs, judge, usage) => {
-    const steps = await stepsFor(judge, options, usage);
+    const criteria = criteriaFor(inputs.case, options);
+    const steps = await stepsFor(judge, criteria, options, usage);
     if (!steps.ok) return steps;
-    const graded = await askJudge(judge, RUBRIC_SCORE, { criteria: options.criteria, steps: numbered(steps.value), inputs: inputsOf(inputs, options) }, usage);
+    const graded = await askJudge(judge, RUBRIC_SCORE, { criteria, steps: numbered(steps.value), inputs: inputsOf(inputs, options) }, usage);
     const details = { steps: steps.value, steps_generated: options.steps === undefined, threshold: options.threshold };
     if (!graded.ok) return { ...graded, details };
     const { score, reasoning } = graded.value;
@@ -49,9 +51,16 @@ export const rubric = judgeScorer({
   },
 });
 
-async function stepsFor(judge: JudgeModel, options: Options, usage: JudgeUsage) {
+/** The suite's criteria, else the case's own rubric (several: one numbered list, all to hold). */
+function criteriaFor(c: Case, options: Options): string {
+  if (options.criteria !== undefined) return options.criteria;
+  const own = typeof c.rubric === 'string' ? [c.rubric] : (c.rubric ?? []);
+  return own.length === 1 ? own[0]! : `The answer meets every one of these:\n${numbered(own)}`;
+}
+
+async function stepsFor(judge: JudgeModel, criteria: string, options: Options, usage: JudgeUsage) {
   if (options.steps) return { ok: true as const, value: options.steps };
-  const written = await askJudge(judge, RUBRIC_STEPS, { criteria: options.criteria }, usage);
+  const written = await askJudge(judge, RUBRIC_STEPS, { criteria }, usage);
   return written.ok ? { ok: true as const, value: written.value.steps } : written;
 }
 

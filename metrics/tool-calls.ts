@@ -2,9 +2,9 @@
 
 import { z } from 'zod';
 import type { ExpectedToolCall } from '../datasets/case.ts';
-import type { ToolCallRecord } from '../agent/trace.ts';
+import type { ToolCallRecord, Trace } from '../agent/trace.ts';
 import { valuesMatch } from './normalize.ts';
-import { defineScorer, scored } from './score.ts';
+import { defineScorer, scored, skipped, type Score } from './score.ts';
 
 const ToolNameMatchOptions = z.object({ allow_extra: z.boolean().default(true) }).strict();
 const ToolArgsMatchOptions = z.object({}).strict();
@@ -22,6 +22,9 @@ export const toolNameMatch = defineScorer({
   name: 'tool_name_match',
   options: ToolNameMatchOptions,
   create: ({ allow_extra: allowExtra }, name) => ({ case: c, trace }) => {
+    if (!c.expected_no_tool && !c.expected_tool_calls) return null;
+    const unknown = unknownToolCalls(name, trace);
+    if (unknown) return unknown;
     const called = trace.toolCalls.map((t) => t.name);
     if (c.expected_no_tool) {
       const pass = called.length === 0;
@@ -59,6 +62,8 @@ export const toolArgsMatch = defineScorer({
   create: (_options, name) => ({ case: c, trace }) => {
     const expected = (c.expected_tool_calls ?? []).filter((e) => e.arguments && Object.keys(e.arguments).length > 0);
     if (expected.length === 0) return null;
+    const unknown = unknownToolCalls(name, trace);
+    if (unknown) return unknown;
     const callFor = maximumMatching(expected.length, trace.toolCalls.length, (e, k) => argumentsMatch(expected[e]!, trace.toolCalls[k]!));
     const unmatched = expected.filter((_, e) => callFor[e] === null);
     const matched = expected.length - unmatched.length;
@@ -68,6 +73,16 @@ export const toolArgsMatch = defineScorer({
     return scored(name, matched / expected.length, unmatched.length === 0, reason, { unmatched });
   },
 });
+
+/**
+ * Skipped, with the reason, when the trace cannot say which tools were called: an external agent
+ * that reported no tool calls and whose spans never arrived. Without it an unknown trajectory would
+ * read as "no tool called" and pass every expected_no_tool case.
+ */
+export function unknownToolCalls(name: string, trace: Trace): Score | undefined {
+  if (trace.trajectory?.source !== 'none') return undefined;
+  return skipped(name, trace.trajectory.note ?? "the agent's tool calls are unknown", { trajectory: 'none' });
+}
 
 /**
  * A maximum matching of a bipartite graph (left 0..left-1, right 0..right-1, `fits` the edges) by

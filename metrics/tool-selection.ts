@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { defineScorer, scored } from './score.ts';
+import { unknownToolCalls } from './tool-calls.ts';
 
 const SelectionOptions = z.object({ threshold: z.number().min(0).max(1).default(1) }).strict();
 
@@ -24,6 +25,8 @@ export const toolSelection = defineScorer({
   options: SelectionOptions,
   create: ({ threshold }, name) => ({ case: c, trace }) => {
     if (!c.expected_tool_calls && !c.expected_no_tool) return null;
+    const unknown = unknownToolCalls(name, trace);
+    if (unknown) return unknown;
     const expected = new Set((c.expected_tool_calls ?? []).map((e) => e.name));
     const called = new Set(trace.toolCalls.map((t) => t.name));
     const right = [...called].filter((tool) => expected.has(tool));
@@ -49,6 +52,8 @@ export const noForbiddenTool = defineScorer({
   options: ForbiddenOptions,
   create: (_options, name) => ({ case: c, trace }) => {
     if (!c.forbidden_tools?.length) return null;
+    const unknown = unknownToolCalls(name, trace);
+    if (unknown) return unknown;
     const forbidden = new Set(c.forbidden_tools);
     const calls = trace.toolCalls.filter((t) => forbidden.has(t.name));
     const reason = calls.length

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ExpectedToolCall } from '../datasets/case.ts';
 import type { ToolCallRecord } from '../agent/trace.ts';
 import { defineScorer, scored } from './score.ts';
-import { argumentsMatch, maximumMatching } from './tool-calls.ts';
+import { argumentsMatch, maximumMatching, unknownToolCalls } from './tool-calls.ts';
 
 const Options = z
   .object({
@@ -43,6 +43,8 @@ export const trajectory = defineScorer({
     return ({ case: c, trace }) => {
       if (!c.expected_tool_calls && !c.expected_no_tool) return null;
       if (c.expected_no_tool && mode === 'superset') return null;
+      const unknown = unknownToolCalls(name, trace);
+      if (unknown) return unknown;
       const reference = c.expected_tool_calls ?? [];
       const calls = trace.toolCalls;
       const describe = (list: readonly { name: string; arguments?: Record<string, unknown> }[]) => describeCalls(list, compareArgs);

@@ -275,3 +275,22 @@ describe('repeats', () => {
   });
 });
 
+
+describe('failed episodes by fault', () => {
+  const label = (l: 'user_error' | 'agent_error'): Score => ({ scorer: 'user_check', value: l === 'agent_error' ? 1 : 0, pass: l === 'agent_error', status: 'scored', reason: l, details: { label: l } });
+  const passedEpisode: Score = { scorer: 'user_check', value: null, pass: null, status: 'skipped', reason: 'the episode succeeded: there is no failure to assign' };
+
+  it('counts the failed episodes user_check labelled user_error and agent_error; a passed episode is neither', () => {
+    const [group] = aggregate([
+      attempt({ scores: [fail('tau_reward'), label('user_error')] }),
+      attempt({ scores: [fail('tau_reward'), label('agent_error')] }),
+      attempt({ scores: [fail('tau_reward'), label('agent_error')] }),
+      attempt({ scores: [pass('tau_reward'), passedEpisode] }),
+    ]);
+    expect(group!.failedEpisodes).toEqual({ userError: 1, agentError: 2 });
+  });
+
+  it('leaves the field out when nothing was labelled', () => {
+    expect(aggregate([attempt({ scores: [fail('tau_reward')] })])[0]!.failedEpisodes).toBeUndefined();
+  });
+});

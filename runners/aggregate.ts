@@ -9,6 +9,7 @@
 
 import { meanOverCasesExact, passAtKExact, passHatKExact, toNumber, type CaseDraws } from '../metrics/reliability.ts';
 import { judgeCost } from '../judges/usage.ts';
+import { userCheckLabel } from '../judges/user-check.ts';
 import { RUN_FACT_FIGURES } from '../metrics/run-facts.ts';
 import { mean, quantile, stddev } from '../metrics/stats.ts';
 import { attemptOutcome, type AttemptOutcome } from '../metrics/outcome.ts';
@@ -74,6 +75,11 @@ export interface Aggregate {
   judgeCostUsd: number;
   /** What the simulated user's model cost in these episodes (from tau_reward's details), apart from costUsd; absent when nothing. */
   userCostUsd?: number;
+  /**
+   * Failed episodes user_check labelled: the simulated user's fault or the agent's. Absent when no
+   * attempt of the group was labelled (no user_check, or no failed episode).
+   */
+  failedEpisodes?: { userError: number; agentError: number };
   /** Model calls whose model the price table does not know: their cost is counted as 0. */
   unpricedCalls: number;
   /** Model calls whose token counts were estimated (the provider reported none). */
@@ -180,6 +186,7 @@ function summarise(group: StoredAttempt[]): Aggregate {
     costUsd: sum(group.map((a) => a.costUsd)),
     judgeCostUsd: sum(group.map((a) => judgeCost(a.scores))),
     ...optionalCost('userCostUsd', sum(group.map((a) => userCost(a.scores)))),
+    ...failureLabels(group),
     unpricedCalls: sum(group.map((a) => a.unpricedCalls)),
     estimatedUsage: sum(group.map((a) => a.estimatedUsage)),
     runFacts: runFactPercentiles(group),
@@ -234,6 +241,13 @@ function withRepeats(base: Aggregate, group: StoredAttempt[], repeats: number[])
     passAtK,
     passHatK,
   };
+}
+
+function failureLabels(group: readonly StoredAttempt[]): Pick<Aggregate, 'failedEpisodes'> {
+  const labels = group.map((a) => userCheckLabel(a.scores));
+  const userError = labels.filter((l) => l === 'user_error').length;
+  const agentError = labels.filter((l) => l === 'agent_error').length;
+  return userError + agentError > 0 ? { failedEpisodes: { userError, agentError } } : {};
 }
 
 function sum(values: number[]): number {

@@ -6,7 +6,12 @@ import { declaredRegistry } from '../agent/tools/declared.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import { emptyTrace, type Trace } from '../agent/trace.ts';
 import type { Case } from '../datasets/case.ts';
-import { channelFor } from './channels.ts';
+import { channelFor, externalChannelFor } from './channels.ts';
+import { newTraceparent, type SpanCollector } from '../agent/external/span-collector.ts';
+import { storedTraceFor } from '../agent/otel/imported.ts';
+import type { ResolvedAgent } from '../agent/targets.ts';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_BUDGET } from '../agent/loop.ts';
 import { needsJudge } from '../judges/registry.ts';
 import { bfclToolSpecs } from '../metrics/bfcl/tool-specs.ts';
 import type { JudgeAccess, Score, Scorer } from '../metrics/score.ts';
@@ -24,26 +29,13 @@ export const DEFAULT_SEED = 0;
  * Runs and scores one attempt. Never throws: whatever goes wrong becomes an errored attempt with
  * the message, so one bad attempt cannot take the run down.
  */
-export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: Caching): Promise<Omit<AttemptRow, 'runId'>> {
+export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching?: Caching, spans?: SpanCollector): Promise<Omit<AttemptRow, 'runId'>> {
   const { prepared, case: c, target, repeat } = attempt;
   const { variant } = prepared;
   const base = { suite: prepared.suite.name, config: variant.config, caseId: c.id, category: c.category, target: target.id, repeat };
   try {
-    const run = {
-      model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
-      tools: toolsFor(prepared, c),
-      system: variant.system,
-      workspaceRoot: variant.workspaceRoot,
-      temperature: variant.temperature ?? DEFAULT_TEMPERATURE,
-      // Each repeat is its own draw: its own seed (and its own cache entry).
-      seed: DEFAULT_SEED + repeat,
-      budget: stripUndefined(variant.budget),
-      callTimeoutMs: variant.timeoutMs,
-      // Only abandoning the run cuts attempts short; stopping lets them finish.
-      signal: abort,
-    };
-    const episode = variant.episode && attempt.user ? { settings: variant.episode, user: attempt.user, scheduler, caching, repeat } : undefined;
-    const trace = await channelFor(variant.channel, c).run(c, run, { episode });
+    // An imported trace (lunar import traces) is replayed as it was recorded: no agent runs.
+    const trace = target.agent ? await runExternal(attempt, target.agent, abort, scheduler, caching, spans) : (storedTraceFor(target, c) ?? (await runOwnAgent(attempt, abort, scheduler, caching)));
     if (trace.stopReason === 'error' || trace.stopReason === 'aborted') {
       return { ...base, status: 'error', error: trace.error ?? trace.stopReason, trace, scores: [] };
     }
@@ -59,6 +51,54 @@ export async function runAttempt(attempt: PlannedAttempt, abort: AbortSignal | u
     const message = error instanceof Error ? error.message : String(error);
     return { ...base, status: 'error', error: message, trace: emptyTrace(target.id, 'error', message), scores: [] };
   }
+}
+
+/** Lunar's own agent: the tool loop on the target's model, through the case's channel. */
+function runOwnAgent(attempt: PlannedAttempt, abort: AbortSignal | undefined, scheduler: Scheduler, caching: Caching | undefined): Promise<Trace> {
+  const { prepared, case: c, target, repeat } = attempt;
+  const { variant } = prepared;
+  const run = {
+    model: forAttempt(target.model(c), scheduler, caching, repeat, c.id),
+    tools: toolsFor(prepared, c),
+    system: variant.system,
+    workspaceRoot: variant.workspaceRoot,
+    temperature: variant.temperature ?? DEFAULT_TEMPERATURE,
+    // Each repeat is its own draw: its own seed (and its own cache entry).
+    seed: DEFAULT_SEED + repeat,
+    budget: stripUndefined(variant.budget),
+    callTimeoutMs: variant.timeoutMs,
+    // Only abandoning the run cuts attempts short; stopping lets them finish.
+    signal: abort,
+  };
+  const episode = variant.episode && attempt.user ? { settings: variant.episode, user: attempt.user, scheduler, caching, repeat } : undefined;
+  return channelFor(variant.channel, c).run(c, run, { episode });
+}
+
+/**
+ * An external agent: per turn a call on its kind's lane and through the cache, with a session id
+ * and a W3C traceparent of this attempt's own; `spans`, the run's OTLP receiver when one runs,
+ * gives its trajectory when its responses do not.
+ */
+function runExternal(attempt: PlannedAttempt, agent: ResolvedAgent, abort: AbortSignal | undefined, scheduler: Scheduler, caching: Caching | undefined, spans: SpanCollector | undefined): Promise<Trace> {
+  const { prepared, case: c, target, repeat } = attempt;
+  const { variant } = prepared;
+  const { traceparent, traceId } = newTraceparent();
+  const binding = {
+    sessionId: `lunar-${randomUUID()}`,
+    traceparent,
+    vars: { case_id: c.id, category: c.category, tags: c.tags, repeat },
+    ...(spans ? { otlpEndpoint: spans.endpoint } : {}),
+  };
+  const run = {
+    model: forAttempt(agent.bind(binding), scheduler, caching, repeat, c.id),
+    traceId,
+    ...(spans ? { spans } : {}),
+    ...(abort ? { signal: abort } : {}),
+    ...(variant.timeoutMs !== undefined ? { callTimeoutMs: variant.timeoutMs } : {}),
+    // The same time budget as Lunar's own agent gets (max_steps and max_tokens are the agent's own business).
+    maxTimeMs: variant.budget.maxTimeMs ?? DEFAULT_BUDGET.maxTimeMs,
+  };
+  return externalChannelFor(variant.channel, c, target.id)(c, run);
 }
 
 /**

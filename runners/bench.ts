@@ -3,11 +3,15 @@
 // run (done, stopped, abandoned, a failure), what finished is written, the run gets its status,
 // the store is closed and results.json is written.
 
+import type { RunMaker } from './run-start.ts';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { McpConnections } from '../agent/mcp/connections.ts';
 import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
-import { parseTargetId } from '../agent/providers/registry.ts';
+import type { SpanCollector } from '../agent/external/span-collector.ts';
+import { startSpanCollector } from '../agent/otel/collector.ts';
+import { capabilitiesOf } from '../agent/providers/capabilities.ts';
+import type { ExternalTarget } from '../agent/external/config.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
 import type { Trace } from '../agent/trace.ts';
 import { UnknownToolCalls } from '../agent/tools/unknown-calls.ts';
@@ -48,6 +52,8 @@ export interface BenchOptions extends PlanOptions {
   budget?: number;
   /** Continue this run: its finished attempts are kept, the rest of its plan runs. */
   resume?: string;
+  /** The command making the run when not `lunar bench` (recorded in its invocation). */
+  madeBy?: RunMaker;
   /** Who plays the user of every episode (--user: provider:model or scripted), over the suites' own. */
   user?: string;
   /** Targets for every suite (--target); when absent each suite's own, else fallbackTargets. */
@@ -80,6 +86,13 @@ export interface BenchOptions extends PlanOptions {
   flushEveryMs?: number;
   /** `--repeat auto`: every case once, then rounds over the uncertain ones (runners/auto-repeat.ts); `repeat` is then ignored. */
   autoRepeat?: AutoRepeat;
+  /**
+   * The run's OpenTelemetry receiver (agent/otel/), where external agents' spans arrive: given, an
+   * attempt whose agent reports no tool calls takes its trajectory from its spans. Absent: none runs.
+   */
+  spanCollector?: SpanCollector;
+  /** The port of the receiver the run starts for external agents (default: any free one). */
+  otlpPort?: number;
 }
 
 
@@ -124,28 +137,45 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     // Retried 429s slow the provider's lane down before its calls give up.
     onRetry: (failure) => failure.kind === 'rate_limited' && scheduler.noteRateLimited(failure.provider, failure),
   };
-  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), providerOptions, options.cache !== 'replay');
-  const concurrency = options.concurrency ?? defaultConcurrency(scheduler, [...targets.keys()]);
+  const targets = resolveTargets(suites, options, providerOptions, options.cache !== 'replay');
+  const concurrency = options.concurrency ?? defaultConcurrency(scheduler, [...targets.values()].map((t) => t.ref.provider));
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency: expected a whole number, 1 or more (got ${concurrency})`);
   const log = (line: string) => (options.progressStream === null ? undefined : process.stderr.write(`${line}\n`));
   const knowledge = new KnowledgeBases(options.home, log);
   // MCP servers live for the run: started while preparing, ended when it is over (or on exit).
   const mcp = new McpConnections({ env: options.env, log });
+  // External agents report what they did through OpenTelemetry: a receiver runs for the run.
+  const ownCollector = !options.spanCollector && [...targets.values()].some((t) => capabilitiesOf(t.ref.provider).externalAgent);
+  const spanCollector = ownCollector ? await startRunCollector(options.otlpPort, log) : options.spanCollector;
   try {
     // The judge reaches its provider as the targets do; a missing judge key skips judge scores (not exit 2).
     const prepared = await prepareAll(suites, knowledge, { ...options, mcp, judge: { providerOptions, keys: options.cache !== 'replay' } });
     const users = episodeUsers(options.user, providerOptions, options.cache !== 'replay');
-    return await runPrepared({ ...options, suites, concurrency, scheduler }, prepared, targets, users);
+    return await runPrepared({ ...options, suites, concurrency, scheduler, ...(spanCollector ? { spanCollector } : {}) }, prepared, targets, users);
   } finally {
+    if (ownCollector) await spanCollector?.close();
     await mcp.close();
     await knowledge.close();
+  }
+}
+
+/** The run's OTLP/HTTP receiver, on --otlp-port (an agent started beforehand exports there) or an ephemeral port. */
+async function startRunCollector(port: number | undefined, log: (line: string) => void): Promise<SpanCollector> {
+  try {
+    const collector = await startSpanCollector({ port: port ?? 0 });
+    log(`OpenTelemetry: receiving external agents' spans at ${collector.endpoint}/v1/traces (OTLP/HTTP)`);
+    return collector;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new InputError(`--otlp-port ${port}: the port is in use; pick another, or leave it out for any free port`);
+    throw error;
   }
 }
 
 /** The plan a run would make, without running it (`--dry-run`): no keys needed to see the cost. */
 export async function planBench(options: BenchOptions): Promise<PlannedAttempt[]> {
   const suites = distinctSuites(options.suites);
-  const targets = resolveTargets(suites.flatMap((suite) => targetsOf(options, suite)), options.env ? { env: options.env } : {}, false);
+  const targets = resolveTargets(suites, options, options.env ? { env: options.env } : {}, false);
   const knowledge = new KnowledgeBases(options.home);
   // A dry run starts the suites' MCP servers too: their tool names are needed to check `tools:`.
   const mcp = new McpConnections({ env: options.env });
@@ -172,9 +202,11 @@ function distinctSuites(suites: readonly Suite[]): Suite[] {
   return [...byName.values()];
 }
 
-function resolveTargets(ids: readonly string[], providerOptions: ProviderOptions, keys = true): Map<string, ResolvedTarget> {
+/** Every suite's targets, once each; an external agent a suite defines is resolved with its paths against that suite. */
+function resolveTargets(suites: readonly Suite[], options: BenchOptions, providerOptions: ProviderOptions, keys = true): Map<string, ResolvedTarget> {
+  const blocks = externalTargetsOf(suites);
   const resolved = new Map<string, ResolvedTarget>();
-  for (const id of ids) if (!resolved.has(id)) resolved.set(id, resolveTarget(id, providerOptions, { keys }));
+  for (const id of suites.flatMap((suite) => targetsOf(options, suite))) if (!resolved.has(id)) resolved.set(id, resolveTarget(id, providerOptions, { keys }, { blocks }));
   return resolved;
 }
 
@@ -185,7 +217,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const lock = buildLock({
     users: usersInLock(fullPlan.flatMap((a) => (a.user ? [a.user] : []))),
     prepared,
-    targets: [...targets.keys()].map((id) => ({ id, ...parseTargetId(id) })),
+    targets: [...targets.values()].map((t) => ({ id: t.id, ...t.ref })),
     seed: DEFAULT_SEED,
     options: runOptions(options),
     env: options.env,
@@ -279,9 +311,10 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const runPlan = (planned: PlannedAttempt[]) =>
     runPool(
       planned,
-      options.concurrency,
+      // A person playing the user holds one conversation at a time.
+      planned.some((a) => a.user?.strategy === 'human') ? 1 : options.concurrency,
       async (attempt: PlannedAttempt) => {
-        const row = await runAttempt(attempt, options.abort, options.scheduler!, cache && { cache, mode });
+        const row = await runAttempt(attempt, options.abort, options.scheduler!, cache && { cache, mode }, options.spanCollector);
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
         if (result || options.abort?.aborted) return;
         store.add({ runId, ...row });
@@ -363,13 +396,28 @@ function withStoredTraces(store: ResultsStore, runId: string, attempts: readonly
  * Enough attempts in flight to fill every target's lane: lanes cap model calls, the pool caps
  * attempts, and a pool smaller than the lanes would leave a provider's quota unused.
  */
-function defaultConcurrency(scheduler: Scheduler, targetIds: readonly string[]): number {
-  const providers = [...new Set(targetIds.map((id) => parseTargetId(id).provider))];
+function defaultConcurrency(scheduler: Scheduler, targetProviders: readonly string[]): number {
+  const providers = [...new Set(targetProviders)];
   const total = providers.reduce((sum, provider) => {
     const limit = scheduler.maxConcurrency(provider);
     return sum + (Number.isFinite(limit) ? limit : 4);
   }, 0);
   return Math.max(1, Math.min(64, total));
+}
+
+/** The external agents the suites define, by id; one id defined two ways is bad input. */
+function externalTargetsOf(suites: readonly Suite[]): Map<string, ExternalTarget> {
+  const all = new Map<string, ExternalTarget>();
+  const from = new Map<string, string>();
+  for (const suite of suites) {
+    for (const [id, target] of suite.externalTargets ?? []) {
+      const first = all.get(id);
+      if (first && JSON.stringify(first) !== JSON.stringify(target)) throw new InputError(`${suite.file}: targets: "${id}" is also defined, differently, by ${from.get(id)}; give one of them another id`);
+      all.set(id, target);
+      from.set(id, suite.file);
+    }
+  }
+  return all;
 }
 
 /** A suite's targets, each once, in the order first given (`-t baseline baseline` runs baseline once). */

@@ -2,6 +2,7 @@
 // with traces made by the scorer tests' own helper, so every figure the tests assert comes from
 // stored rows exactly as a bench run leaves them.
 
+import type { RunMaker } from './run-start.ts';
 import { traceOf } from '../metrics/test-fixtures.ts';
 import type { Score } from '../metrics/score.ts';
 import { suiteGates } from './run-start.ts';
@@ -37,6 +38,8 @@ export interface RunSpec {
   /** The suite files the run records having run, their gates recorded as a bench run records them. */
   suiteFiles?: string[];
   status?: RunStatus;
+  /** Recorded as the command that made the run (lunar compare's bench runs). */
+  madeBy?: RunMaker;
 }
 
 /** Stores a run of `target` with one attempt per spec (suite `s`, config `default` unless set). */
@@ -47,7 +50,7 @@ export function storeRun(store: ResultsStore, runId: string, target: string, spe
     const suite = loadSuite(file);
     return [suite.name, suiteGates(suite, scorers)];
   }));
-  store.startRun(runId, { invocation: { suites: run.suiteFiles ?? [], fallbackTargets: [target] }, gates }, startedAt);
+  store.startRun(runId, { invocation: { suites: run.suiteFiles ?? [], fallbackTargets: [target], ...(run.madeBy ? { madeBy: run.madeBy } : {}) }, gates }, startedAt);
   for (const spec of specs) {
     const trace = traceOf(spec.error ? null : `${target} answers ${spec.caseId}`, [], {
       target,

@@ -40,6 +40,8 @@ describe('environment suites', () => {
     expect(userChoice(settings, 'groq:llama-3.3-70b-versatile', 'baseline', 's.yaml')).toEqual({ id: 'groq:llama-3.3-70b-versatile', strategy: 'llm' });
     expect(userChoice({ ...settings, user: { target: 'openai:gpt-4o', strategy: 'react' } }, undefined, 'baseline', 's.yaml')).toEqual({ id: 'openai:gpt-4o', strategy: 'react' });
     expect(userChoice(settings, 'scripted', 'openai:gpt-4o-mini', 's.yaml').strategy).toBe('scripted');
+    // --user human: the person at the terminal plays the user, whatever the suite's strategy.
+    expect(userChoice({ ...settings, user: { strategy: 'llm' } }, 'human', 'openai:gpt-4o-mini', 's.yaml')).toEqual({ id: 'human', strategy: 'human' });
     expect(() => userChoice({ ...settings, user: { strategy: 'llm' } }, undefined, 'baseline', 's.yaml')).toThrow(/s\.yaml: user: the llm user needs a model/);
   });
 

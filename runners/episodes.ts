@@ -78,9 +78,12 @@ const isModel = (id: string) => {
 
 /** The user's target id and strategy, before anything is resolved (bad input: exit 2, naming the suite). */
 export function userChoice(settings: EpisodeSettings, override: string | undefined, agentTarget: string, file: string): { id: string; strategy: UserStrategy } {
-  const id = override ?? settings.user.target ?? (isModel(agentTarget) ? agentTarget : 'scripted');
+  const chosen = override ?? settings.user.target;
+  const id = chosen ?? (isModel(agentTarget) ? agentTarget : 'scripted');
   const modelPlays = isModel(id);
-  const strategy = settings.user.strategy ?? (modelPlays ? 'llm' : 'scripted');
+  // `--user human` and `--user scripted` name who plays the user, not a model: the strategy itself.
+  const named = chosen === 'human' || chosen === 'scripted' ? chosen : undefined;
+  const strategy = named ?? settings.user.strategy ?? (modelPlays ? 'llm' : 'scripted');
   if ((strategy === 'llm' || strategy === 'react') && !modelPlays) {
     throw new InputError(`${file}: user: the ${strategy} user needs a model (provider:model), not "${id}"; use strategy scripted or pass --user provider:model`);
   }

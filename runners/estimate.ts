@@ -3,7 +3,6 @@
 // priced from the price table; a target with no price is said to be unpriced, not free.
 
 import { priceOf } from '../agent/providers/pricing.ts';
-import { parseTargetId } from '../agent/providers/registry.ts';
 import { countTokens } from '../agent/rag/tokens.ts';
 import { caseMessages } from '../datasets/case.ts';
 import type { PlannedAttempt } from './plan.ts';
@@ -26,6 +25,7 @@ export interface Estimate {
 
 export function estimatePlan(plan: readonly PlannedAttempt[], env: NodeJS.ProcessEnv = process.env): Estimate[] {
   const byTarget = new Map<string, Estimate>();
+  const refs = new Map(plan.map((a) => [a.target.id, a.target.ref]));
   const specTokens = new Map<PlannedAttempt['prepared'], number>();
   for (const attempt of plan) {
     const { prepared, case: c } = attempt;
@@ -47,7 +47,7 @@ export function estimatePlan(plan: readonly PlannedAttempt[], env: NodeJS.Proces
     byTarget.set(attempt.target.id, entry);
   }
   for (const entry of byTarget.values()) {
-    const { provider, model } = parseTargetId(entry.target);
+    const { provider, model } = refs.get(entry.target)!;
     const price = priceOf(provider, model, {}, env);
     entry.costUsd = price ? (entry.inputTokens * price.input + entry.outputTokens * price.output) / 1_000_000 : null;
   }

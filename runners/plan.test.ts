@@ -13,7 +13,7 @@ import type { ResolvedTarget } from '../agent/targets.ts';
 const cases = ['a1', 'a2', 'b1', 'b2', 'c1'].map((id) =>
   Case.parse({ id, input: 'x', category: id[0] === 'a' ? 'alpha' : 'beta', tags: id.endsWith('1') ? ['first'] : [], expected_no_tool: true }),
 );
-const target = (id: string): ResolvedTarget => ({ id, model: () => { throw new Error('not used'); } });
+const target = (id: string): ResolvedTarget => ({ id, ref: { provider: id, model: '' }, model: () => { throw new Error('not used'); } });
 const prepared = (name: string, config = 'default'): PreparedSuite => ({ suite: { name } as PreparedSuite['suite'], variant: { config } as PreparedSuite['variant'], cases, tools: {} as PreparedSuite['tools'], scorers: [], judge: { available: false, reason: 'none' } });
 
 describe('selectCases', () => {
@@ -104,8 +104,9 @@ describe('prepareAll with a judge', () => {
     expect((error as InputError).exitCode).toBe(2);
   });
 
-  it('is exit 2 for a judge scorer missing a required option and for a scripted judge file that is not there', async () => {
-    expect(await failure(prepare('nocriteria.yaml', 'scorers: [rubric]\n'))).toMatchObject({ exitCode: 2, message: expect.stringContaining('scorers: rubric: options: criteria:') });
+  it('is exit 2 for a judge scorer option that is not valid and for a scripted judge file that is not there', async () => {
+    // rubric's criteria are optional (a case may give its own), but never blank.
+    expect(await failure(prepare('nocriteria.yaml', "scorers: [{ rubric: { criteria: '  ' } }]\n"))).toMatchObject({ exitCode: 2, message: expect.stringContaining('scorers: rubric: options: criteria:') });
     const missing = await failure(prepare('nofile.yaml', 'judge: scripted:nope.jsonl\nscorers: [faithfulness]\n'));
     expect(missing).toMatchObject({ exitCode: 2, message: expect.stringMatching(/nofile\.yaml: judge: target scripted:.*nope\.jsonl: .*cannot read script \(ENOENT\)/) });
   });

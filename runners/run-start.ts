@@ -14,7 +14,7 @@ import type { Suite } from './suite.ts';
 
 /** What a run records to be resumed, reproduced and gated: its invocation, its lock, its plan and its suites' gates. */
 export interface RunConfig {
-  invocation: { suites: string[]; targets?: string[]; user?: string; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number | 'auto'; maxRepeat?: number; shard?: { index: number; count: number }; budget?: number };
+  invocation: { suites: string[]; targets?: string[]; user?: string; fallbackTargets: string[]; filter?: string[]; limit?: number; repeat?: number | 'auto'; maxRepeat?: number; shard?: { index: number; count: number }; budget?: number; madeBy?: RunMaker };
   lock: Lock;
   plan: { attempts: number; suites: { name: string; config: string; cases: number; scorers: string[] }[] };
   /** Each suite's `gates:` as the run started (runners/gate-spec.ts), for `lunar gate`. */
@@ -57,6 +57,7 @@ export function startOrResume(
       ...(options.autoRepeat ? { repeat: 'auto' as const, maxRepeat: options.autoRepeat.maxRepeat } : { repeat: options.repeat }),
       shard: options.shard,
       budget: options.budget,
+      ...(options.madeBy ? { madeBy: options.madeBy } : {}),
     },
     lock,
     plan: {
@@ -67,6 +68,17 @@ export function startOrResume(
   };
   store.startRun(runId, config);
   return { runId, plan: fullPlan, earlier: [] };
+}
+
+/**
+ * Which command made a run, when not `lunar bench`: `lunar compare --base/--candidate` runs one
+ * bench per side, and `lunar gate` with no run id looks past those to the newest bench run.
+ */
+export type RunMaker = 'compare';
+
+/** Whether a stored run was made by `lunar bench` itself (runs from before the field count as such). */
+export function madeByBench(run: { config: unknown }): boolean {
+  return (run.config as Partial<RunConfig> | null)?.invocation?.madeBy === undefined;
 }
 
 /** The invocation a run recorded, for `lunar bench --resume`. */

@@ -19,6 +19,8 @@ import { expandMatrix, Matrix, setPath } from './matrix.ts';
 import { taskFile, tauDataDir, type TauSplit } from '../agent/environments/tau/index.ts';
 import { USER_STRATEGIES, type UserStrategy } from '../agent/environments/user/index.ts';
 import { DEFAULT_MAX_STEPS, type ToolCallMode } from '../agent/environments/episode.ts';
+import { externalTargetsOf, SuiteTargets } from './suite-targets.ts';
+import type { ExternalTarget } from '../agent/external/config.ts';
 
 const ScorerEntry = z.union([
   z.string().min(1),
@@ -103,7 +105,8 @@ export const Suite = z
     knowledge: Knowledge.optional(),
     /** MCP servers whose tools the agent is offered: a list ({ name, command, args, env, cwd } | { name, url, headers }) or an mcpServers JSON file. */
     mcp: McpSetting.optional(),
-    targets: z.array(z.string().min(1)).min(1).optional(),
+    /** Target ids, or blocks defining external agents ({ id, http | module | exec }): runners/suite-targets.ts. */
+    targets: SuiteTargets.optional(),
     /**
      * The model LLM-judge scorers call, a target id (openai:gpt-4o-mini, ollama:qwen2.5:7b,
      * scripted:FILE with FILE relative to the suite). Without one, judge scores are skipped.
@@ -210,6 +213,8 @@ export interface Suite {
   /** The dataset's file (the topics file for TREC), for messages. */
   datasetPath: string;
   targets?: string[];
+  /** The external agents the suite defines or names (`targets:` blocks, http:/module:/exec: ids), paths resolved against it. */
+  externalTargets?: Map<string, ExternalTarget>;
   limits?: z.infer<typeof Limits>;
   /** The `gates:` section, its reference file resolved against the suite's folder. */
   gates?: { thresholds: string[]; reference?: { path: string; tolerance: number } };
@@ -240,7 +245,7 @@ export function loadSuite(file: string): Suite {
     description: base.description,
     dataset,
     datasetPath: datasetFiles(dataset)[0]!,
-    targets: base.targets,
+    ...externalTargetsOf(base.targets, here, file),
     limits: base.limits,
     ...(base.gates ? { gates: { thresholds: base.gates.thresholds ?? [], ...(base.gates.reference ? { reference: { path: resolve(here, base.gates.reference.path), tolerance: base.gates.reference.tolerance } } : {}) } } : {}),
     variants,

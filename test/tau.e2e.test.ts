@@ -95,3 +95,41 @@ describe.skipIf(skip)('lunar bench suites/tau-retail.yaml against a fake OpenAI 
     expect(ids).toEqual([0, 1, 2, 3, 4, 5].map((i) => `retail-test-${i}`).sort());
   });
 });
+
+describe.skipIf(skip)('lunar bench suites/tau-retail.yaml --user human: you play the user at the terminal', () => {
+  it('shows each instruction and agent reply, takes the typed lines as the user turns, one episode at a time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-tau-human-'));
+    const out = join(dir, 'out');
+    // Two episodes, asked for at concurrency 4: the person's lines go to the first episode until
+    // its ###STOP###, then to the second (whose user gives up at the end of input).
+    const typed = ['Hello, I want to return an item.', 'Yes please.', '###STOP###', 'Hi, I need help with an order.'].join('\n');
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+      const child = spawn('node', [join(root, 'bin', 'lunar.js'), 'bench', 'suites/tau-retail.yaml', '-t', 'baseline', '--user', 'human', '--limit', '2', '--concurrency', '4', '--home', join(dir, 'home'), '--out', out], {
+        cwd: root,
+        env: { ...process.env, CI: '' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdin.end(`${typed}\n`);
+      child.on('exit', (code) => done({ code, stdout, stderr }));
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const shown = result.stdout.split('You play the user.').slice(1);
+    expect(shown).toHaveLength(2);
+    expect(shown[0]).toContain('Your instruction (the agent cannot see it):');
+    expect(shown[0]).toMatch(/agent: /);
+    const db = new Database(join(dir, 'home', 'results.db'), { readonly: true });
+    const rows = db.prepare('SELECT case_id AS caseId, trace FROM attempts ORDER BY case_id').all() as { caseId: string; trace: string }[];
+    db.close();
+    const attempts = rows.map((r) => ({ caseId: r.caseId, trace: JSON.parse(r.trace) as { messages: { role: string; content: string }[]; episode: { user: { strategy: string } } } }));
+    const userTurns = (id: string) => attempts.find((a) => a.caseId === id)!.trace.messages.filter((m) => m.role === 'user').map((m) => m.content);
+    expect(userTurns('retail-test-0')).toEqual(['Hello, I want to return an item.', 'Yes please.', '###STOP###']);
+    expect(userTurns('retail-test-1')).toEqual(['Hi, I need help with an order.', '###STOP###']);
+    expect(attempts.map((a) => a.trace.episode.user.strategy)).toEqual(['human', 'human']);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.run.config.lock.users).toEqual([{ target: 'human', strategy: 'human', promptSha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  });
+});

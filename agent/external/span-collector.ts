@@ -27,9 +27,9 @@ export interface SpanCollector {
   readonly endpoint: string;
   /**
    * The spans of one trace id as a trajectory, once they have stopped arriving (quiet for
-   * `settleMs`) or `timeoutMs` has passed since the call.
+   * `settleMs`), or none has come within `firstSpanMs`, or `timeoutMs` has passed since the call.
    */
-  trajectory(traceId: string, options?: { settleMs?: number; timeoutMs?: number; signal?: AbortSignal }): Promise<SpanTrajectory>;
+  trajectory(traceId: string, options?: { settleMs?: number; timeoutMs?: number; firstSpanMs?: number; signal?: AbortSignal }): Promise<SpanTrajectory>;
   close(): Promise<void>;
 }
 

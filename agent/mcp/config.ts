@@ -146,7 +146,8 @@ export class McpConfigError extends Error {
 
 const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
-function expand(text: string, env: NodeJS.ProcessEnv, where: () => string): string {
+/** `${VAR}` and `${VAR:-default}` in `text` read from `env`; a variable with neither is an McpConfigError naming `where()`. */
+export function expand(text: string, env: NodeJS.ProcessEnv, where: () => string): string {
   return text.replace(VARIABLE, (_, name: string, fallback: string | undefined) => {
     const value = env[name];
     if (value !== undefined && value !== '') return value;

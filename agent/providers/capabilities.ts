@@ -1,14 +1,21 @@
 // What each provider is — free, local, generative, streaming, tool-calling, whether its id needs
-// a model, whether it replays a per-case script — so callers ask this table instead of comparing
-// provider names. It is a leaf module (no provider code imported) because pricing and the model
-// call path ask it, and the provider files themselves import pricing.
+// a model, whether it replays a per-case script, whether it is an agent outside Lunar — so
+// callers ask this table instead of comparing provider names. It is a leaf module (no provider
+// code imported) because pricing and the model call path ask it, and the provider files
+// themselves import pricing.
 
 import type { ProviderCapabilities } from './types.ts';
 
 /** A model behind an API: what every provider not in the table is taken to be. */
-export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false };
+export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false, externalAgent: false };
 
-const LOCAL_POLICY: ProviderCapabilities = { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: false };
+const LOCAL_POLICY: ProviderCapabilities = { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: false, externalAgent: false };
+
+/**
+ * An agent Lunar calls per turn (http, module, exec): its calls take its kind's lane and the
+ * cache; what it costs is what it reports (never priced from a table); it plays no user or judge.
+ */
+const EXTERNAL_AGENT: ProviderCapabilities = { free: false, local: false, generative: false, streams: false, tools: true, modelOptional: false, perCaseScript: false, externalAgent: true };
 
 export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities>> = {
   // Runs on the user's machine: free, but a real model behind an API (its own lane, the cache).
@@ -18,6 +25,11 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities
   groq: HOSTED_MODEL,
   baseline: LOCAL_POLICY,
   scripted: { ...LOCAL_POLICY, perCaseScript: true },
+  http: EXTERNAL_AGENT,
+  module: EXTERNAL_AGENT,
+  exec: EXTERNAL_AGENT,
+  // Replays the finished trace each case carries (agent/otel/imported.ts): no model, nothing to pay.
+  imported: LOCAL_POLICY,
 };
 
 export function capabilitiesOf(provider: string): ProviderCapabilities {

@@ -1,5 +1,6 @@
 // Target ids name a provider and a model: `ollama:qwen2.5:7b`, `openai:gpt-4o-mini`,
-// `gemini:gemini-2.5-flash`, `groq:llama-3.3-70b-versatile`, `baseline`, `scripted:FILE`. The provider is
+// `gemini:gemini-2.5-flash`, `groq:llama-3.3-70b-versatile`, `baseline`, `scripted:FILE`, and the
+// external agents `http:FILE`, `module:PATH#export`, `exec:COMMAND` (agent/external/). The provider is
 // everything before the first colon; the model is the rest (Ollama tags keep their colons).
 // Adding a provider is adding its file, one line to this table and one to capabilities.ts, which
 // says what it can do (costs, runs locally, writes text, streams): never a comparison of names.
@@ -10,10 +11,19 @@ import { groqProvider } from './groq.ts';
 import { ollamaProvider } from './ollama.ts';
 import { openaiClient, openaiProvider } from './openai.ts';
 import { scriptedProvider } from './scripted.ts';
+import { importedProvider } from '../otel/imported.ts';
 import { capabilitiesOf } from './capabilities.ts';
 import type { ChatModel, ProviderDefinition, ProviderOptions } from './types.ts';
 
 const baselineProvider: ProviderDefinition = { name: 'baseline', create: () => new BaselineModel() };
+
+/** An agent outside Lunar (agent/external/): resolveTarget builds it; it is no chat model to judge, play a user or chat with. */
+const externalAgent = (name: string): ProviderDefinition => ({
+  name,
+  create: (model) => {
+    throw new UnknownTargetError(`${name}:${model} is an external agent: it answers whole turns of a suite's cases, and cannot serve as a chat model (a judge, a simulated user, lunar chat or lunar serve)`);
+  },
+});
 
 export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
   ollama: ollamaProvider,
@@ -22,6 +32,10 @@ export const PROVIDERS: Readonly<Record<string, ProviderDefinition>> = {
   groq: groqProvider,
   baseline: baselineProvider,
   scripted: scriptedProvider,
+  http: externalAgent('http'),
+  module: externalAgent('module'),
+  exec: externalAgent('exec'),
+  imported: importedProvider,
 };
 
 export interface TargetId {

@@ -140,6 +140,8 @@ export interface ProviderCapabilities {
   modelOptional: boolean;
   /** Replays a script: its bare id reads each case's own script, so it needs the case. */
   perCaseScript: boolean;
+  /** An agent outside Lunar (agent/external/): it answers whole turns and runs its own tools, so it replaces the tool loop. */
+  externalAgent: boolean;
 }
 
 export interface ProviderDefinition {

@@ -4,13 +4,14 @@
 // hand from the config.
 
 import { Command } from 'commander';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../runners/bench.ts';
 import { registerImportCommands } from '../../cli/import.ts';
+import { exitCodeOf } from '../../cli/exit.ts';
 import { InputError } from '../../core/errors.ts';
 import { attemptOutcome } from '../../metrics/outcome.ts';
 import { loadSuite } from '../../runners/suite.ts';
@@ -34,17 +35,35 @@ describe('lunar import promptfoo', () => {
     expect(printed).toBe(
       `imported 6 case(s) from 7 test(s) × 1 prompt(s) into ${out} (dataset.jsonl, suite.yaml)\n` +
         'targets: openai:gpt-4o-mini\n' +
-        'not carried over: javascript: 1 (Lunar runs no code from a config: write it as a scorer (metrics/))\n' +
-        'not carried over: python: 1 (Lunar runs no code from a config: write it as a scorer (metrics/))\n' +
-        'not carried over: icontains-any: 1 (one of several strings: expected_contains needs every one (contains with mode any is suite-wide))\n' +
-        "not carried over: regex: 1 (not the same in every test: Lunar's regex scorer holds for the whole suite)\n" +
-        'not carried over: provider echo: 1 (no Lunar target for it: run with --target)\n' +
-        'not carried over: tests × prompts with nothing Lunar checks per case: 1 (a Lunar case needs an expectation of its own (contains, not-contains, equals, is-refusal))\n' +
-        `carried over differently: icontains: 2 as expected_contains: Lunar's answer_contains matches at word and number boundaries ("12" is not in "120") after folding case, white space and thousands separators\n` +
-        "carried over differently: not-icontains: 1 as forbidden_contains: Lunar's answer_excludes folds case, white space and thousands separators before looking\n" +
-        'carried over differently: equals: 1 as expected_answer with exact_match (case and white space kept): it still reads 1,000 as 1000\n' +
-        "carried over differently: is-refusal: 1 as expected_refusal with Lunar's refusal scorer (its own refusal phrases)\n" +
-        `carried over differently: icontains-all: 1 as expected_contains: Lunar's answer_contains matches at word and number boundaries ("12" is not in "120") after folding case, white space and thousands separators\n` +
+        'promptfoo                 carried  dropped\n' +
+        'assert python                   0        1\n' +
+        'assert latency                  6        1\n' +
+        'assert javascript               0        1\n' +
+        'assert regex                    0        1\n' +
+        'assert icontains                2        0\n' +
+        'assert not-icontains            1        0\n' +
+        'assert equals                   1        0\n' +
+        'assert is-refusal               1        0\n' +
+        'assert icontains-any            0        1\n' +
+        'assert icontains-all            1        0\n' +
+        'tests                           6        1\n' +
+        'provider openai                 1        0\n' +
+        'provider echo                   0        1\n' +
+        'assertions in all              12        5\n' +
+        'notes:\n' +
+        '  assert python (1) dropped: Lunar runs no code from a config: write it as a scorer (metrics/)\n' +
+        '  assert latency (1) dropped: its test has nothing Lunar checks per case (a Lunar case needs contains, not-contains, equals, is-refusal or a rubric)\n' +
+        // `output.length < 200` reads as a length limit (a regex), made by one test only.
+        "  assert javascript (1) dropped: not the same in every test: Lunar's regex scorer holds for the whole suite\n" +
+        "  assert regex (1) dropped: not the same in every test: Lunar's regex scorer holds for the whole suite\n" +
+        `  assert icontains (2) carried as expected_contains: Lunar's answer_contains matches at word and number boundaries ("12" is not in "120") after folding case, white space and thousands separators\n` +
+        "  assert not-icontains (1) carried as forbidden_contains: Lunar's answer_excludes folds case, white space and thousands separators before looking\n" +
+        '  assert equals (1) carried as expected_answer with exact_match (case and white space kept): it still reads 1,000 as 1000\n' +
+        "  assert is-refusal (1) carried as expected_refusal with Lunar's refusal scorer (its own refusal phrases)\n" +
+        '  assert icontains-any (1) dropped: one of several strings: expected_contains needs every one\n' +
+        `  assert icontains-all (1) carried as expected_contains: Lunar's answer_contains matches at word and number boundaries ("12" is not in "120") after folding case, white space and thousands separators\n` +
+        '  tests (1) dropped: its test has nothing Lunar checks per case (a Lunar case needs contains, not-contains, equals, is-refusal or a rubric)\n' +
+        '  provider echo (1) dropped: no Lunar target for it: run with --target\n' +
         `run it: lunar bench ${join(out, 'suite.yaml')}\n`,
     );
     const cases = readFileSync(join(out, 'dataset.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -100,10 +119,25 @@ describe('lunar import promptfoo', () => {
       { id: 't1-p1', input: 'Q: Hi', category: 'promptfoo', expected_contains: 'Hello', notes: 'from promptfoo test 1, prompt 1' },
       { id: 't1-p2', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi (en)' }], category: 'promptfoo', expected_contains: 'Hello', notes: 'from promptfoo test 1, prompt 2' },
     ]);
-    expect(result.approximate.map((a) => a.how)).toEqual([expect.stringContaining("it also ignores case, which promptfoo's contains does not")]);
+    expect([...result.assertions[0]!.how.keys()]).toEqual([expect.stringContaining("it also ignores case, which promptfoo's contains does not")]);
+  });
 
-    writeFileSync(config, "prompts: ['{{q}}']\ntests:\n  - vars: { q: Hi }\n    assert: [{ type: javascript, value: 'true' }]\n");
-    expect(() => importPromptfoo(config, join(dir, 'out2'))).toThrow(InputError);
+  it('prints the table and exits 2, writing nothing, when no test can be carried over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lunar-pf-import-3-'));
+    const config = join(dir, 'promptfooconfig.yaml');
+    writeFileSync(config, "prompts: ['{{q}}']\ntests:\n  - vars: { q: Hi }\n    assert: [{ type: javascript, value: 'output.foo()' }]\n");
+    let stdout = '';
+    let stderr = '';
+    const program = new Command('lunar').exitOverride();
+    registerImportCommands(program, { output: { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s) } });
+    await program.parseAsync(['node', 'lunar', 'import', 'promptfoo', config, '--out', join(dir, 'out')]);
+    expect(exitCodeOf(program)).toBe(2);
+    expect(stdout).toContain('assert javascript               0        1\n');
+    expect(stderr).toBe(`nothing imported: ${config}: tests: none can be carried over (its test has nothing Lunar checks per case (a Lunar case needs contains, not-contains, equals, is-refusal or a rubric))\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    // A config with no prompt at all is bad input.
+    writeFileSync(config, 'tests: []\n');
+    expect(() => importPromptfoo(config, join(dir, 'out'))).toThrow(InputError);
   });
 });
 

@@ -18,6 +18,7 @@ describe('judge prompts', () => {
       'pairwise.compare',
       'rubric.score',
       'rubric.steps',
+      'user_check.fault',
     ]);
     for (const h of hashes) expect(h.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(hashes.map((h) => h.sha256)).size).toBe(JUDGE_PROMPTS.length + 1);
@@ -50,6 +51,7 @@ describe('judge prompts', () => {
       'context_recall.attribute': ['context', 'question', 'reference'],
       'pairwise.compare': ['criteria', 'first', 'question', 'second'],
       'hallucination.reference_free': ['query', 'response'],
+      'user_check.fault': ['conversation', 'instruction', 'outcome'],
     });
   });
 });

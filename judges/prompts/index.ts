@@ -6,6 +6,7 @@ import { HALLUCINATION_REFERENCE_FREE } from './hallucination.ts';
 import { PAIRWISE_COMPARE } from './pairwise.ts';
 import { RELEVANCY_QUESTIONS, RELEVANCY_RATE } from './relevancy.ts';
 import { RUBRIC_SCORE, RUBRIC_STEPS } from './rubric.ts';
+import { USER_CHECK } from './user-check.ts';
 import { createHash } from 'node:crypto';
 import { FORMAT_INSTRUCTION, promptHash, retryMessage, type JudgePrompt } from './template.ts';
 
@@ -20,6 +21,7 @@ export const JUDGE_PROMPTS: readonly JudgePrompt[] = [
   CONTEXT_RECALL,
   PAIRWISE_COMPARE,
   HALLUCINATION_REFERENCE_FREE,
+  USER_CHECK,
 ];
 
 /** The texts every judge call shares (the format instruction, the retry message), as one entry. */

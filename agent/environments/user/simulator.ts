@@ -4,10 +4,10 @@
 // prompt), `react` (a model that writes a Thought, then the User Response sent on), `scripted`
 // (lines from the case: offline and deterministic) and `human` (a person at the terminal).
 
-import { createInterface } from 'node:readline/promises';
 import { STOP_TOKEN, USER_OPENING } from '../tau/environment.ts';
 import type { ChatModel, Message } from '../../providers/types.ts';
 import { userPromptFor, type UserStrategy } from './prompts.ts';
+import { HumanUser } from './human.ts';
 
 export interface UserUsage {
   calls: number;
@@ -133,34 +133,5 @@ class ScriptedUser implements UserSimulator {
 
   private next(): string {
     return this.lines.shift() ?? STOP_TOKEN;
-  }
-}
-
-/** HumanUserSimulationEnv: the instruction, then each agent reply, is shown; the person types the answer. */
-class HumanUser implements UserSimulator {
-  readonly strategy = 'human';
-  readonly target = 'human';
-  readonly usage: UserUsage = { calls: 0, costUsd: 0, inputTokens: 0, outputTokens: 0 };
-
-  constructor(
-    private readonly input: NodeJS.ReadableStream,
-    private readonly output: NodeJS.WritableStream,
-  ) {}
-
-  start(instruction: string, signal?: AbortSignal): Promise<string> {
-    return this.ask(`${instruction}\n`, signal);
-  }
-
-  reply(agentMessage: string, signal?: AbortSignal): Promise<string> {
-    return this.ask(`${agentMessage}\n`, signal);
-  }
-
-  private async ask(prompt: string, signal?: AbortSignal): Promise<string> {
-    const rl = createInterface({ input: this.input, output: this.output, terminal: false });
-    try {
-      return await rl.question(prompt, signal ? { signal } : {});
-    } finally {
-      rl.close();
-    }
   }
 }
