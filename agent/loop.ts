@@ -4,6 +4,7 @@
 // a throwing approval hook nor a throwing event listener escapes. The messages always form a
 // history a provider accepts: every tool call the model asked for has a result, if only "not run".
 
+import { onAbort } from './abort-listeners.ts';
 import { ProviderError } from './providers/errors.ts';
 import { isCachedResult } from './providers/cached-models.ts';
 import { isPriced } from './providers/pricing.ts';
@@ -73,9 +74,10 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     stopper.abort(new Error('time budget spent'));
   }, budget.maxTimeMs);
   const forward = () => stopper.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', forward, { once: true });
+  const detach = options.signal ? onAbort(options.signal, forward) : undefined;
   if (options.signal?.aborted) forward();
   const signal = stopper.signal;
+  const offered = options.tools.specs();
   const run: RunOptions = { ...options, onEvent: listenerThatCannotThrow(options.onEvent) };
 
   const messages: Message[] = options.system
@@ -148,7 +150,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     error = `the agent loop failed: ${messageOf(caught)}`;
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', forward);
+    detach?.();
   }
   if (unanswered) answerNotRun(messages, toolCalls, unanswered, NOT_RUN_BECAUSE[stopReason] ?? 'the run ended first');
 
@@ -168,6 +170,7 @@ export async function runAgent(options: RunOptions): Promise<Trace> {
     },
     latencyMs: performance.now() - started,
     costUsd: sum(modelCalls, (c) => c.costUsd) + sum(toolCalls, (c) => c.costUsd ?? 0),
+    ...(offered.length ? { offeredTools: offered } : {}),
   };
 }
 

@@ -79,6 +79,9 @@ export const RetrievedChunk = z.object({
   breakdown: z.record(z.string(), z.number()).optional(),
 });
 
+/** A tool definition as the model was offered it: what a fine-tuning export needs to replay the call. */
+export const OfferedTool = z.object({ name: z.string(), description: z.string(), parameters: z.record(z.string(), z.unknown()) });
+
 export const StopReason = z.enum(['final', 'max_steps', 'max_time', 'max_tokens', 'error', 'aborted']);
 
 /**
@@ -206,6 +209,11 @@ export const Trace = z.object({
    * note. Absent: Lunar's own loop ran the tools, so the calls are known.
    */
   trajectory: z.object({ source: z.enum(['response', 'spans', 'none']), note: z.string().optional() }).optional(),
+  /**
+   * The tools the run was offered (MCP ones included), once per trace, not per model call (each
+   * call's record names them); absent when none were offered, and in traces from before it.
+   */
+  offeredTools: z.array(OfferedTool).optional(),
 });
 
 export type ModelCallRecord = z.infer<typeof ModelCallRecord>;
@@ -213,6 +221,7 @@ export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 export type RetrievedChunk = z.infer<typeof RetrievedChunk>;
 export type StopReason = z.infer<typeof StopReason>;
 export type Trace = z.infer<typeof Trace>;
+export type OfferedTool = z.infer<typeof OfferedTool>;
 export type MemoryOpRecord = z.infer<typeof MemoryOpRecord>;
 export type CompactionRecord = z.infer<typeof CompactionRecord>;
 export type SessionRecord = z.infer<typeof SessionRecord>;

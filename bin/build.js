@@ -1,5 +1,10 @@
 // Bundles the TypeScript sources into dist/lunar.mjs with esbuild (about a tenth of a second), so
 // the CLI starts without a TypeScript loader. Packages stay external: they load from node_modules.
+// Run on its own (npm run build, npm test), it also writes the declarations of `lunar/vitest`
+// into dist/types with tsc, incrementally: a project type-checks against those under a plain tsc,
+// where the sources' `.ts` imports would need allowImportingTsExtensions.
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,4 +35,23 @@ export async function buildBundle() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await buildBundle();
+export const TYPES_CONFIG = join(ROOT, 'interop', 'vitest', 'tsconfig.types.json');
+export const VITEST_TYPES = join(ROOT, 'dist', 'types', 'interop', 'vitest', 'index.d.ts');
+
+/** dist/types/: the declarations of lunar/vitest and what they import. False when TypeScript is not installed. */
+export function buildTypes() {
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    process.stderr.write('build: typescript is not installed: the lunar/vitest declarations (dist/types) were not written\n');
+    return false;
+  }
+  execFileSync(process.execPath, [tsc, '-p', TYPES_CONFIG], { stdio: 'inherit' });
+  return true;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildBundle();
+  buildTypes();
+}

@@ -77,6 +77,8 @@ export function registerBenchCommand(program: Command, paths: { home: () => stri
       if (warning) console.error(`lunar: ${warning}`);
       const result = await withInterrupts(({ stop, abort }) => runBench({ ...options, reporters: REPORTERS, stop, abort }));
       console.log(formatTable(result.aggregates));
+      const unknownTools = result.unknownTools.note();
+      if (unknownTools) console.log(unknownTools);
       for (const line of formatJudgeReliability(result.judgeReliability)) console.log(line);
       if (result.autoRepeat) console.log(formatAutoRepeat(result.autoRepeat));
       const episodes = scriptedEpisodeNote(result.attempts);

@@ -3,7 +3,7 @@
 // and no key; a bad line stops the import with file:line: field: problem.
 
 import { Command } from 'commander';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -176,5 +176,18 @@ describe('lunar cache', () => {
       { kind: 'chat', provider: 'openai', model: 'gpt-4o-mini', entries: 3 },
       { kind: 'embedding', provider: 'openai', model: 'text-embedding-3-small', entries: 2 },
     ]);
+  });
+
+  it('export, import and stats take --home like every other command, in place of the default home', async () => {
+    await record(join(dir, 'a'));
+    const elsewhere = join(dir, 'default-home');
+    const stats = await lunar(elsewhere, 'stats', '--home', join(dir, 'a'), '--json');
+    expect(JSON.parse(stats.stdout).map((s: { entries: number }) => s.entries)).toEqual([3, 2]);
+    const out = join(dir, 'a.jsonl');
+    await lunar(elsewhere, 'export', '--home', join(dir, 'a'), '--out', out);
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(5);
+    const imported = await lunar(elsewhere, 'import', out, '--home', join(dir, 'b'));
+    expect(imported.stdout).toBe(`${out}: 5 entries into ${join(dir, 'b', 'cache.db')}: 5 added, 0 replaced, 0 kept\n`);
+    expect(existsSync(join(elsewhere, 'cache.db'))).toBe(false);
   });
 });

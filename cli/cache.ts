@@ -22,7 +22,9 @@ const PROCESS_OUTPUT: CacheCommandOutput = {
 };
 
 export function registerCacheCommands(program: Command, home: () => string, output: CacheCommandOutput = PROCESS_OUTPUT): void {
-  const dbPath = (option?: string): string => resolve(option ?? join(home(), 'cache.db'));
+  // --db names the file itself; --home, as on every other command, the folder it sits in.
+  const dbPath = (opts: { db?: string; home?: string }): string => resolve(opts.db ?? join(opts.home ? resolve(opts.home) : home(), 'cache.db'));
+  const HOME = ['--home <dir>', 'the Lunar home whose cache.db to use (default $LUNAR_HOME or .lunar)'] as const;
   const cache = program
     .command('cache')
     .description('The model-call cache (<home>/cache.db): export it as a JSONL recording to commit, import one, count what it holds.');
@@ -33,8 +35,9 @@ export function registerCacheCommands(program: Command, home: () => string, outp
     .option('-o, --out <file>', 'the file to write')
     .option('-p, --provider <name>', 'only this provider (openai, gemini, ollama, groq, ...)')
     .option('--db <file>', 'the cache file (default <home>/cache.db)')
-    .action((opts: { out?: string; provider?: string; db?: string }) => {
-      const store = openExisting(dbPath(opts.db));
+    .option(...HOME)
+    .action((opts: { out?: string; provider?: string; db?: string; home?: string }) => {
+      const store = openExisting(dbPath(opts));
       try {
         const counts = { chat: 0, embedding: 0 };
         const lines: string[] = [];
@@ -57,9 +60,10 @@ export function registerCacheCommands(program: Command, home: () => string, outp
     .argument('<file>', 'the JSONL file (from lunar cache export)')
     .option('--overwrite', 'replace entries the cache already holds (default: keep them)', false)
     .option('--db <file>', 'the cache file (default <home>/cache.db)')
-    .action((file: string, opts: { overwrite: boolean; db?: string }) => {
+    .option(...HOME)
+    .action((file: string, opts: { overwrite: boolean; db?: string; home?: string }) => {
       const entries = readRecording(file);
-      const store = new CallCache(dbPath(opts.db));
+      const store = new CallCache(dbPath(opts));
       try {
         const { added, replaced, kept } = store.importEntries(entries, opts.overwrite);
         const keptNote = kept > 0 ? ' (already cached; --overwrite replaces them)' : '';
@@ -73,9 +77,10 @@ export function registerCacheCommands(program: Command, home: () => string, outp
     .command('stats')
     .description('Count the cached calls per provider and model.')
     .option('--db <file>', 'the cache file (default <home>/cache.db)')
+    .option(...HOME)
     .option('--json', 'print the counts as JSON', false)
-    .action((opts: { db?: string; json: boolean }) => {
-      const store = openExisting(dbPath(opts.db));
+    .action((opts: { db?: string; home?: string; json: boolean }) => {
+      const store = openExisting(dbPath(opts));
       try {
         const stats = store.stats();
         output.stdout(opts.json ? `${JSON.stringify(stats, null, 2)}\n` : statsTable(store.path, stats));

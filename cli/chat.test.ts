@@ -37,7 +37,7 @@ describe('lunar chat', () => {
     );
     const input = new PassThrough();
     const output = capture();
-    const chat = runChat({ target: `scripted:${script}`, workspace: dir, confirmTools: true, stream: false, input, output: output.stream });
+    const chat = runChat({ target: `scripted:${script}`, workspace: dir, home: join(dir, 'home'), confirmTools: true, stream: false, input, output: output.stream });
 
     input.write('go\n');
     await until(() => output.text().includes('allow calculator'), 'the first question');
@@ -62,14 +62,14 @@ describe('lunar chat', () => {
   });
 
   it('refuses the scripted target, which needs a script per case, as bad input', async () => {
-    const error = await runChat({ target: 'scripted', workspace: '.', confirmTools: false, stream: false, input: new PassThrough(), output: capture().stream }).catch((e: unknown) => e);
+    const error = await runChat({ target: 'scripted', workspace: '.', home: tmpdir(), confirmTools: false, stream: false, input: new PassThrough(), output: capture().stream }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toBe('the scripted target needs a script; use it with lunar bench');
   });
 
   it('refuses a target whose API key is not set before the first prompt', async () => {
     const output = capture();
-    const error = await runChat({ target: 'gemini:gemini-2.5-flash', workspace: '.', confirmTools: false, stream: false, input: new PassThrough(), output: output.stream, env: {} }).catch((e: unknown) => e);
+    const error = await runChat({ target: 'gemini:gemini-2.5-flash', workspace: '.', home: tmpdir(), confirmTools: false, stream: false, input: new PassThrough(), output: output.stream, env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as Error).message).toMatch(/^target gemini:gemini-2\.5-flash: GEMINI_API_KEY is not set\./);
     expect(output.text()).toBe('');

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { ProviderError } from '../agent/providers/errors.ts';
 import { loadPriceOverrides, PriceFileError } from '../agent/providers/pricing.ts';
 import { RunFailedError } from '../runners/bench.ts';
-import { runChat } from './chat.ts';
+import { registerChatCommand } from './chat.ts';
 import { positiveInt } from './args.ts';
 import { registerBenchCommand, registerMergeCommand } from './bench.ts';
 import { registerCacheCommands } from './cache.ts';
@@ -65,17 +65,7 @@ function buildProgram(): Command {
   registerMergeCommand(program, { home: lunarHome });
   registerCacheCommands(program, () => lunarHome());
 
-  program
-    .command('chat')
-    .description('Talk to the agent in the terminal: tool calls are shown as they happen and the answer is streamed.')
-    .requiredOption('-t, --target <id>', 'the model to talk to (e.g. ollama:qwen2.5:7b, openai:gpt-4o-mini, baseline)')
-    .option('-w, --workspace <dir>', 'the folder the file tools may read', 'datasets/workspace')
-    .option('-s, --system <prompt>', 'a system prompt')
-    .option('--confirm-tools', 'ask before each tool call runs (human in the loop)', false)
-    .option('--no-stream', 'wait for whole replies instead of streaming them')
-    .action(async (opts: { target: string; workspace: string; system?: string; confirmTools: boolean; stream: boolean }) => {
-      await runChat({ ...opts, workspace: resolve(opts.workspace) });
-    });
+  registerChatCommand(program, () => lunarHome());
 
   registerRagCommands(program, () => lunarHome());
   registerTelegramCommand(program, () => lunarHome());

@@ -7,7 +7,7 @@ import { createEmbedder, DEFAULT_EMBEDDER, UnknownEmbedderError } from '../agent
 import { IndexModelMismatch, IndexStore } from '../agent/rag/index-store.ts';
 import { indexFolder } from '../agent/rag/indexer.ts';
 import { search, SearchConfig } from '../agent/rag/search.ts';
-import type { Embedder } from '../agent/rag/types.ts';
+import type { Embedder, SearchHit } from '../agent/rag/types.ts';
 import { nonNegativeInt, positiveInt } from './args.ts';
 import { InputError } from '../core/errors.ts';
 import { progress, type Progress } from '../runners/progress.ts';
@@ -76,12 +76,21 @@ export function registerRagCommands(program: Command, home: () => string): void 
         if (hits.length === 0) return console.log('no results');
         hits.forEach((h, i) => {
           const parts = Object.entries(h.breakdown).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
-          console.log(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  ${h.headings.join(' > ')}\n   score ${h.score.toFixed(4)} (${parts})\n   ${oneLine(h.text, 200)}`);
+          console.log(`${i + 1}. ${h.path}:${h.startLine}-${h.endLine}  ${h.headings.join(' > ')}\n   score ${shownScore(h).toFixed(4)} (${parts})\n   ${oneLine(h.text, 200)}`);
         });
       } finally {
         store.close();
       }
     });
+}
+
+/**
+ * The score a person reads: the fused (and decayed) relevance. After MMR a hit's own score is its
+ * MMR value, which says where it was picked, not how well it matched (the first pick is always
+ * λ = 0.7); that value stays in the breakdown as `mmr`.
+ */
+export function shownScore(hit: SearchHit): number {
+  return hit.breakdown.pre_mmr ?? hit.score;
 }
 
 /** The embedder asked for, else the one the index at `path` was built with, else the default. */

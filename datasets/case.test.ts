@@ -33,3 +33,11 @@ describe('a multi-session case', () => {
     expect(issue({ expected_contains: undefined, sessions: [['x']], forbidden_in_memory: 'pw' })).toMatch(/^expected_tool_calls: a case needs an expectation/);
   });
 });
+
+describe('a case without a category', () => {
+  it('is read into the category "default"; an empty one is still refused', () => {
+    expect(Case.parse({ id: 'a', input: 'hi', expected_contains: 'hello' }).category).toBe('default');
+    expect(Case.parse({ id: 'a', input: 'hi', category: 'greeting', expected_contains: 'hello' }).category).toBe('greeting');
+    expect(issue({ input: 'hi', category: '' })).toBe('category: Too small: expected string to have >=1 characters');
+  });
+});

@@ -102,7 +102,8 @@ export const Case = z
      * answer to the last turn of the last session.
      */
     sessions: z.array(z.array(z.string().min(1)).min(1)).min(1).optional(),
-    category: z.string().min(1),
+    /** Reports group by it; a dataset with no categories is one group, `default`. */
+    category: z.string().min(1).default('default'),
     tags: z.array(z.string()).default([]),
     /** Tools offered to the agent for this case; default: every tool the suite offers. */
     tools: z.array(z.string()).optional(),

@@ -14,6 +14,7 @@ import { capabilitiesOf } from '../agent/providers/capabilities.ts';
 import type { ExternalTarget } from '../agent/external/config.ts';
 import type { ProviderOptions } from '../agent/providers/types.ts';
 import type { Trace } from '../agent/trace.ts';
+import { UnknownToolCalls } from '../agent/tools/unknown-calls.ts';
 import { DEFAULT_SEED, runAttempt } from './attempt.ts';
 import { strictestLimits } from '../agent/providers/scheduler/limits.ts';
 import { Scheduler } from '../agent/providers/scheduler/scheduler.ts';
@@ -104,6 +105,8 @@ export interface BenchResult {
   lock: Lock;
   /** Per configuration with a judge: its self-consistency, position bias and calibration on this run. */
   judgeReliability: ConfigReliability[];
+  /** Calls this run's attempts made to tools nothing provides (printed after the table). */
+  unknownTools: UnknownToolCalls;
   /** With --repeat auto: the attempts made against a fixed --repeat of its cap. */
   autoRepeat?: AutoRepeatSummary;
 }
@@ -238,6 +241,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
   const outDir = options.outDir ?? join(options.home, 'runs', runId);
   const progress = options.progressStream === null ? undefined : makeProgress(plan.length, options.progressStream ?? process.stderr);
   let spent = 0;
+  const unknownTools = new UnknownToolCalls();
   let judgeReliability: ConfigReliability[] = [];
   let autoRepeat: AutoRepeatSummary | undefined;
   let overBudget = false;
@@ -282,7 +286,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
       store.close();
       cache?.close();
     }
-    result = { runId, outDir, status, attempts, aggregates, lock, judgeReliability, ...(autoRepeat ? { autoRepeat } : {}) };
+    result = { runId, outDir, status, attempts, aggregates, lock, judgeReliability, unknownTools, ...(autoRepeat ? { autoRepeat } : {}) };
     return result;
   };
   const abandon = () => {
@@ -314,6 +318,7 @@ async function runPrepared(options: BenchOptions & { concurrency: number }, prep
         // Abandoned: the run is closed; an attempt cut short by the abort is not a result.
         if (result || options.abort?.aborted) return;
         store.add({ runId, ...row });
+        unknownTools.add(row.trace);
         // An attempt that cost money or a second of work is written at once: a kill must not
         // lose it. Cheaper ones go in the next batch, within a quarter second.
         if (row.trace.latencyMs >= 1_000 || row.trace.costUsd > 0) flush();

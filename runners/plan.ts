@@ -7,6 +7,7 @@ import { memoryToolDeclarations } from '../agent/memory/tools.ts';
 import { addMcpTools, type McpConnections } from '../agent/mcp/connections.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
+import { suiteTools, UnprovidedToolError } from '../agent/tools/suite-tools.ts';
 import type { ToolRegistry } from '../agent/tools/tool.ts';
 import type { Case } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
@@ -145,12 +146,13 @@ async function prepareVariant(suite: Suite, variant: SuiteVariant, cases: Case[]
   // Memory tools only where a suite names them: each attempt binds them to a memory of its own (runSessions).
   for (const tool of memoryToolDeclarations()) if (variant.tools?.includes(tool.name)) registry.register(tool);
   // After the built-ins, knowledge and memory: an MCP tool that would take one of their names is refused.
-  if (variant.mcp) await addMcpTools(registry, variant.mcp, mcp, suite.file);
+  const servers = variant.mcp ? await addMcpTools(registry, variant.mcp, mcp, suite.file) : [];
   let tools: ToolRegistry;
   try {
-    tools = variant.tools ? registry.pick(variant.tools) : registry;
+    tools = suiteTools(registry, variant.tools, servers);
   } catch (error) {
-    throw new InputError(`${suite.file}: tools: ${(error as Error).message}`);
+    if (error instanceof UnprovidedToolError) throw new InputError(`${suite.file}: tools: ${error.message}`);
+    throw error;
   }
   for (const c of cases) {
     const unknown = (c.tools ?? []).filter((t) => !tools.get(t));

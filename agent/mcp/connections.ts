@@ -5,6 +5,7 @@
 
 import { InputError } from '../../core/errors.ts';
 import { lunarVersion } from '../../core/package.ts';
+import type { McpServerTools } from '../tools/suite-tools.ts';
 import type { Tool, ToolRegistry } from '../tools/tool.ts';
 import { McpConfigError, type McpServerConfig } from './config.ts';
 import { McpConnection, McpStartError, type ClientInfo } from './connection.ts';
@@ -18,6 +19,12 @@ export interface McpConnectionsOptions {
   log?: (line: string) => void;
   /** How the client introduces itself (default: lunar and its version). */
   client?: ClientInfo;
+}
+
+/** One server's tools, as offered to the model. */
+export interface ServerTools {
+  server: string;
+  tools: Tool[];
 }
 
 export class McpConnections {
@@ -39,10 +46,15 @@ export class McpConnections {
    * lists the server.
    */
   async tools(servers: readonly McpServerConfig[], reserved: Iterable<string> = []): Promise<Tool[]> {
+    return (await this.toolsByServer(servers, reserved)).flatMap((s) => s.tools);
+  }
+
+  /** The same tools, grouped by the server that offers them (for a suite's `tools:`: agent/tools/suite-tools.ts). */
+  async toolsByServer(servers: readonly McpServerConfig[], reserved: Iterable<string> = []): Promise<ServerTools[]> {
     const connections = await Promise.all(servers.map((server) => this.connect(server)));
-    const tools: Tool[] = [];
     const owner = new Map<string, string>([...reserved].map((name) => [name, 'the name of a tool Lunar offers itself']));
-    servers.forEach((server, i) => {
+    return servers.map((server, i) => {
+      const tools: Tool[] = [];
       for (const info of connections[i]!.tools) {
         const name = exposedToolName(server.name, info.name, server.prefix);
         const other = owner.get(name);
@@ -50,8 +62,8 @@ export class McpConnections {
         owner.set(name, `the name of tool ${info.name} of mcp server ${server.name}`);
         tools.push(mcpTool(connections[i]!, info, name));
       }
+      return { server: server.name, tools };
     });
-    return tools;
   }
 
   private connect(server: McpServerConfig): Promise<McpConnection> {
@@ -100,10 +112,12 @@ export class McpConnections {
  * Adds the tools of `servers` to `registry` (the suite's built-ins and knowledge tool). A tool
  * whose name is taken is refused with the fix, rather than shadowing or being shadowed.
  */
-export async function addMcpTools(registry: ToolRegistry, servers: readonly McpServerConfig[], connections: McpConnections | undefined, file: string): Promise<void> {
-  if (servers.length === 0) return;
+export async function addMcpTools(registry: ToolRegistry, servers: readonly McpServerConfig[], connections: McpConnections | undefined, file: string): Promise<McpServerTools[]> {
+  if (servers.length === 0) return [];
   if (!connections) throw new InputError(`${file}: mcp: this command does not connect to MCP servers; run the suite with lunar bench`);
-  for (const tool of await connections.tools(servers, registry.names())) registry.register(tool);
+  const byServer = await connections.toolsByServer(servers, registry.names());
+  for (const { tools } of byServer) for (const tool of tools) registry.register(tool);
+  return byServer.map(({ server, tools }) => ({ server, tools: tools.map((t) => t.name) }));
 }
 
 function clash(server: McpServerConfig, tool: string, name: string, taken: string): InputError {

@@ -142,6 +142,8 @@ export class MergedTrace {
       memory: this.memory,
       compactions: this.compactions,
       sessions: this.sessions,
+      // Every session is offered the same tools: the last turn's list stands for all.
+      ...(last?.offeredTools ? { offeredTools: last.offeredTools } : {}),
     };
   }
 }

@@ -66,7 +66,8 @@ export const DEFAULT_OVERLAP_TOKENS = 80;
  * Bump when a change here cuts the same document differently: an index records the version it was
  * chunked with, and re-chunks every document when it differs (indexer.ts).
  */
-export const CHUNKER_VERSION = 1;
+// 2: .mdx files are indexed without their JSX (chunk/mdx.ts).
+export const CHUNKER_VERSION = 2;
 export const MIN_MAX_TOKENS = 16;
 /** Separator between the headings of the trail line. */
 export const TRAIL_SEPARATOR = ' > ';

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { isMdx, stripMdx } from './chunk/mdx.ts';
 import { CHUNKER_VERSION, chunkMarkdown, DEFAULT_MAX_TOKENS, DEFAULT_OVERLAP_TOKENS, frontMatter } from './chunk.ts';
 import { checkVectors } from './embedders/common.ts';
 import type { IndexStore } from './index-store.ts';
@@ -123,7 +124,8 @@ function chunkingKey(options: IndexOptions): string {
 
 function prepareDocument(source: SourceDocument, options: IndexOptions): { chunks: Chunk[]; date: string | null } {
   const date = frontMatter(source.text).data.date ?? null;
-  const chunks = chunkMarkdown(source.path, source.text, { maxTokens: options.maxTokens, overlapTokens: options.overlapTokens });
+  const text = isMdx(source.path) ? stripMdx(source.text) : source.text;
+  const chunks = chunkMarkdown(source.path, text, { maxTokens: options.maxTokens, overlapTokens: options.overlapTokens });
   return { chunks, date: date && !Number.isNaN(Date.parse(date)) ? date : null };
 }
 

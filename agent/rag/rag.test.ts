@@ -87,7 +87,7 @@ describe('indexing', () => {
     expect(small).toMatchObject({ unchanged: 0, updated: 2 });
     expect(small.chunks).toBeGreaterThan(4);
     expect(store.counts().chunks).toBe(small.chunks);
-    expect(JSON.parse(store.meta('chunking')!)).toEqual({ max_tokens: 60, overlap_tokens: 0, chunker: 1 });
+    expect(JSON.parse(store.meta('chunking')!)).toEqual({ max_tokens: 60, overlap_tokens: 0, chunker: 2 });
     // Only the overlap changes: re-chunked again. Back at 400/80, every chunk text is one the
     // embedding cache already holds.
     const overlap = await indexFolder(store, embedder, dir, { maxTokens: 60, overlapTokens: 20 });

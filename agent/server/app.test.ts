@@ -221,6 +221,6 @@ describe('the bearer token', () => {
   it('is not asked for when none is set (a loopback server)', async () => {
     const { app } = scriptedServer([]);
     expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', target: 'scripted', targets: ['scripted', 'baseline'] });
-    expect((await app.inject({ method: 'GET', url: '/v2/chat' })).json()).toEqual({ error: 'no route GET /v2/chat: the routes are GET /health and POST /v1/chat' });
+    expect((await app.inject({ method: 'GET', url: '/v2/chat' })).json()).toEqual({ error: 'no route GET /v2/chat: the routes are GET /health, POST /v1/chat and GET /openapi.json' });
   });
 });

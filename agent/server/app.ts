@@ -2,7 +2,8 @@
 // a conversation the client sends whole) and answers JSON, or Server-Sent Events when asked
 // (text deltas, tool calls, then a done event). GET /health says it is up. Every request must
 // name a host the server answers to (host-check.ts, against DNS rebinding); with a token, every
-// request — health and unknown routes included — must carry it. Bodies are checked by zod at
+// request — health and unknown routes included — must carry it. GET /openapi.json describes the
+// routes, built from the same zod schemas (openapi.ts). Bodies are checked by zod at
 // the edge: a bad one is 400 naming the field, an oversized one 413.
 //
 // A request picks its model only among the targets the operator started the server with, by
@@ -11,6 +12,7 @@
 // it came from (a damaged transcript, say).
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { runAgent, type LoopEvent } from '../loop.ts';
 import type { ChatModel } from '../providers/types.ts';
 import type { Trace } from '../trace.ts';
@@ -23,9 +25,14 @@ import { bearerMatches } from './auth.ts';
 import { ChatBody } from './chat-body.ts';
 import { hostCheck } from './host-check.ts';
 import { DEFAULT_BODY_LIMIT } from './settings.ts';
+import { openApiDocument, type ChatAnswer as ChatAnswerSchema, type Health as HealthSchema } from './openapi.ts';
 import { openEventStream } from './sse.ts';
 import { traceSummary } from './summary.ts';
 import { packages } from '../../core/packages.ts';
+import { lunarVersion } from '../../core/package.ts';
+
+type ChatAnswer = z.infer<typeof ChatAnswerSchema>;
+type Health = z.infer<typeof HealthSchema>;
 
 export interface ChatServerOptions {
   /** Everything about the agent but its model, which each request may choose. */
@@ -82,9 +89,11 @@ export function chatServer(options: ChatServerOptions): FastifyInstance {
     options.log?.(`serve: ${error.stack ?? error.message}`);
     return reply.code(500).send({ error: INTERNAL_ERROR });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}: the routes are GET /health and POST /v1/chat` }));
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}: the routes are GET /health, POST /v1/chat and GET /openapi.json` }));
 
-  app.get('/health', async () => ({ status: 'ok', target: defaultTarget, targets }));
+  app.get('/health', async () => ({ status: 'ok', target: defaultTarget, targets: [...targets] }) satisfies Health);
+  const document = openApiDocument(lunarVersion());
+  app.get('/openapi.json', async () => document);
 
   app.post('/v1/chat', async (request, reply) => {
     const parsed = ChatBody.safeParse(request.body);
@@ -121,7 +130,7 @@ function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream') || stream === '1' || stream === 'true';
 }
 
-function answerOf({ trace, session }: Outcome): Record<string, unknown> {
+function answerOf({ trace, session }: Outcome): ChatAnswer {
   return {
     answer: trace.finalAnswer,
     ...(session !== undefined ? { session } : {}),

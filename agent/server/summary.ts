@@ -1,18 +1,21 @@
 // What a client is told about a run besides the answer: enough to see what the agent did and
-// what it cost, without the whole Trace (whose messages repeat the conversation).
+// what it cost, without the whole Trace (whose messages repeat the conversation). A zod schema,
+// so the OpenAPI document (openapi.ts) describes exactly what is sent.
 
-import type { Trace } from '../trace.ts';
+import { z } from 'zod';
+import { StopReason, Usage, type Trace } from '../trace.ts';
 
-export interface TraceSummary {
-  target: string;
-  stopReason: Trace['stopReason'];
-  error?: string;
-  modelCalls: number;
-  toolCalls: { name: string; arguments: Record<string, unknown>; error?: string }[];
-  usage: Trace['usage'];
-  costUsd: number;
-  latencyMs: number;
-}
+export const TraceSummary = z.object({
+  target: z.string(),
+  stopReason: StopReason,
+  error: z.string().optional(),
+  modelCalls: z.number().int(),
+  toolCalls: z.array(z.object({ name: z.string(), arguments: z.record(z.string(), z.unknown()), error: z.string().optional() })),
+  usage: Usage,
+  costUsd: z.number(),
+  latencyMs: z.number().int(),
+});
+export type TraceSummary = z.infer<typeof TraceSummary>;
 
 export function traceSummary(trace: Trace): TraceSummary {
   return {

@@ -20,13 +20,23 @@ export function knownToolSpecs(): Map<string, ToolSpec> {
   return new Map(registry.specs().map((spec) => [spec.name, spec]));
 }
 
-export type Converted = { ok: true; example: OpenAiExample } | { ok: false; reason: string };
+export type Converted = { ok: true; example: OpenAiExample } | { ok: false; reason: string; unknownTools?: string[] };
 
-/** The Trace as an OpenAI chat example, or why it cannot be one (a tool whose definition is unknown). */
+/** Why an example is left out when a tool it was offered has no definition to give. */
+export const UNKNOWN_DEFINITIONS = 'tool definitions unknown';
+
+/**
+ * The Trace as an OpenAI chat example, or why it cannot be one. Tool definitions come from the
+ * trace itself (what the run was offered, MCP tools included), else — a trace recorded before
+ * traces kept them — from `specs` (Lunar's own tools); a tool found in neither is named in
+ * `unknownTools`.
+ */
 export function openAiExample(trace: Trace, specs: ReadonlyMap<string, ToolSpec>): Converted {
   const offered = [...new Set(trace.modelCalls.flatMap((call) => call.request.tools))];
-  const unknown = offered.filter((name) => !specs.has(name));
-  if (unknown.length) return { ok: false, reason: `tool definitions unknown: ${unknown.join(', ')}` };
+  const recorded = new Map((trace.offeredTools ?? []).map((t) => [t.name, t]));
+  const definitionOf = (name: string): ToolSpec | undefined => recorded.get(name) ?? specs.get(name);
+  const unknown = offered.filter((name) => !definitionOf(name));
+  if (unknown.length) return { ok: false, reason: UNKNOWN_DEFINITIONS, unknownTools: unknown };
   const ids = new Map<string, string>();
   const messages: OpenAiMessage[] = [];
   // The agent adds no user message, so what it said comes after the last one; assistant turns
@@ -46,7 +56,7 @@ export function openAiExample(trace: Trace, specs: ReadonlyMap<string, ToolSpec>
     }
   }
   const tools: OpenAiTool[] = offered.map((name) => {
-    const spec = specs.get(name)!;
+    const spec = definitionOf(name)!;
     return { type: 'function', function: { name: spec.name, description: spec.description, parameters: spec.parameters } };
   });
   return { ok: true, example: { messages, ...(tools.length ? { tools } : {}) } };

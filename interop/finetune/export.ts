@@ -10,7 +10,7 @@ import { canonicalJson } from '../../agent/providers/cache-keys.ts';
 import { countTokens } from '../../agent/rag/tokens.ts';
 import { InputError } from '../../core/errors.ts';
 import { ResultsStore } from '../../runners/store.ts';
-import { knownToolSpecs, openAiExample, shareGptExample } from './conversation.ts';
+import { knownToolSpecs, openAiExample, shareGptExample, UNKNOWN_DEFINITIONS } from './conversation.ts';
 import { checkOpenAiExample, type OpenAiExample } from './openai-format.ts';
 import { assertNoSecrets, environmentSecrets, redactDeep } from './secrets.ts';
 import { selectAttempt, type SelectOptions } from './select.ts';
@@ -63,6 +63,7 @@ export function exportFinetune(options: FinetuneOptions): FinetuneResult {
   let duplicates = 0;
   let redacted = 0;
   let droppedText = 0;
+  const unknownTools = new Set<string>();
 
   for (const row of rows) {
     const selection = selectAttempt(row, options);
@@ -73,6 +74,7 @@ export function exportFinetune(options: FinetuneOptions): FinetuneResult {
     const converted = openAiExample(row.trace, specs);
     if (!converted.ok) {
       drop(converted.reason);
+      for (const name of converted.unknownTools ?? []) unknownTools.add(name);
       continue;
     }
     const clean = redactDeep(converted.example, secrets);
@@ -94,6 +96,13 @@ export function exportFinetune(options: FinetuneOptions): FinetuneResult {
     seen.add(key);
     if (clean.changed) redacted++;
     examples.push({ line: JSON.stringify(formatted.example), caseKey: `${row.suite}\u0000${row.caseId}` });
+  }
+  // One line for every attempt whose tools have no definition, whichever tools they were.
+  if (unknownTools.size) {
+    const names = [...unknownTools].sort();
+    const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+    dropped[`${UNKNOWN_DEFINITIONS} (${shown}): the run was recorded before traces kept the tools offered; run it again to export it`] = dropped[UNKNOWN_DEFINITIONS]!;
+    delete dropped[UNKNOWN_DEFINITIONS];
   }
   if (examples.length === 0) {
     const why = Object.entries(dropped).map(([reason, n]) => `${n} ${reason}`).join(', ');
