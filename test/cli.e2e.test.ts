@@ -223,7 +223,7 @@ describe('lunar --help', () => {
 
 describe('lunar chat', () => {
   it('shows each tool call as it happens and prints the answer, turn after turn', async () => {
-    const ran = await lunar(['chat', '--target', 'baseline'], {}, 'What is 2+3*4?\nShow me config/settings.json\n');
+    const ran = await lunar(['chat', '--target', 'baseline', '--home', mkdtempSync(join(tmpdir(), 'lunar-chat-home-'))], {}, 'What is 2+3*4?\nShow me config/settings.json\n');
     expect(ran.code).toBe(0);
     expect(ran.stdout).toContain('→ calculator({"expression":"2+3*4"})');
     expect(ran.stdout).toContain('calculator says: 14');

@@ -12,6 +12,7 @@
 // Dates and times are UTC, from the run's clock (ToolContext.now), so a benchmark is reproducible
 // wherever it runs. Other `.md` files a person puts under memory/ are memory too (undated).
 
+import { scrubSecrets } from '../../core/secrets.ts';
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
@@ -89,7 +90,8 @@ export interface AppendedNote {
 export async function appendNote(root: string, file: NoteFile, text: string, now: Date): Promise<AppendedNote> {
   const path = file === 'daily' ? dailyPath(now) : MEMORY_FILE;
   const full = join(root, path);
-  const body = noteBody(text);
+  // A key in a note is never written to the memory files (core/secrets.ts).
+  const body = noteBody(scrubSecrets(text));
   const existing = await fs.readFile(full, 'utf8').catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;

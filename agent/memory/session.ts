@@ -13,6 +13,7 @@
 // append cuts the torn bytes off first, so the file is whole again. A bad line anywhere else is
 // not a crash but a damaged file: SessionError names the file and line.
 
+import { scrubJson } from '../../core/secrets.ts';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -265,7 +266,8 @@ class FileSession implements Session {
     const header = this.hasHeader ? '' : `${JSON.stringify({ type: 'session', v: 1, id: this.id, created: this.now().toISOString() })}\n`;
     const handle = await fs.open(this.path, 'a');
     try {
-      await handle.appendFile(`${this.missingNewline ? '\n' : ''}${header}${json}\n`);
+      // A key the model echoed never reaches the transcript (core/secrets.ts).
+      await handle.appendFile(`${this.missingNewline ? '\n' : ''}${header}${scrubJson(json)}\n`);
       await handle.datasync();
       this.missingNewline = false;
       this.hasHeader = true;
