@@ -124,22 +124,29 @@ export interface EpisodeContext {
   repeat: number;
 }
 
-/** Plays a case's episode: its environment and task, the agent's model, a user on its own lane and cache. */
-export function runEpisodeCase(c: Case, agent: AgentRun, context: EpisodeContext | undefined): Promise<Trace> {
+/** What every episode of a case is played with, whoever the agent: the environment, the task, the user on its own lane and cache, the limits. */
+function episodeOf(c: Case, context: EpisodeContext | undefined, seed: number | undefined) {
   const e = c.episode;
   if (!e || !context) throw new Error(`case ${c.id}: the episode channel needs an environment's case`);
   const task = tasksOf(e.domain, e.split, e.data)[e.index];
   if (!task) throw new InputError(`${e.data}: task ${e.index} of ${e.domain} ${e.split} is not there`);
   const { user, settings } = context;
   const userModel = user.target ? forAttempt(user.target.model(c), context.scheduler, context.caching, context.repeat, `${c.id} (user)`) : undefined;
-  return runEpisode({
+  return {
     environment: environmentOf(e.domain, e.data),
     task,
     taskName: `${e.domain} ${e.split} ${e.index}`,
-    model: agent.model,
-    user: userSimulator({ strategy: user.strategy, model: userModel, script: e.user_script, seed: agent.seed }),
+    user: userSimulator({ strategy: user.strategy, model: userModel, script: e.user_script, seed }),
     toolCalls: settings.toolCalls,
     maxSteps: settings.maxSteps,
+  };
+}
+
+/** Plays a case's episode: its environment and task, the agent's model, a user on its own lane and cache. */
+export function runEpisodeCase(c: Case, agent: AgentRun, context: EpisodeContext | undefined): Promise<Trace> {
+  return runEpisode({
+    ...episodeOf(c, context, agent.seed),
+    model: agent.model,
     temperature: agent.temperature,
     seed: agent.seed,
     maxOutputTokens: agent.maxOutputTokens,
@@ -149,19 +156,8 @@ export function runEpisodeCase(c: Case, agent: AgentRun, context: EpisodeContext
 
 /** Plays a case's episode with an external agent: the environment's tools served to it over MCP (agent/external/episode.ts). */
 export function runExternalEpisodeCase(c: Case, run: ExternalRun, context: EpisodeContext | undefined): Promise<Trace> {
-  const e = c.episode;
-  if (!e || !context) throw new Error(`case ${c.id}: the episode channel needs an environment's case`);
-  const task = tasksOf(e.domain, e.split, e.data)[e.index];
-  if (!task) throw new InputError(`${e.data}: task ${e.index} of ${e.domain} ${e.split} is not there`);
-  const { user, settings } = context;
-  const userModel = user.target ? forAttempt(user.target.model(c), context.scheduler, context.caching, context.repeat, `${c.id} (user)`) : undefined;
   return runExternalEpisode({
-    environment: environmentOf(e.domain, e.data),
-    task,
-    taskName: `${e.domain} ${e.split} ${e.index}`,
-    user: userSimulator({ strategy: user.strategy, model: userModel, script: e.user_script, seed: run.seed }),
-    toolCalls: settings.toolCalls,
-    maxSteps: settings.maxSteps,
+    ...episodeOf(c, context, run.seed),
     run,
   });
 }

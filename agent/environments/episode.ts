@@ -25,6 +25,17 @@ export const OUT_OF_SCOPE_TOKEN = '###OUT-OF-SCOPE###';
 
 export type ToolCallMode = 'first' | 'all';
 
+/**
+ * Whether the user's answer ends the episode, and how: ###STOP### (told to the episode, which the
+ * reward reads), τ²-bench's ###TRANSFER### and ###OUT-OF-SCOPE###; undefined when it goes on.
+ */
+export function userEnding(episode: Pick<TauEpisode, 'userReplied'>, answer: string): 'stop' | 'transfer' | 'out_of_scope' | undefined {
+  if (episode.userReplied(answer).done) return 'stop';
+  if (answer.includes(TRANSFER_TOKEN)) return 'transfer';
+  if (answer.includes(OUT_OF_SCOPE_TOKEN)) return 'out_of_scope';
+  return undefined;
+}
+
 export interface EpisodeOptions {
   environment: TauEnvironment;
   task: TauTask;
@@ -86,9 +97,7 @@ export async function runEpisode(options: EpisodeOptions): Promise<Trace> {
         episode.respond(call.result.text);
         const answer = await options.user.reply(call.result.text, options.signal);
         messages.push({ role: 'user', content: answer });
-        if (episode.userReplied(answer).done) endedBy = 'stop';
-        else if (answer.includes(TRANSFER_TOKEN)) endedBy = 'transfer';
-        else if (answer.includes(OUT_OF_SCOPE_TOKEN)) endedBy = 'out_of_scope';
+        endedBy = userEnding(episode, answer) ?? endedBy;
       }
       if (endedBy !== 'step_limit') {
         stopReason = 'final';

@@ -5,7 +5,7 @@
 // the simulated user. The episode ends as Lunar's own does (the user's ###STOP###, a transfer, a
 // terminate tool, or the limit, here counted in turns), and is scored on the state it leaves.
 
-import { episodeRecord, OUT_OF_SCOPE_TOKEN, TRANSFER_TOKEN, type ToolCallMode } from '../environments/episode.ts';
+import { episodeRecord, userEnding, type ToolCallMode } from '../environments/episode.ts';
 import type { TauEnvironment } from '../environments/tau/environment.ts';
 import type { TauTask } from '../environments/tau/task.ts';
 import type { UserSimulator } from '../environments/user/simulator.ts';
@@ -72,9 +72,7 @@ export async function runExternalEpisode(options: ExternalEpisodeOptions): Promi
         episode.respond(result.text);
         const answer = await options.user.reply(result.text, run.signal);
         messages.push({ role: 'user', content: answer });
-        if (episode.userReplied(answer).done) endedBy = 'stop';
-        else if (answer.includes(TRANSFER_TOKEN)) endedBy = 'transfer';
-        else if (answer.includes(OUT_OF_SCOPE_TOKEN)) endedBy = 'out_of_scope';
+        endedBy = userEnding(episode, answer) ?? endedBy;
       }
       if (endedBy !== 'step_limit') {
         stopReason = 'final';
