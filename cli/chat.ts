@@ -12,7 +12,7 @@ import type { Message } from '../agent/providers/types.ts';
 import { builtinRegistry } from '../agent/tools/builtin.ts';
 import { InputError } from '../core/errors.ts';
 import { resolveTarget } from '../agent/targets.ts';
-import { needsCaseScript } from '../agent/providers/capabilities.ts';
+import { EXTERNAL_AGENT_REFUSED, isExternalAgent, needsCaseScript } from '../agent/providers/capabilities.ts';
 
 export function registerChatCommand(program: Command, home: () => string): void {
   program
@@ -49,6 +49,7 @@ export interface ChatOptions {
 
 export async function runChat(options: ChatOptions): Promise<void> {
   if (needsCaseScript(options.target)) throw new InputError('the scripted target needs a script; use it with lunar bench');
+  if (isExternalAgent(options.target)) throw new InputError(EXTERNAL_AGENT_REFUSED(options.target, 'chat'));
   // An unknown target, a missing key or a bad script file: one line and exit 2, before the prompt.
   // (`scripted:FILE` works: the conversation plays the file's steps in order.)
   const model = resolveTarget(options.target, options.env ? { env: options.env } : {}).model();

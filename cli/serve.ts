@@ -29,7 +29,7 @@ import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { resolveTarget, validateTargets, type ResolvedTarget } from '../agent/targets.ts';
 import type { ConversationsFor } from './telegram.ts';
-import { needsCaseScript } from '../agent/providers/capabilities.ts';
+import { EXTERNAL_AGENT_REFUSED, isExternalAgent, needsCaseScript } from '../agent/providers/capabilities.ts';
 
 /** Each session's transcript under <home>/sessions/, and one memory for the server in <home>/memory/http/. */
 export const serverConversations: ConversationsFor = (home) =>
@@ -82,6 +82,7 @@ export async function runServe(options: RunServeOptions): Promise<void> {
   validateTargets(settings.targets);
   for (const id of settings.targets) {
     if (needsCaseScript(id)) throw new InputError('the scripted target needs a script per case; use scripted:FILE');
+    if (isExternalAgent(id)) throw new InputError(EXTERNAL_AGENT_REFUSED(id, 'serve'));
     targets.set(id, resolveTarget(id, { env }));
   }
   const app = chatServer({

@@ -31,7 +31,7 @@ import { InputError } from '../core/errors.ts';
 import { untilAborted } from '../core/until-aborted.ts';
 import { resolveTarget } from '../agent/targets.ts';
 import { packages } from '../core/packages.ts';
-import { needsCaseScript } from '../agent/providers/capabilities.ts';
+import { EXTERNAL_AGENT_REFUSED, isExternalAgent, needsCaseScript } from '../agent/providers/capabilities.ts';
 
 /** Where a channel keeps its conversations and memory, given the Lunar home. */
 export type ConversationsFor = (home: string) => Conversations;
@@ -93,6 +93,7 @@ export async function runTelegram(options: RunTelegramOptions): Promise<void> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const settings = telegramSettings(options.flags, env, options.cwd);
   if (needsCaseScript(settings.target)) throw new InputError('the scripted target needs a script per case; use scripted:FILE or lunar bench');
+  if (isExternalAgent(settings.target)) throw new InputError(EXTERNAL_AGENT_REFUSED(settings.target, 'telegram'));
   const model = resolveTarget(settings.target, { env }).model();
   const channel = createTelegramChannel({
     token: settings.token,

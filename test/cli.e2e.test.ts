@@ -222,6 +222,14 @@ describe('lunar --help', () => {
 });
 
 describe('lunar chat', () => {
+  it('chat, serve and telegram refuse an external agent as their target: one line, exit 2', async () => {
+    for (const [command, target] of [['chat', 'exec:cat'], ['serve', 'module:./agent.ts#reply'], ['telegram', 'http:./agent.yaml']] as const) {
+      const ran = await lunar([command, '--target', target], { TELEGRAM_BOT_TOKEN: '123456:test-token-for-lunar' }, '');
+      expect(ran.code, command).toBe(2);
+      expect(ran.stderr.trim()).toBe(`lunar: target ${target} is an agent of its own (http, module, exec): lunar ${command} runs Lunar's agent on a model; put your agent under test with lunar bench`);
+    }
+  });
+
   it('shows each tool call as it happens and prints the answer, turn after turn', async () => {
     const ran = await lunar(['chat', '--target', 'baseline', '--home', mkdtempSync(join(tmpdir(), 'lunar-chat-home-'))], {}, 'What is 2+3*4?\nShow me config/settings.json\n');
     expect(ran.code).toBe(0);

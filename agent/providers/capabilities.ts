@@ -37,6 +37,17 @@ export function capabilitiesOf(provider: string): ProviderCapabilities {
 }
 
 /** Whether a target id is the bare form of a script provider, which needs each case's own script. */
+/** Whether a target id names an agent outside Lunar (http, module, exec): no model Lunar's own agent can run on. */
+export function isExternalAgent(id: string): boolean {
+  // Never throws: an unknown target is for the caller's own check to name.
+  const colon = id.indexOf(':');
+  return PROVIDER_CAPABILITIES[colon < 0 ? id : id.slice(0, colon)]?.externalAgent ?? false;
+}
+
+/** Why a command that runs Lunar's own agent on a model refuses an external agent as its target. */
+export const EXTERNAL_AGENT_REFUSED = (id: string, command: string) =>
+  `target ${id} is an agent of its own (http, module, exec): lunar ${command} runs Lunar's agent on a model; put your agent under test with lunar bench`;
+
 export function needsCaseScript(id: string): boolean {
   // Never throws: an unknown target is for the caller's own check to name.
   return !id.includes(':') && (PROVIDER_CAPABILITIES[id]?.perCaseScript ?? false);
