@@ -71,7 +71,7 @@ function formatSuiteTable(aggregates: readonly Aggregate[]): string {
     repeated.length ? 'pass^k: all k repeats of a case pass; pass@k: at least one does; ± sample std of the per-repeat means' : '',
     ...repeated.filter((a) => a.passKCases! < a.cases!).map(leftOutNote),
     aggregates.some((a) => a.estimatedUsage) ? '~ some token counts are estimates: the provider reported none' : '',
-    aggregates.some((a) => a.unpricedCalls) ? '+? some calls used a model with no price (set one in a LUNAR_PRICES file)' : '',
+    aggregates.some((a) => a.unpricedCalls) ? '+? some calls used a model with no price (set one in a LUNAR_PRICES file), or an external agent reported no cost (its response may carry costUsd)' : '',
   ].filter(Boolean);
   return [renderColumns([header, ...rows]), ...notes].join('\n');
 }
