@@ -6,7 +6,7 @@
 
 import { onAbort } from './abort-listeners.ts';
 import { ProviderError } from './providers/errors.ts';
-import { isCachedResult } from './providers/cached-models.ts';
+import { answeredCall, failedCall } from './model-call-record.ts';
 import { isPriced } from './providers/pricing.ts';
 import type { ChatModel, ChatRequest, ChatResult, Message, ToolCall } from './providers/types.ts';
 import type { ToolRegistry } from './tools/tool.ts';
@@ -266,36 +266,12 @@ async function callModel(
       maxTokens: request.maxTokens,
     },
   };
+  const priced = isPriced(options.model.provider, options.model.model);
   try {
     const result = options.stream ? await streamed(options, request) : await options.model.chat(request);
-    return {
-      result,
-      record: {
-        ...base,
-        response: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason },
-        usage: result.usage,
-        latencyMs: result.latencyMs,
-        costUsd: result.costUsd,
-        attempts: result.attempts,
-        priced: isPriced(options.model.provider, options.model.model),
-        ...(isCachedResult(result) ? { cached: true } : {}),
-      },
-    };
+    return { result, record: answeredCall(base, result, priced) };
   } catch (caught) {
-    const message = caught instanceof ProviderError || caught instanceof Error ? caught.message : String(caught);
-    return {
-      failure: caught,
-      record: {
-        ...base,
-        usage: { inputTokens: 0, outputTokens: 0 },
-        latencyMs: performance.now() - started,
-        costUsd: 0,
-        // A provider that gave up after retries says how many attempts it made.
-        attempts: caught instanceof ProviderError ? (caught.attempts ?? 1) : 0,
-        priced: isPriced(options.model.provider, options.model.model),
-        error: message,
-      },
-    };
+    return { failure: caught, record: failedCall(base, caught, started, priced) };
   }
 }
 

@@ -7,8 +7,7 @@
 // τ²-bench's endings), when a terminate tool is called, or when the step limit runs out: then it
 // never ended and scores 0. Whatever happens the caller gets a Trace, its `episode` saying why.
 
-import { ProviderError } from '../providers/errors.ts';
-import { isCachedResult } from '../providers/cached-models.ts';
+import { answeredCall, failedCall } from '../model-call-record.ts';
 import { isPriced } from '../providers/pricing.ts';
 import type { ChatModel, Message, ToolCall, ToolSpec } from '../providers/types.ts';
 import type { EpisodeRecord, ModelCallRecord, StopReason, ToolCallRecord, Trace } from '../trace.ts';
@@ -111,21 +110,37 @@ export async function runEpisode(options: EpisodeOptions): Promise<Trace> {
   }
 
   const record = episodeRecord({ ...options, toolCalls: mode, maxSteps }, episode, endedBy, steps);
+  return episodeTrace({ target: options.model.id, messages, modelCalls, toolCalls, finalAnswer, stopReason, error, startedAt: started, episode: record });
+}
+
+/** What an episode left, as a Trace: the usage and cost are the agent's calls' alone (the user's are in `episode.user`). */
+export function episodeTrace(parts: {
+  target: string;
+  messages: Message[];
+  modelCalls: ModelCallRecord[];
+  toolCalls: ToolCallRecord[];
+  finalAnswer: string | null;
+  stopReason: StopReason;
+  error?: string;
+  /** performance.now() when the episode began. */
+  startedAt: number;
+  episode: EpisodeRecord;
+}): Trace {
+  const { modelCalls, error } = parts;
   return {
-    target: options.model.id,
-    messages,
+    target: parts.target,
+    messages: parts.messages,
     modelCalls,
-    toolCalls,
+    toolCalls: parts.toolCalls,
     retrieved: [],
-    finalAnswer,
+    finalAnswer: parts.finalAnswer,
     citations: [],
-    stopReason,
+    stopReason: parts.stopReason,
     ...(error === undefined ? {} : { error }),
     usage: { inputTokens: sum(modelCalls, (c) => c.usage.inputTokens), outputTokens: sum(modelCalls, (c) => c.usage.outputTokens) },
-    latencyMs: performance.now() - started,
-    // The agent's cost alone; the user's is in episode.user.
+    latencyMs: performance.now() - parts.startedAt,
     costUsd: sum(modelCalls, (c) => c.costUsd),
-    episode: record,
+    episode: parts.episode,
   };
 }
 
@@ -168,31 +183,12 @@ async function callModel(options: EpisodeOptions, messages: Message[], tools: To
   const started = performance.now();
   const { model } = options;
   const base = { step, request: { messageCount: messages.length, tools: tools.map((t) => t.name), temperature: options.temperature, maxTokens: options.maxOutputTokens } };
+  const priced = isPriced(model.provider, model.model);
   try {
     const result = await model.chat({ messages: [...messages], tools, temperature: options.temperature, seed: options.seed, maxTokens: options.maxOutputTokens, signal: options.signal });
-    const record: ModelCallRecord = {
-      ...base,
-      response: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason },
-      usage: result.usage,
-      latencyMs: result.latencyMs,
-      costUsd: result.costUsd,
-      attempts: result.attempts,
-      priced: isPriced(model.provider, model.model),
-      ...(isCachedResult(result) ? { cached: true } : {}),
-    };
-    return { result, record };
+    return { result, record: answeredCall(base, result, priced) };
   } catch (caught) {
-    const message = caught instanceof Error ? caught.message : String(caught);
-    const record: ModelCallRecord = {
-      ...base,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      latencyMs: performance.now() - started,
-      costUsd: 0,
-      attempts: caught instanceof ProviderError ? (caught.attempts ?? 1) : 0,
-      priced: isPriced(model.provider, model.model),
-      error: message,
-    };
-    return { record };
+    return { record: failedCall(base, caught, started, priced) };
   }
 }
 

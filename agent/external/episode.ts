@@ -5,7 +5,7 @@
 // the simulated user. The episode ends as Lunar's own does (the user's ###STOP###, a transfer, a
 // terminate tool, or the limit, here counted in turns), and is scored on the state it leaves.
 
-import { episodeRecord, userEnding, type ToolCallMode } from '../environments/episode.ts';
+import { episodeRecord, episodeTrace, userEnding, type ToolCallMode } from '../environments/episode.ts';
 import type { TauEnvironment } from '../environments/tau/environment.ts';
 import type { TauTask } from '../environments/tau/task.ts';
 import type { UserSimulator } from '../environments/user/simulator.ts';
@@ -86,20 +86,6 @@ export async function runExternalEpisode(options: ExternalEpisodeOptions): Promi
   } finally {
     await endpoint.close();
   }
-  const sum = (pick: (c: ModelCallRecord) => number) => modelCalls.reduce((n, c) => n + pick(c), 0);
-  return {
-    target: run.target,
-    messages,
-    modelCalls,
-    toolCalls,
-    retrieved: [],
-    finalAnswer,
-    citations: [],
-    stopReason,
-    ...(error === undefined ? {} : { error }),
-    usage: { inputTokens: sum((c) => c.usage.inputTokens), outputTokens: sum((c) => c.usage.outputTokens) },
-    latencyMs: performance.now() - started,
-    costUsd: sum((c) => c.costUsd),
-    episode: episodeRecord({ ...options, toolCalls: options.toolCalls }, episode, endedBy, step),
-  };
+  const record = episodeRecord({ ...options, toolCalls: options.toolCalls }, episode, endedBy, step);
+  return episodeTrace({ target: run.target, messages, modelCalls, toolCalls, finalAnswer, stopReason, ...(error === undefined ? {} : { error }), startedAt: started, episode: record });
 }

@@ -5,7 +5,7 @@
 // SpanCollector) supply them; with neither, the Trace says its trajectory is unknown and the tool
 // scorers skip, never pass.
 
-import { isCachedResult } from '../providers/cached-models.ts';
+import { answeredCall } from '../model-call-record.ts';
 import type { ChatModel, ChatResult, Message } from '../providers/types.ts';
 import type { ModelCallRecord, SessionRecord, ToolCallRecord, Trace } from '../trace.ts';
 import { isAgentTurnResult } from './agent.ts';
@@ -104,17 +104,7 @@ export function recordTurn(result: ChatResult, step: number, messageCount: numbe
   const agent = isAgentTurnResult(result) ? result.agent : undefined;
   return {
     assistant: { role: 'assistant', content: result.text, ...(result.toolCalls.length ? { toolCalls: result.toolCalls } : {}) },
-    modelCall: {
-      step,
-      request: { messageCount, tools: [] },
-      response: { text: result.text, toolCalls: result.toolCalls, finishReason: result.finishReason },
-      usage: result.usage,
-      latencyMs: result.latencyMs,
-      costUsd: result.costUsd,
-      attempts: result.attempts,
-      priced: agent?.costReported ?? false,
-      ...(isCachedResult(result) ? { cached: true } : {}),
-    },
+    modelCall: answeredCall({ step, request: { messageCount, tools: [] } }, result, agent?.costReported ?? false),
     toolCalls: result.toolCalls.map((call, i) => ({ step, id: `${step}_${call.id}`, name: call.name, arguments: call.arguments, ...(agent?.toolResults[i] ?? {}), latencyMs: 0 })),
     reported: agent?.toolCallsReported ?? false,
   };
