@@ -21,13 +21,21 @@ export function identify(db: { pragma(source: string, options: { simple: true })
 }
 
 /**
- * Runs `open` (which opens `path` and sets it up), turning SQLite's "not a database" and "cannot
- * open" into an InputError about `what` (e.g. "results store"). The folder is made first.
+ * Opens `path` with `create` and sets it up with `setUp` (pragmas, migrations), closing it again if
+ * that fails; SQLite's "not a database" and "cannot open" become an InputError about `what` (e.g.
+ * "results store"). The folder is made first.
  */
-export function openSqliteFile<T>(path: string, what: string, open: () => T): T {
+export function openSqliteFile<D extends { close(): unknown }>(path: string, what: string, create: () => D, setUp: (db: D) => void): D {
   if (path !== ':memory:') ensureFolder(dirname(path));
   try {
-    return open();
+    const db = create();
+    try {
+      setUp(db);
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   } catch (error) {
     throw damaged(path, what, error);
   }

@@ -109,18 +109,11 @@ export class ResultsStore {
   private readonly claimed = new Set<string>();
 
   constructor(private readonly path: string) {
-    this.db = openSqliteFile(path, 'results store', () => {
-      const db = new Database(path);
-      try {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        db.pragma('foreign_keys = ON');
-        migrate(db, path);
-        return db;
-      } catch (error) {
-        db.close();
-        throw error;
-      }
+    this.db = openSqliteFile(path, 'results store', () => new Database(path), (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, path);
     });
   }
 

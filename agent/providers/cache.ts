@@ -93,18 +93,11 @@ export class CallCache {
     this.path = path;
     this.flushMs = options.flushMs ?? 250;
     this.batchSize = options.batchSize ?? 64;
-    this.db = openSqliteFile(path, 'model-call cache', () => {
-      const db = new Database(path);
-      try {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-        db.pragma('busy_timeout = 5000');
-        migrate(db, path);
-        return db;
-      } catch (error) {
-        db.close();
-        throw error;
-      }
+    this.db = openSqliteFile(path, 'model-call cache', () => new Database(path), (db) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, path);
     });
     open.add(this);
     if (!exitHookInstalled) {
