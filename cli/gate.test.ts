@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { caseIds, passFail, storeRun } from '../runners/compare-fixtures.ts';
 import { ResultsStore } from '../runners/store.ts';
 import { ReferenceFile } from '../ci/reference.ts';

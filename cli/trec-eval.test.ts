@@ -2,7 +2,6 @@
 
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from './exit.ts';
 import { registerTrecEval } from './trec-eval.ts';

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CallCache } from '../agent/providers/cache.ts';
-import { ScriptedModel } from '../agent/providers/scripted.ts';
 import { faithfulness } from './faithfulness.ts';
 import { resolveJudge } from './resolve.ts';
 import { rubric } from './rubric.ts';

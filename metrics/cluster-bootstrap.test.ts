@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { caseMeans, clusterBootstrap, type CaseVerdict } from './cluster-bootstrap.ts';
 import { pairedBootstrap } from './paired.ts';
 import { mulberry32 } from './seeded-random.ts';
-import { quantile } from './stats.ts';
 
 const P = true;
 const F = false;

@@ -4,7 +4,6 @@
 // the store is closed and results.json is written.
 
 import type { RunMaker } from './run-start.ts';
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { McpConnections } from '../agent/mcp/connections.ts';
 import { CallCache, type CacheMode } from '../agent/providers/cache.ts';
@@ -27,8 +26,8 @@ import { InputError } from '../core/errors.ts';
 import { progress as makeProgress } from './progress.ts';
 import { runPool } from '../core/pool.ts';
 import { KnowledgeBases } from './knowledge.ts';
-import { attemptKey, planAttempts, plannedKey, prepareAll, type PlannedAttempt, type PlanOptions, type PreparedSuite } from './plan.ts';
-import { buildLock, Lock, lockDifferences } from './provenance.ts';
+import { planAttempts, prepareAll, type PlannedAttempt, type PlanOptions, type PreparedSuite } from './plan.ts';
+import { buildLock, Lock } from './provenance.ts';
 import { startOrResume } from './run-start.ts';
 import { compareAttempts, ResultsStore, type AttemptRow, type RunStatus, type StoredAttempt } from './store.ts';
 import { aggregate, type Aggregate } from './aggregate.ts';

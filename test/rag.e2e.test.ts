@@ -16,7 +16,6 @@ import { search, type SearchConfigInput } from '../agent/rag/search.ts';
 import type { EmbedKind, EmbedUsage, Embedder } from '../agent/rag/types.ts';
 import { searchKnowledgeTool } from '../agent/tools/search_knowledge.ts';
 import { ToolRegistry } from '../agent/tools/tool.ts';
-import { relevanceOf } from '../datasets/case.ts';
 import { loadDataset } from '../datasets/load.ts';
 import { readTrecDocuments, readTrecTopics } from '../datasets/trec.ts';
 import { evaluate, formatFixed4 } from '../metrics/retrieval.ts';

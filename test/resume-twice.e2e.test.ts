@@ -3,35 +3,20 @@
 // was first killed with SIGKILL, so its claim was left behind by a dead process: the resume after
 // a kill -9 must still work.
 
+import { slowOpenAi } from './fakes/slow-openai.ts';
 import Database from 'better-sqlite3';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HttpFake, sendJson } from './fakes/http-fake.ts';
 import { startLunar, until } from './lunar-process.ts';
 
 const CASES = 30;
 
-/** An OpenAI-compatible server answering "done" after `ms`. */
-function slowServer(ms: number): Promise<HttpFake> {
-  const fake = new HttpFake().route('POST', /^\/v1\/chat\/completions$/, async (_req, res) => {
-    await new Promise((r) => setTimeout(r, ms));
-    sendJson(res, {
-      id: 'chatcmpl-slow',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'done', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-    });
-  });
-  return fake.start();
-}
 
 describe('two resumes of one run at once', () => {
   it('one resumes it, the other exits 2 saying it is being resumed elsewhere; each attempt is stored once', async () => {
-    const fake = await slowServer(150);
+    const fake = await slowOpenAi(150);
     try {
       const dir = mkdtempSync(join(tmpdir(), 'lunar-resume-twice-'));
       const lines = Array.from({ length: CASES }, (_, i) => JSON.stringify({ id: `c${String(i).padStart(2, '0')}`, input: `say done (${i})`, category: 'k', expected_contains: 'done' }));

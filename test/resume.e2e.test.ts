@@ -1,31 +1,16 @@
 // A run killed with SIGKILL at a random point, then resumed: every attempt of the plan is stored
 // exactly once, and nothing that was stored before the kill is run again.
+import { slowOpenAi } from './fakes/slow-openai.ts';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HttpFake, sendJson } from './fakes/http-fake.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const CASES = 40;
 
-/** An OpenAI-compatible server answering "done" after 80 ms, counting requests. */
-async function slowServer(): Promise<HttpFake> {
-  const fake = new HttpFake().route('POST', /^\/v1\/chat\/completions$/, async (_req, res) => {
-    await new Promise((r) => setTimeout(r, 80));
-    sendJson(res, {
-      id: 'chatcmpl-slow',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: 'gpt-4o-mini',
-      choices: [{ index: 0, message: { role: 'assistant', content: 'done', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-    });
-  });
-  return fake.start();
-}
 
 /**
  * Runs `lunar bench`; with `kill`, sends SIGKILL once `kill.when()` holds (polled), plus a random
@@ -50,7 +35,7 @@ function bench(args: string[], env: Record<string, string>, kill?: { when: () =>
 
 describe('resume after SIGKILL', () => {
   it('stores every planned attempt exactly once and redoes nothing that was stored', async () => {
-    const fake = await slowServer();
+    const fake = await slowOpenAi(80);
     try {
       const dir = mkdtempSync(join(tmpdir(), 'lunar-resume-'));
       const lines = Array.from({ length: CASES }, (_, i) => JSON.stringify({ id: `c${String(i).padStart(2, '0')}`, input: `say done (${i})`, category: 'k', expected_contains: 'done' }));

@@ -8,9 +8,8 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { EmbedKind } from '../rag/types.ts';
-import { CacheEntry, splitId, type ChatEntry, type ChatRequestSummary } from './cache-entries.ts';
-import { cacheKey, canonicalJson, embeddingKey } from './cache-keys.ts';
-import type { ChatResult } from './types.ts';
+import { CacheEntry, splitId, type ChatEntry } from './cache-entries.ts';
+import { canonicalJson, embeddingKey } from './cache-keys.ts';
 import { scrubJson } from '../../core/secrets.ts';
 import { checkIsOurs, damaged, identify, openSqliteFile } from '../../core/sqlite-file.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../cli/exit.ts';
 import { registerCompareCommand } from '../../cli/compare.ts';
 import { caseIds, passFail, skippedScore, storeRun, type AttemptSpec } from '../../runners/compare-fixtures.ts';

@@ -1,6 +1,7 @@
 // An OpenAI-compatible server that holds every reply ("done") until released, so attempts stay
 // in flight while a test stops, aborts or kills a run.
 
+import { DONE_COMPLETION } from './slow-openai.ts';
 import { HttpFake, sendJson } from './http-fake.ts';
 
 export class GatedOpenAi extends HttpFake {
@@ -12,14 +13,7 @@ export class GatedOpenAi extends HttpFake {
     this.route('POST', /^\/v1\/chat\/completions$/, (_req, res) =>
       new Promise<void>((resolve) => {
         const reply = () => {
-          sendJson(res, {
-            id: 'chatcmpl-gated',
-            object: 'chat.completion',
-            created: 1_700_000_000,
-            model: 'gpt-4o-mini',
-            choices: [{ index: 0, message: { role: 'assistant', content: 'done', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-          });
+          sendJson(res, DONE_COMPLETION);
           resolve();
         };
         if (this.released) reply();
