@@ -2,6 +2,7 @@
 // `lunar import traces`), so every scorer and judge reads a production conversation exactly as
 // it reads a live run. Its chat model exists for the provider table; asked to chat, it says why not.
 
+import { capabilitiesOf } from '../providers/capabilities.ts';
 import { InputError } from '../../core/errors.ts';
 import type { Case } from '../../datasets/case.ts';
 import type { ResolvedTarget } from '../targets.ts';
@@ -34,6 +35,8 @@ export const importedProvider: ProviderDefinition = {
  * is an errored attempt saying which; the trace's target becomes the attempt's.
  */
 export function storedTraceFor(target: ResolvedTarget, c: Case): Trace | undefined {
+  // Asked of every attempt: a target that runs an agent answers without making a model.
+  if (!capabilitiesOf(target.ref.provider).replaysTrace) return undefined;
   const model = target.model(c);
   if (!(model instanceof StoredTraceModel)) return undefined;
   if (model.stored === undefined) return emptyTrace(target.id, 'error', `case ${c.id} carries no trace: the ${target.id} target replays traces written by lunar import traces`);

@@ -7,15 +7,15 @@
 import type { ProviderCapabilities } from './types.ts';
 
 /** A model behind an API: what every provider not in the table is taken to be. */
-export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false, externalAgent: false };
+export const HOSTED_MODEL: ProviderCapabilities = { free: false, local: false, generative: true, streams: true, tools: true, modelOptional: false, perCaseScript: false, externalAgent: false, replaysTrace: false };
 
-const LOCAL_POLICY: ProviderCapabilities = { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: false, externalAgent: false };
+const LOCAL_POLICY: ProviderCapabilities = { free: true, local: true, generative: false, streams: false, tools: true, modelOptional: true, perCaseScript: false, externalAgent: false, replaysTrace: false };
 
 /**
  * An agent Lunar calls per turn (http, module, exec): its calls take its kind's lane and the
  * cache; what it costs is what it reports (never priced from a table); it plays no user or judge.
  */
-const EXTERNAL_AGENT: ProviderCapabilities = { free: false, local: false, generative: false, streams: false, tools: true, modelOptional: false, perCaseScript: false, externalAgent: true };
+const EXTERNAL_AGENT: ProviderCapabilities = { free: false, local: false, generative: false, streams: false, tools: true, modelOptional: false, perCaseScript: false, externalAgent: true, replaysTrace: false };
 
 export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities>> = {
   // Runs on the user's machine: free, but a real model behind an API (its own lane, the cache).
@@ -29,7 +29,7 @@ export const PROVIDER_CAPABILITIES: Readonly<Record<string, ProviderCapabilities
   module: EXTERNAL_AGENT,
   exec: EXTERNAL_AGENT,
   // Replays the finished trace each case carries (agent/otel/imported.ts): no model, nothing to pay.
-  imported: LOCAL_POLICY,
+  imported: { ...LOCAL_POLICY, replaysTrace: true },
 };
 
 export function capabilitiesOf(provider: string): ProviderCapabilities {

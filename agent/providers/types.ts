@@ -142,6 +142,8 @@ export interface ProviderCapabilities {
   perCaseScript: boolean;
   /** An agent outside Lunar (agent/external/): it answers whole turns and runs its own tools, so it replaces the tool loop. */
   externalAgent: boolean;
+  /** Runs nothing: an attempt replays the finished trace its case carries (`imported`, agent/otel/imported.ts). */
+  replaysTrace: boolean;
 }
 
 export interface ProviderDefinition {
