@@ -4,7 +4,7 @@
 // ends the episode. One reader per input stream for the whole process: a readline made per question
 // would drop the lines a pasted or piped block delivered beyond the first.
 
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { STOP_TOKEN } from '../tau/environment.ts';
 import type { UserSimulator, UserUsage } from './simulator.ts';
 
@@ -13,17 +13,33 @@ class LineQueue {
   private readonly waiting: ((line: string | undefined) => void)[] = [];
   private ended = false;
 
-  constructor(input: NodeJS.ReadableStream) {
-    const rl = createInterface({ input, terminal: false });
-    rl.on('line', (line) => {
+  private readonly rl: Interface;
+
+  constructor(private readonly input: NodeJS.ReadableStream) {
+    this.rl = createInterface({ input, terminal: false });
+    this.rl.on('line', (line) => {
       const next = this.waiting.shift();
       if (next) next(line);
       else this.lines.push(line);
+      // Read only while a question waits: a reading terminal would keep the process alive after the run.
+      if (this.waiting.length === 0) this.hold();
     });
-    rl.on('close', () => {
+    this.rl.on('close', () => {
       this.ended = true;
       for (const next of this.waiting.splice(0)) next(undefined);
     });
+    this.hold();
+  }
+
+  /** Stops reading, and lets the process end meanwhile (a paused terminal or pipe still holds it). */
+  private hold(): void {
+    this.rl.pause();
+    (this.input as Partial<{ unref(): void }>).unref?.();
+  }
+
+  private listen(): void {
+    (this.input as Partial<{ ref(): void }>).ref?.();
+    this.rl.resume();
   }
 
   /** The next line typed, or undefined once the input has ended. */
@@ -42,6 +58,7 @@ class LineQueue {
       if (signal?.aborted) return abort();
       signal?.addEventListener('abort', abort, { once: true });
       this.waiting.push(take);
+      this.listen();
     });
   }
 }
