@@ -6,20 +6,9 @@
 import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTraceProcessors, setTracingDisabled, tool, withTrace } from '@openai/agents';
 import OpenAI from 'openai';
 import { z } from 'zod';
+import type { AgentContext, AgentRequest } from '../weather/protocol.ts';
 import { convertTemperature, CONVERT_TEMPERATURE, getWeather, GET_WEATHER } from '../weather/tools.ts';
 import { OtlpForwarder } from './lunar-forwarder.ts';
-
-export interface AgentRequest {
-  input?: string;
-  messages?: { role: string; content: string }[];
-  traceparent?: string;
-}
-
-export interface AgentContext {
-  signal?: AbortSignal;
-  traceparent?: string;
-  otlpEndpoint?: string;
-}
 
 const weatherAgent = new Agent({
   name: 'weather',

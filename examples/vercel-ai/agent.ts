@@ -6,20 +6,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, stepCountIs, tool, type ModelMessage } from 'ai';
 import { z } from 'zod';
+import type { AgentContext, AgentRequest } from '../weather/protocol.ts';
 import { convertTemperature, CONVERT_TEMPERATURE, getWeather, GET_WEATHER } from '../weather/tools.ts';
 import { tracerFor, tracerProvider, underTraceparent } from '../weather/otel.ts';
-
-export interface AgentRequest {
-  input?: string;
-  messages?: { role: string; content: string }[];
-  traceparent?: string;
-}
-
-export interface AgentContext {
-  signal?: AbortSignal;
-  traceparent?: string;
-  otlpEndpoint?: string;
-}
 
 const tools = {
   [GET_WEATHER.name]: tool({ description: GET_WEATHER.description, inputSchema: z.object({ city: z.string() }), execute: async ({ city }) => getWeather(city) }),
