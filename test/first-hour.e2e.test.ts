@@ -1,31 +1,14 @@
 // What a newcomer meets in the first hour, through the real `lunar` command as a child process:
 // a dataset without categories, a run mixing targets at high concurrency, `lunar chat` from stdin.
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiFake } from './fakes/openai-server.ts';
+import { lunar, ROOT } from './lunar-process.ts';
 
-const root = resolve(import.meta.dirname, '..');
-const bin = join(root, 'bin', 'lunar.js');
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function lunar(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Ran> {
-  // No model is reachable: keys cleared, Ollama pointed at a closed port.
-  const env = { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '', GROQ_API_KEY: '', OLLAMA_HOST: 'http://127.0.0.1:9', CI: '', ...options.env };
-  const child = spawn('node', [bin, ...args], { cwd: root, env });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk) => (out.stdout += String(chunk)));
-  child.stderr.on('data', (chunk) => (out.stderr += String(chunk)));
-  child.stdin.end(options.input ?? '');
-  return new Promise((done) => child.on('close', (code) => done({ code: code ?? 1, ...out })));
-}
+/** `lunar` as a child process (test/lunar-process.ts), with what a test types on its stdin. */
+const run = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) => lunar(args, options.env, ROOT, options.input ?? '');
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'lunar-first-hour-'));
 
@@ -34,7 +17,7 @@ describe('a dataset without categories', () => {
     const dir = scratch();
     writeFileSync(join(dir, 'data.jsonl'), `${JSON.stringify({ id: 'a', input: 'say ok', expected_contains: 'ok', script: [{ text: 'ok' }] })}\n`);
     writeFileSync(join(dir, 'plain.yaml'), 'name: plain\ndataset: data.jsonl\nscorers: [answer_contains]\n');
-    const ran = await lunar(['bench', join(dir, 'plain.yaml'), '-t', 'scripted', '--home', join(dir, 'home'), '--out', join(dir, 'out')]);
+    const ran = await run(['bench', join(dir, 'plain.yaml'), '-t', 'scripted', '--home', join(dir, 'home'), '--out', join(dir, 'out')]);
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/plain\s+default\s+scripted\s+1\s+0\s+100\.0%/);
     expect(readFileSync(join(dir, 'out', 'results.json'), 'utf8')).toContain('"caseId":"a","category":"default"');
@@ -44,7 +27,7 @@ describe('a dataset without categories', () => {
 describe('a run that mixes targets at high concurrency', () => {
   it('prints no MaxListenersExceededWarning: 140 attempts, 32 at a time, share one abort signal', async () => {
     const dir = scratch();
-    const ran = await lunar(['bench', 'tools', '-t', 'baseline', '-t', 'baseline:second', '--concurrency', '32', '--home', join(dir, 'home'), '--out', join(dir, 'out')]);
+    const ran = await run(['bench', 'tools', '-t', 'baseline', '-t', 'baseline:second', '--concurrency', '32', '--home', join(dir, 'home'), '--out', join(dir, 'out')]);
     expect(ran.stdout).toContain('140 attempts');
     expect(ran.stderr).not.toContain('MaxListenersExceededWarning');
     expect(ran.stderr).not.toContain('memory leak');
@@ -62,7 +45,7 @@ describe('lunar chat from stdin', () => {
     const script = join(dir, 'script.jsonl');
     writeFileSync(script, ['first answer', 'second answer', 'third answer'].map((text) => JSON.stringify({ text })).join('\n') + '\n');
     const home = join(dir, 'home');
-    const first = await lunar(['chat', '-t', `scripted:${script}`, '--home', home], { input: 'one\n\n   \ntwo\n' });
+    const first = await run(['chat', '-t', `scripted:${script}`, '--home', home], { input: 'one\n\n   \ntwo\n' });
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('first answer');
     expect(first.stdout).toContain('second answer');
@@ -73,7 +56,7 @@ describe('lunar chat from stdin', () => {
     const fake = await new OpenAiFake().start();
     fakes.push(fake);
     fake.say({ text: 'three it is' });
-    const again = await lunar(['chat', '-t', 'openai:gpt-4o-mini', '--session', id!, '--home', home, '--no-stream'], { input: 'three\n', env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` } });
+    const again = await run(['chat', '-t', 'openai:gpt-4o-mini', '--session', id!, '--home', home, '--no-stream'], { input: 'three\n', env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` } });
     expect(again.stderr).toBe('');
     expect(again.stdout).toContain(`Continuing session ${id} (2 turns).`);
     expect(again.stdout).toContain('three it is');
@@ -89,7 +72,7 @@ describe('lunar chat from stdin', () => {
 
   it('refuses a session that does not exist: one line, exit 2', async () => {
     const dir = scratch();
-    const ran = await lunar(['chat', '-t', 'baseline', '--session', 'nope', '--home', join(dir, 'home')], { input: 'hi\n' });
+    const ran = await run(['chat', '-t', 'baseline', '--session', 'nope', '--home', join(dir, 'home')], { input: 'hi\n' });
     expect(ran.code).toBe(2);
     expect(ran.stderr).toBe(`lunar: --session: no session "nope": ${join(dir, 'home', 'sessions', 'nope.jsonl')} does not exist\n`);
   }, 30_000);
@@ -100,7 +83,7 @@ describe('lunar chat from stdin', () => {
     fakes.push(fake);
     fake.fault({ kind: 'status', status: 400, body: { error: { message: 'bad request on purpose', type: 'invalid_request_error' } } });
     fake.say({ text: 'fine now' });
-    const ran = await lunar(['chat', '-t', 'openai:gpt-4o-mini', '--home', join(dir, 'home'), '--no-stream'], { input: 'first\nsecond\n', env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` } });
+    const ran = await run(['chat', '-t', 'openai:gpt-4o-mini', '--home', join(dir, 'home'), '--no-stream'], { input: 'first\nsecond\n', env: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1` } });
     expect(ran.code).toBe(0);
     const said = `${ran.stdout}${ran.stderr}`;
     expect(said.split('bad request on purpose').length - 1).toBe(1);
@@ -120,10 +103,10 @@ describe('lunar search over an .mdx corpus', () => {
     );
     writeFileSync(join(docs, 'shipping.md'), '# Shipping\n\nParcels ship from Lyon every weekday. Refunds for lost parcels go through the carrier.\n');
     const index = join(dir, 'index.db');
-    expect((await lunar(['index', docs, '-i', index])).code).toBe(0);
+    expect((await run(['index', docs, '-i', index])).code).toBe(0);
 
-    const printed = await lunar(['search', 'when are refunds paid', '-i', index]);
-    const json = JSON.parse((await lunar(['search', 'when are refunds paid', '-i', index, '--json'])).stdout) as { path: string; text: string; breakdown: Record<string, number> }[];
+    const printed = await run(['search', 'when are refunds paid', '-i', index]);
+    const json = JSON.parse((await run(['search', 'when are refunds paid', '-i', index, '--json'])).stdout) as { path: string; text: string; breakdown: Record<string, number> }[];
     expect(json.map((h) => h.path)).toEqual(['refunds.mdx', 'shipping.md']);
     expect(json[0]!.text).toBe('Refunds\n\nRefunds are paid within 14 days of the request.');
     const scores = [...printed.stdout.matchAll(/^ {3}score (\S+) /gm)].map((m) => m[1]);

@@ -23,13 +23,15 @@ export interface Running {
   done: Promise<Ran>;
 }
 
-export function startLunar(args: string[], env: Record<string, string> = {}, cwd = ROOT): Running {
+/** `input`, when given, is written to its stdin, which then ends; otherwise it has none. */
+export function startLunar(args: string[], env: Record<string, string> = {}, cwd = ROOT, input?: string): Running {
   const started = performance.now();
   const child = spawn('node', [BIN, ...args], {
     cwd,
     env: { ...process.env, OPENAI_API_KEY: '', OPENAI_BASE_URL: '', GEMINI_API_KEY: '', GOOGLE_API_KEY: '', GROQ_API_KEY: '', TELEGRAM_BOT_TOKEN: '', OLLAMA_HOST: 'http://127.0.0.1:9', CI: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (input !== undefined) child.stdin!.end(input);
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (chunk) => (out.stdout += String(chunk)));
   child.stderr!.on('data', (chunk) => (out.stderr += String(chunk)));
@@ -37,8 +39,8 @@ export function startLunar(args: string[], env: Record<string, string> = {}, cwd
   return { child, out, done };
 }
 
-export function lunar(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Ran> {
-  return startLunar(args, env, cwd).done;
+export function lunar(args: string[], env: Record<string, string> = {}, cwd = ROOT, input?: string): Promise<Ran> {
+  return startLunar(args, env, cwd, input).done;
 }
 
 /** Resolves once `check` holds, polling; rejects after `timeoutMs`. */
