@@ -57,8 +57,11 @@ export function embedTraces(attempts: readonly StoredAttempt[], outcomes: readon
   let chars = 0;
   /** 'taken', 'absent' (the store has no trace: nothing to embed) or 'full' (past the character budget). */
   const take = (i: number): 'taken' | 'absent' | 'full' => {
-    const trace = read(attempts[i]!);
-    if (!trace) return 'absent';
+    const stored = read(attempts[i]!);
+    if (!stored) return 'absent';
+    // The tool definitions offered (for fine-tuning export) are half a tool-suite trace and the
+    // page never shows them: left out, so the budget holds more traces.
+    const { offeredTools: _offered, ...trace } = stored;
     const cut = { count: 0 };
     let text = JSON.stringify(trace);
     // No string can be longer than the whole text: only a long trace needs the copy that cuts.
